@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+// Kiln: train, quantize and run GAN generators deterministically on CPUs.
+//
+// Runtime modules (CKilnKernels, KilnFormat, KilnRuntime) import no Foundation and depend on no
+// package, so a deploy binary that links only them stays small. The CLI and image I/O may use
+// swift-argument-parser and libpng.
+import PackageDescription
+
+let package = Package(
+    name: "Kiln",
+    products: [
+        .executable(name: "kiln", targets: ["kiln"]),
+        .library(name: "KilnRuntime", targets: ["KilnRuntime"]),
+        .library(name: "KilnFormat", targets: ["KilnFormat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C: CPU feature detection, CRC-32 and (later) SIMD kernels with their scalar references.
+        // Every C file starts with `#pragma STDC FP_CONTRACT OFF`: no silent a*b+c -> fma.
+        .target(name: "CKilnKernels"),
+        // libpng, found through pkg-config (apt: libpng-dev zlib1g-dev pkg-config).
+        .systemLibrary(
+            name: "CKilnPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev", "zlib1g-dev", "pkg-config"])]
+        ),
+        .target(name: "KilnFormat", dependencies: ["CKilnKernels"]),
+        .target(name: "KilnRuntime", dependencies: ["KilnFormat", "CKilnKernels"]),
+        .target(name: "KilnImage", dependencies: ["CKilnPNG"]),
+        .executableTarget(
+            name: "kiln",
+            dependencies: [
+                "KilnFormat", "KilnRuntime", "KilnImage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KilnFormatTests", dependencies: ["KilnFormat"]),
+        .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnFormat"]),
+        .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
+    ]
+)

@@ -1,0 +1,58 @@
+// CPU feature detection, done once: cpuid + xgetbv on x86-64, getauxval(AT_HWCAP) on AArch64.
+#pragma STDC FP_CONTRACT OFF
+#include "kiln_kernels.h"
+
+#include <pthread.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+
+static uint32_t detect(void) {
+  unsigned a, b, c, d;
+  uint32_t f = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+  if (c & bit_SSE4_1) f |= KILN_CPU_SSE41;
+  int osxsave = (c & bit_OSXSAVE) != 0;
+  int avx = (c & bit_AVX) != 0;
+  int fma = (c & bit_FMA) != 0;
+  int f16c = (c & bit_F16C) != 0;
+  int ymm = 0;
+  if (osxsave) {
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    ymm = (lo & 6) == 6;  // XMM and YMM state saved by the OS
+  }
+  if (ymm && avx) {
+    if (fma) f |= KILN_CPU_FMA;
+    if (f16c) f |= KILN_CPU_F16C;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_AVX2)) f |= KILN_CPU_AVX2;
+  }
+  return f;
+}
+#elif defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#ifndef HWCAP_ASIMDDP
+#define HWCAP_ASIMDDP (1 << 20)
+#endif
+#ifndef HWCAP_ASIMDHP
+#define HWCAP_ASIMDHP (1 << 10)
+#endif
+static uint32_t detect(void) {
+  unsigned long hw = getauxval(AT_HWCAP);
+  uint32_t f = KILN_CPU_NEON;
+  if (hw & HWCAP_ASIMDDP) f |= KILN_CPU_NEONDOT;
+  if (hw & HWCAP_ASIMDHP) f |= KILN_CPU_FP16;
+  return f;
+}
+#else
+static uint32_t detect(void) { return 0; }
+#endif
+
+static uint32_t features;
+static pthread_once_t features_once = PTHREAD_ONCE_INIT;
+static void detect_once(void) { features = detect(); }
+
+uint32_t kiln_cpu_features(void) {
+  pthread_once(&features_once, detect_once);
+  return features;
+}

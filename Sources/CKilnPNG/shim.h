@@ -1,0 +1,2 @@
+// libpng for KilnImage (apt: libpng-dev zlib1g-dev pkg-config).
+#include <png.h>

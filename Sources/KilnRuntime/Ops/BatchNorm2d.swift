@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import KilnFormat
+
+/// Batch normalization with stored statistics (inference):
+/// y = (x - mean[c]) / sqrt(var[c] + epsilon) * scale[c] + bias[c], channel axis 1.
+/// Inputs: x [N, C, ...] (rank >= 2, so it also serves BatchNorm1d after Dense), scale, bias,
+/// mean, var, each [C]. Attribute: epsilon (default 1e-5). Computed in Double.
+struct BatchNorm2d: Op {
+    let n, c, inner: Int
+    let epsilon: Double
+    let outputs: [ValueInfo]
+    var macsPerSample: Int { 0 }
+
+    init(node: Node, inputs: [ValueInfo?]) throws {
+        try node.requireInputs(inputs, max: 5)
+        let x = try node.input(inputs, 0)
+        guard x.shape.count >= 2 else { throw node.shapeError("BatchNorm2d needs an input of rank >= 2, got \(x.shape)") }
+        for i in 1 ... 4 {
+            let p = try node.input(inputs, i)
+            guard p.shape == [x.shape[1]] else { throw node.shapeError("parameter #\(i) has shape \(p.shape), not [\(x.shape[1])]") }
+        }
+        epsilon = try node.float("epsilon", default: 1e-5)
+        guard epsilon >= 0 else { throw RuntimeError.badAttribute(node: node.name, key: "epsilon", message: "must not be negative") }
+        (n, c, inner) = (x.shape[0], x.shape[1], x.shape.dropFirst(2).reduce(1, *))
+        outputs = [x]
+    }
+
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) {
+        let x = inputs[0]!.assumingMemoryBound(to: Float.self)
+        let scales = inputs[1]!.assumingMemoryBound(to: Float.self)
+        let biases = inputs[2]!.assumingMemoryBound(to: Float.self)
+        let means = inputs[3]!.assumingMemoryBound(to: Float.self)
+        let variances = inputs[4]!.assumingMemoryBound(to: Float.self)
+        let y = outputs[0].assumingMemoryBound(to: Float.self)
+        for ch in 0 ..< c {
+            let inv = 1 / sqrt(Double(variances[ch]) + epsilon)
+            let scale = Double(scales[ch]), bias = Double(biases[ch]), mean = Double(means[ch])
+            for i in 0 ..< n {
+                let base = (i * c + ch) * inner
+                for j in 0 ..< inner { y[base + j] = Float((Double(x[base + j]) - mean) * inv * scale + bias) }
+            }
+        }
+    }
+}

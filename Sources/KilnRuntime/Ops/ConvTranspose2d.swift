@@ -1,0 +1,59 @@
+import KilnFormat
+
+/// 2-D transposed convolution, groups 1.
+/// Inputs: x [N, C, H, W], weight [C, M, KH, KW] (PyTorch / ONNX layout), optional bias [M].
+/// Output [N, M, OH, OW] with OH = (H - 1) * strideH - padTop - padBottom + dilationH * (KH - 1)
+/// + outputPaddingH + 1 (likewise OW). Attributes: strides, pads [top, left, bottom, right],
+/// dilations, output_padding [h, w] (each < its stride or dilation).
+///
+/// Computed as a gather: output pixel (oy, ox) takes input (iy, ix) through tap (ky, kx) when
+/// oy + padTop - ky * dh == iy * sh. Each output is one Double sum over (c, ky, kx) in order.
+struct ConvTranspose2d: Op {
+    let g: ConvGeometry
+    let hasBias: Bool
+    let outputs: [ValueInfo]
+    var macsPerSample: Int { g.c * g.h * g.w * g.m * g.kh * g.kw }
+
+    init(node: Node, inputs: [ValueInfo?]) throws {
+        try node.requireInputs(inputs, max: 3)
+        let x = try node.input(inputs, 0), w = try node.input(inputs, 1)
+        let b = try node.optionalInput(inputs, 2)
+        guard x.shape.count == 4, w.shape.count == 4, w.shape[0] == x.shape[1] else {
+            throw node.shapeError("ConvTranspose2d needs x [N, C, H, W] and weight [C, M, KH, KW] with the same C, got \(x.shape) and \(w.shape)")
+        }
+        g = try ConvGeometry(node: node, x: x.shape, kernel: [w.shape[2], w.shape[3]], outChannels: w.shape[1], transposed: true)
+        if let b, b.shape != [g.m] { throw node.shapeError("bias shape \(b.shape) is not [\(g.m)]") }
+        hasBias = b != nil
+        outputs = [ValueInfo(dtype: .f32, shape: [g.n, g.m, g.oh, g.ow])]
+    }
+
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) {
+        let x = inputs[0]!.assumingMemoryBound(to: Float.self)
+        let w = inputs[1]!.assumingMemoryBound(to: Float.self)
+        let b = hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil
+        let y = outputs[0].assumingMemoryBound(to: Float.self)
+        let g = g
+        for n in 0 ..< g.n {
+            for m in 0 ..< g.m {
+                for oy in 0 ..< g.oh {
+                    for ox in 0 ..< g.ow {
+                        var acc = Double(b?[m] ?? 0)
+                        for c in 0 ..< g.c {
+                            for ky in 0 ..< g.kh {
+                                let ty = oy + g.padTop - ky * g.dh
+                                guard ty >= 0, ty % g.sh == 0, ty / g.sh < g.h else { continue }
+                                for kx in 0 ..< g.kw {
+                                    let tx = ox + g.padLeft - kx * g.dw
+                                    guard tx >= 0, tx % g.sw == 0, tx / g.sw < g.w else { continue }
+                                    acc += Double(x[((n * g.c + c) * g.h + ty / g.sh) * g.w + tx / g.sw])
+                                        * Double(w[((c * g.m + m) * g.kh + ky) * g.kw + kx])
+                                }
+                            }
+                        }
+                        y[((n * g.m + m) * g.oh + oy) * g.ow + ox] = Float(acc)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import KilnFormat
+
+/// Element-wise ops of one input with at most one scalar attribute; output shape = input shape.
+///   ReLU:      y = max(x, 0)
+///   LeakyReLU: y = x >= 0 ? x : alpha * x        (attribute alpha, default 0.01)
+///   Tanh:      y = tanh(x)                        (Double libm, rounded to Float)
+///   Sigmoid:   y = 1 / (1 + exp(-x))              (Double libm, rounded to Float)
+///   Mul:       y = x * scale                      (attribute scale, required)
+struct Elementwise: Op {
+    enum Kind { case relu, leakyReLU, tanh, sigmoid, mulByConstant }
+
+    let kind: Kind
+    let count: Int
+    let parameter: Float
+    let outputs: [ValueInfo]
+    var macsPerSample: Int { 0 }
+
+    init(node: Node, inputs: [ValueInfo?], kind: Kind) throws {
+        try node.requireInputs(inputs, max: 1)
+        let x = try node.input(inputs, 0)
+        self.kind = kind
+        switch kind {
+        case .leakyReLU: parameter = Float(try node.float("alpha", default: 0.01))
+        case .mulByConstant:
+            guard node.attribute("scale") != nil else {
+                throw RuntimeError.badAttribute(node: node.name, key: "scale", message: "Mul needs the constant factor 'scale'")
+            }
+            parameter = Float(try node.float("scale", default: 1))
+        default: parameter = 0
+        }
+        count = x.elementCount
+        outputs = [x]
+    }
+
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) {
+        let x = inputs[0]!.assumingMemoryBound(to: Float.self)
+        let y = outputs[0].assumingMemoryBound(to: Float.self)
+        let a = parameter
+        switch kind {
+        case .relu: for i in 0 ..< count { y[i] = x[i] > 0 ? x[i] : 0 }
+        case .leakyReLU: for i in 0 ..< count { y[i] = x[i] >= 0 ? x[i] : a * x[i] }
+        case .tanh: for i in 0 ..< count { y[i] = Float(tanh(Double(x[i]))) }
+        case .sigmoid: for i in 0 ..< count { y[i] = Float(1 / (1 + exp(-Double(x[i])))) }
+        case .mulByConstant: for i in 0 ..< count { y[i] = x[i] * a }
+        }
+    }
+}

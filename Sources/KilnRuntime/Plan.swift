@@ -1,0 +1,108 @@
+import KilnFormat
+
+/// A model prepared for one batch size: every op's shapes checked, every intermediate value
+/// placed in one arena. `run()` reads the input buffers, writes the output buffers and never
+/// allocates.
+public final class Plan {
+    public let model: KilnModel
+    public let batch: Int
+    /// Graph inputs and outputs with their full shapes (batch first).
+    public let inputs: [ValueInfo]
+    public let outputs: [ValueInfo]
+    /// Bytes of the activation arena.
+    public let arenaBytes: Int
+    /// Multiply-accumulates per sample over all ops.
+    public let macsPerSample: Int
+
+    private struct Step {
+        let op: Op
+        let inputs: [UnsafeRawPointer?]
+        let outputs: [UnsafeMutableRawPointer]
+    }
+
+    private let arena: UnsafeMutableRawPointer
+    private let steps: [Step]
+    private let inputPointers: [UnsafeMutableRawPointer]
+    private let outputPointers: [UnsafeRawPointer]
+
+    public init(model: KilnModel, batch: Int) throws {
+        guard batch >= 1 else { throw RuntimeError.badBatch(batch) }
+        self.model = model
+        self.batch = batch
+
+        // Every value: its info, and where its bytes live (a constant tensor, or arena slot k).
+        enum Home { case constant(UnsafeRawPointer), arena(Int) }
+        var info: [String: (ValueInfo, Home)] = [:]
+        for t in model.tensors {
+            info[t.name] = (ValueInfo(dtype: t.dtype, shape: t.shape.map { Int($0) }, isConstant: true), .constant(t.bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 64)!))
+        }
+        var buffers: [ArenaPlanner.Buffer] = []
+        func slot(_ v: ValueInfo, at step: Int, what: String) throws -> Home {
+            let bytes = try checkedCount(v.shape + [v.dtype.size], what: what)
+            buffers.append(ArenaPlanner.Buffer(size: bytes, first: step, last: step))
+            return .arena(buffers.count - 1)
+        }
+        for input in model.graph.inputs {
+            let v = ValueInfo(dtype: input.dtype, shape: [batch] + input.shape.map { Int($0) })
+            info[input.name] = (v, try slot(v, at: -1, what: "graph input '\(input.name)'"))
+        }
+        var ops: [Op] = []
+        var macs = 0
+        for (i, node) in model.graph.nodes.enumerated() {
+            guard let factory = opFactories[node.op] else { throw RuntimeError.unknownOp(op: node.op, node: node.name) }
+            let ins = node.inputs.map { $0.isEmpty ? nil : info[$0]!.0 }
+            for name in node.inputs where !name.isEmpty {
+                if case let .arena(k) = info[name]!.1 { buffers[k].last = i }
+            }
+            let op = try factory(node, ins)
+            guard op.outputs.count == node.outputs.count else {
+                throw RuntimeError.inputCount(node: node.name, message: "\(node.op) has \(op.outputs.count) outputs, the node names \(node.outputs.count)")
+            }
+            for (name, v) in zip(node.outputs, op.outputs) { info[name] = (v, try slot(v, at: i, what: "value '\(name)'")) }
+            ops.append(op)
+            macs += op.macsPerSample
+        }
+        let end = model.graph.nodes.count
+        for name in model.graph.outputs { if case let .arena(k) = info[name]!.1 { buffers[k].last = end } }
+
+        let (offsets, size) = ArenaPlanner.place(buffers)
+        guard size <= 1 << 40 else { throw RuntimeError.tooLarge(what: "the activation arena (\(size) bytes)") }
+        arena = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: ArenaPlanner.alignment)
+        arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(size, 1))
+        arenaBytes = size
+        macsPerSample = macs
+
+        let arena = arena
+        func pointer(_ name: String) -> UnsafeMutableRawPointer {
+            switch info[name]!.1 {
+            case let .constant(p): return UnsafeMutableRawPointer(mutating: p)
+            case let .arena(k): return arena + offsets[k]
+            }
+        }
+        steps = zip(model.graph.nodes, ops).map { node, op in
+            Step(op: op, inputs: node.inputs.map { $0.isEmpty ? nil : UnsafeRawPointer(pointer($0)) },
+                 outputs: node.outputs.map(pointer))
+        }
+        inputs = model.graph.inputs.map { info[$0.name]!.0 }
+        outputs = model.graph.outputs.map { info[$0]!.0 }
+        inputPointers = model.graph.inputs.map { pointer($0.name) }
+        outputPointers = model.graph.outputs.map { UnsafeRawPointer(pointer($0)) }
+    }
+
+    deinit { arena.deallocate() }
+
+    /// The buffer of graph input `index` (its bytes are `inputs[index].elementCount` elements).
+    public func inputBuffer(_ index: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: inputPointers[index], count: inputs[index].elementCount * inputs[index].dtype.size)
+    }
+
+    /// The buffer of graph output `index`, valid after `run()` until the next `run()`.
+    public func outputBuffer(_ index: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: outputPointers[index], count: outputs[index].elementCount * outputs[index].dtype.size)
+    }
+
+    /// Runs every op in order. Throws only for data-dependent errors (a class label out of range).
+    public func run() throws {
+        for step in steps { try step.op.run(step.inputs, step.outputs) }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import KilnFormat
+
+/// The shipped default model and how a command finds a model file.
+enum DefaultModel {
+    /// Until the trainer ships a trained generator this is an untrained fixture (random weights).
+    static let relativePath = "Formats/fixtures/dcgan64/model.kiln"
+
+    /// `path` if given; else the default model, looked up from the working directory and then
+    /// from the kiln executable's folder upwards (so `swift run kiln` works from the checkout).
+    static func resolve(_ path: String?) -> String {
+        if let path { return path }
+        let fm = FileManager.default
+        if fm.fileExists(atPath: relativePath) { return relativePath }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while dir.path != "/" {
+            let candidate = dir.appendingPathComponent(relativePath).path
+            if fm.fileExists(atPath: candidate) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return relativePath
+    }
+
+    /// Loads and validates a model, naming the file in any error.
+    static func load(_ path: String?) throws -> (path: String, model: KilnModel) {
+        let p = resolve(path)
+        do {
+            return (p, try KilnModel.load(path: p))
+        } catch let e as FormatError {
+            throw CLIError("\(p): \(e)")
+        }
+    }
+}
+
+/// An error the CLI prints as one line ("Error: ...") before exiting with status 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
