@@ -36,8 +36,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "KilnFormatTests", dependencies: ["KilnFormat"]),
-        .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnFormat"]),
-        .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
+        // Paths in the checkout and a Python runner, shared by the test targets.
+        .target(name: "KilnTestSupport", path: "Tests/KilnTestSupport"),
+        .testTarget(name: "KilnFormatTests", dependencies: ["KilnFormat", "KilnTestSupport"]),
+        .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnFormat", "KilnImage", "KilnTestSupport"]),
+        .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnImage", "KilnTestSupport"]),
     ]
 )

@@ -279,18 +279,18 @@ def decode(buf: bytes) -> Model:
         raise FormatError(f"the file is {len(buf)} bytes, shorter than the 64-byte header")
     if buf[:4] != MAGIC:
         raise FormatError(f"not a .kiln file: magic is {buf[:4]!r}, not b'KILN'")
-    (order, header_size, major, minor, _res, flags, file_size, tables_offset, tables_size, data_offset,
+    (order, header_size, major, minor, reserved, flags, file_size, tables_offset, tables_size, data_offset,
      data_size, tables_crc, header_crc) = struct.unpack_from("<BBHHHIQQQQQII", buf, 4)
     if order != 1:
         raise FormatError(f"byte-order flag {order} is not 1 (little-endian)")
     if major != VERSION_MAJOR:
         raise FormatError(f"format version {major}.{minor}; this reader reads major version {VERSION_MAJOR}")
-    if header_size != HEADER_SIZE:
-        raise FormatError(f"header size field is {header_size}, not 64")
     if zlib.crc32(buf[:60]) != header_crc:
         raise FormatError("header checksum mismatch")
-    if flags != 0:
-        raise FormatError(f"header flags are {flags}; v1 defines none")
+    if header_size != HEADER_SIZE:
+        raise FormatError(f"header size field is {header_size}, not 64")
+    if flags != 0 or reserved != 0:
+        raise FormatError(f"header flags are {flags} and reserved bits {reserved}; v1 defines neither")
     if file_size != len(buf):
         raise FormatError(f"the header says {file_size} bytes but the file has {len(buf)}")
     if tables_offset != HEADER_SIZE or tables_offset + tables_size > len(buf):
@@ -301,10 +301,13 @@ def decode(buf: bytes) -> Model:
     tables = buf[tables_offset:tables_offset + tables_size]
     if zlib.crc32(tables) != tables_crc:
         raise FormatError("tables checksum mismatch")
+    if any(buf[tables_offset + tables_size:data_offset]):
+        raise FormatError("the padding after the tables is not zero")
     data = memoryview(buf)[data_offset:]
 
     r = _Reader(tables)
     m = Model(minor_version=minor)
+    end = 0  # where the previous tensor's bytes end
     for i in range(r.unpack("I", "metadata count")):
         key = r.string(f"metadata key #{i}")
         if key in m.metadata:
@@ -320,6 +323,10 @@ def decode(buf: bytes) -> Model:
         axis, scale, zp = r.unpack("iII", name)
         if off % ALIGNMENT or off + size > len(data):
             raise FormatError(f"the data of tensor {name!r} lies outside the data section or is misaligned")
+        if off != _align(end) or any(data[end:off]):
+            raise FormatError(f"tensor {name!r} is not at the first 64-byte boundary after the previous "
+                              "tensor, or the padding before it is not zero")
+        end = off + size
         raw = bytes(data[off:off + size])
         if zlib.crc32(raw) != crc:
             raise FormatError(f"checksum mismatch in tensor {name!r}")
@@ -335,6 +342,8 @@ def decode(buf: bytes) -> Model:
         m.tensors[name] = TensorEntry(np.frombuffer(raw, dtype=DTYPES[code]).reshape(shape), axis,
                                       None if scale == NO_TENSOR else scale,
                                       None if zp == NO_TENSOR else zp)
+    if end != len(data):
+        raise FormatError(f"the data section has {len(data) - end} bytes after the last tensor")
     for i in range(r.unpack("I", "graph input count")):
         name = r.string(f"graph input #{i}")
         code, rank = r.unpack("BB", name)

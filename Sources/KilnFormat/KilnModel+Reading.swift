@@ -34,15 +34,15 @@ extension KilnModel {
         let major = try h.u16("major version")
         let minor = try h.u16("minor version")
         guard major == KilnFormatVersion.major else { throw FormatError.unsupportedVersion(major: major, minor: minor) }
-        guard headerSize == Header.size else { throw FormatError.invalid("the header size field is \(headerSize), not 64") }
         let storedHeaderCRC = file.loadUnaligned(fromByteOffset: 60, as: UInt32.self).littleEndian
         let headerCRC = crc32(UnsafeRawBufferPointer(rebasing: file[0 ..< 60]))
         guard storedHeaderCRC == headerCRC else {
             throw FormatError.checksumMismatch(region: "the header", stored: storedHeaderCRC, computed: headerCRC)
         }
-        _ = try h.u16("reserved")
+        guard headerSize == Header.size else { throw FormatError.invalid("the header size field is \(headerSize), not 64") }
+        let reserved = try h.u16("reserved")
         let flags = try h.u32("flags")
-        guard flags == 0 else { throw FormatError.invalid("header flags are \(flags); v1 defines none") }
+        guard reserved == 0, flags == 0 else { throw FormatError.invalid("header flags are \(flags) and reserved bits \(reserved); v1 defines neither") }
         let fileSize = try h.u64("file size")
         guard fileSize == UInt64(file.count) else { throw FormatError.sizeMismatch(declared: fileSize, actual: file.count) }
         let tablesOffset = try h.u64("tables offset")
@@ -63,6 +63,7 @@ extension KilnModel {
         guard computed == tablesCRC else {
             throw FormatError.checksumMismatch(region: "the tables (metadata, tensor table, graph)", stored: tablesCRC, computed: computed)
         }
+        try requireZero(file[Int(tablesOffset + tablesSize) ..< Int(dataOffset)], "the padding after the tables")
         let data = UnsafeRawBufferPointer(rebasing: file[Int(dataOffset)...])
         var r = ByteReader(tables)
         let metadata = try readMetadata(&r)
@@ -84,8 +85,9 @@ extension KilnModel {
     }
 
     private static func readTensors(_ r: inout ByteReader, data: UnsafeRawBufferPointer, owner: AnyObject) throws -> [Tensor] {
-        let n = try r.count("tensor table", minItemSize: 36)
-        return try (0 ..< n).map { i in
+        let n = try r.count("tensor table", minItemSize: 40)
+        var end = 0  // where the previous tensor's bytes end
+        let tensors = try (0 ..< n).map { i in
             let name = try r.string("the name of tensor #\(i)")
             let what = "tensor '\(name)'"
             let code = try r.u8(what)
@@ -106,6 +108,12 @@ extension KilnModel {
             guard offset % UInt64(Header.alignment) == 0, offset <= limit, size <= limit - offset else {
                 throw FormatError.outOfBounds(what: "the data of \(what)", offset: offset, size: size, limit: limit)
             }
+            let expected = (end + Header.alignment - 1) / Header.alignment * Header.alignment
+            guard offset == UInt64(expected) else {
+                throw FormatError.invalid("\(what) is at data offset \(offset); v1 stores tensors in table order, each at the first 64-byte boundary after the previous one (\(expected))")
+            }
+            try requireZero(data[end ..< expected], "the padding before \(what)")
+            end = Int(offset + size)
             let bytes = UnsafeRawBufferPointer(rebasing: data[Int(offset) ..< Int(offset + size)])
             let computed = crc32(bytes)
             guard computed == crc else { throw FormatError.checksumMismatch(region: what, stored: crc, computed: computed) }
@@ -115,6 +123,15 @@ extension KilnModel {
             t.quantZeroPointTensor = zeroPoint == Header.noTensor ? nil : zeroPoint
             return t
         }
+        guard end == data.count else {
+            throw FormatError.invalid("the data section has \(data.count - end) bytes after the last tensor")
+        }
+        return tensors
+    }
+
+    /// Padding must be zero, so that every byte of a file is checked and the layout is canonical.
+    private static func requireZero(_ bytes: Slice<UnsafeRawBufferPointer>, _ what: String) throws {
+        guard bytes.allSatisfy({ $0 == 0 }) else { throw FormatError.invalid("\(what) is not zero") }
     }
 
     private static func readGraph(_ r: inout ByteReader) throws -> Graph {

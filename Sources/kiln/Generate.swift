@@ -73,6 +73,6 @@ struct Generate: ParsableCommand {
                        lo: spec.outputRange.lo, hi: spec.outputRange.hi, columns: columns)
         }
         do { try writeFileAtomically(path: out, bytes: try grid.pngData()) } catch { throw CLIError("cannot write '\(out)': \(error)") }
-        print("wrote \(out): \(count) images of \(shape[2])x\(shape[1]) from seeds \(seed) to \(seed &+ UInt64(count - 1)) (\(path))")
+        print("wrote \(out): \(count) image\(count == 1 ? "" : "s") of \(shape[2])x\(shape[1]) from seeds \(seed) to \(seed &+ UInt64(count - 1)) (\(path))")
     }
 }

@@ -4,7 +4,8 @@ import KilnFormat
 ///   Reshape: attribute shape = per-sample dims (batch excluded), each >= 1 or one -1 (inferred).
 ///   Flatten: [N, d1, d2, ...] -> [N, d1 * d2 * ...].
 struct Reshape: Op {
-    let count: Int
+    /// Bytes to copy.
+    let byteCount: Int
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
 
@@ -25,12 +26,12 @@ struct Reshape: Op {
         guard dims.reduce(1, *) == perSample else {
             throw node.shapeError("cannot reshape \(perSample) elements per sample (input \(x.shape)) to \(target)")
         }
-        count = x.elementCount
+        byteCount = x.elementCount * x.dtype.size
         outputs = [ValueInfo(dtype: x.dtype, shape: [x.shape[0]] + dims)]
     }
 
     private init(flattening x: ValueInfo) {
-        count = x.elementCount
+        byteCount = x.elementCount * x.dtype.size
         outputs = [ValueInfo(dtype: x.dtype, shape: [x.shape[0], x.elementCount / max(x.shape[0], 1)])]
     }
 
@@ -46,6 +47,6 @@ struct Reshape: Op {
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) {
-        outputs[0].copyMemory(from: inputs[0]!, byteCount: count * 4)
+        outputs[0].copyMemory(from: inputs[0]!, byteCount: byteCount)
     }
 }

@@ -1,0 +1,42 @@
+import Foundation
+import XCTest
+
+/// Runs the `kiln` executable built beside the test bundle.
+enum CLI {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kiln")
+    }
+
+    static func run(_ args: [String], in directory: String? = nil) throws -> Result {
+        var exe = executable
+        if !FileManager.default.fileExists(atPath: exe.path) {
+            // `swift test` runs the xctest bundle from the build folder; find kiln there.
+            for b in Bundle.allBundles where FileManager.default.fileExists(atPath: b.bundleURL.deletingLastPathComponent().appendingPathComponent("kiln").path) {
+                exe = b.bundleURL.deletingLastPathComponent().appendingPathComponent("kiln")
+            }
+        }
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = args
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func temporary(_ name: String) -> String {
+        let dir = NSTemporaryDirectory() + "kiln-cli-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir + "/" + name
+    }
+}
