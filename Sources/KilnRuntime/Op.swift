@@ -28,7 +28,7 @@ let opFactories: [String: OpFactory] = [
     "Mul": { try Elementwise(node: $0, inputs: $1, kind: .mulByConstant) },
     "PReLU": PReLU.init,
     "Reshape": Reshape.init,
-    "Flatten": Reshape.flatten,
+    "Flatten": { try Reshape.flatten(node: $0, inputs: $1) },
     "Concat": Concat.init,
     "Add": Add.init,
     "Upsample": Upsample.init,

@@ -1,0 +1,53 @@
+import Benchmark
+import KilnFormat
+import KilnRuntime
+
+/// The repository's Formats folder, found from the working directory (Benchmarks/ or the root).
+private func fixture(_ name: String) -> String {
+    for prefix in ["../Formats/fixtures/", "Formats/fixtures/"] {
+        let path = prefix + name + "/model.kiln"
+        if (try? KilnModel.load(path: path)) != nil { return path }
+    }
+    fatalError("run the benchmarks from Benchmarks/ or the repository root: \(name) not found")
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
+                                           maxDuration: .seconds(3), maxIterations: 10_000)
+
+    // Loading = mmap + CRC-32 of header, tables and every tensor + full validation.
+    for name in ["dcgan64", "unet64"] {
+        let path = fixture(name)
+        Benchmark("load \(name)") { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(try KilnModel.load(path: path)) }
+        }
+    }
+
+    // The float reference runtime, batch 1.
+    for name in ["dcgan64", "unet64"] {
+        let path = fixture(name)
+        Benchmark("reference run \(name), batch 1", configuration: .init(metrics: [.wallClock])) { benchmark, plan in
+            for _ in benchmark.scaledIterations { try plan.run() }
+        } setup: {
+            try Plan(model: try KilnModel.load(path: path), batch: 1)
+        }
+        // `run` must not allocate once the plan is made. Only the malloc count is recorded, and
+        // `thresholds check` allows no deviation from the stored 0 (Thresholds/).
+        Benchmark("run-allocations-\(name)",
+                  configuration: .init(metrics: [.mallocCountTotal], maxIterations: 200,
+                                       thresholds: [.mallocCountTotal: .init(absolute: [.p0: 0, .p50: 0, .p90: 0, .p100: 0])])) { benchmark, plan in
+            for _ in benchmark.scaledIterations { try plan.run() }
+        } setup: {
+            try Plan(model: try KilnModel.load(path: path), batch: 1)
+        }
+    }
+
+    // CRC-32 throughput on 16 MiB (the cost of verifying a model of that size at load).
+    let data = [UInt8](unsafeUninitializedCapacity: 16 << 20) { buf, n in
+        for i in 0 ..< buf.count { buf[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 13) }
+        n = buf.count
+    }
+    Benchmark("crc32 16 MiB", configuration: .init(metrics: [.wallClock, .throughput])) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(data.withUnsafeBytes { crc32($0) }) }
+    }
+}
