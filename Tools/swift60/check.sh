@@ -17,8 +17,10 @@ if [ ! -x "$root/usr/bin/swift" ]; then
   rm -rf "$root"; mkdir -p "$root"
   debootstrap --variant=minbase trixie "$root" http://deb.debian.org/debian >/dev/null
   echo "== apt-get install swiftlang (inside the chroot)"
+  mount -t proc proc "$root/proc"
   chroot "$root" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    swiftlang libpng-dev zlib1g-dev pkg-config python3-numpy git ca-certificates >/dev/null"
+    swiftlang libpng-dev zlib1g-dev pkg-config python3-numpy git ca-certificates >/dev/null 2>&1"
+  umount "$root/proc"
 fi
 
 mounts=()
@@ -34,5 +36,8 @@ fi
 echo "== clone the committed HEAD and run swift test with $(chroot "$root" swift --version 2>&1 | head -1)"
 rm -rf "$root/root/kiln"
 git clone -q "$repo" "$root/root/kiln"
-chroot "$root" bash -c "cd /root/kiln && swift build --build-tests 2>&1 | grep -E 'error|warning:' || true; swift test 2>&1 | grep -E 'error:|failed|Executed [0-9]+ tests' | tail -3"
-chroot "$root" bash -c "cd /root/kiln && swift test >/dev/null 2>&1" && echo "Swift 6.0: all tests pass"
+status=0
+chroot "$root" bash -c "cd /root/kiln && swift test > /root/kiln/test.log 2>&1" || status=$?
+grep -E "error:|warning:|failed|Executed [0-9]+ tests" "$root/root/kiln/test.log" | tail -5
+if [ "$status" = 0 ]; then echo "Swift 6.0: all tests pass"; else echo "Swift 6.0: swift test failed (log: $root/root/kiln/test.log)"; fi
+exit "$status"
