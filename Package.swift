@@ -38,7 +38,7 @@ let package = Package(
         ),
         // Paths in the checkout and a Python runner, shared by the test targets.
         .target(name: "KilnTestSupport", path: "Tests/KilnTestSupport"),
-        .testTarget(name: "KilnFormatTests", dependencies: ["KilnFormat", "KilnTestSupport"]),
+        .testTarget(name: "KilnFormatTests", dependencies: ["KilnFormat", "KilnRuntime", "KilnTestSupport"]),
         .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnFormat", "KilnImage", "KilnTestSupport"]),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnImage", "KilnTestSupport"]),
     ]

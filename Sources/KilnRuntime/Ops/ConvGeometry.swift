@@ -1,17 +1,32 @@
 import KilnFormat
 
-/// Sizes of a 2-D convolution or transposed convolution, validated from a node's attributes.
+/// Sizes of a 2-D convolution or transposed convolution, validated from a node's inputs
+/// (x [N, C, H, W]; weight [M, C, KH, KW], or [C, M, KH, KW] when transposed; optional bias [M])
+/// and attributes.
 struct ConvGeometry {
     let n, c, h, w: Int          // input
     let m, oh, ow: Int           // output channels and size
     let kh, kw: Int              // kernel
     let sh, sw, dh, dw: Int      // strides, dilations
     let padTop, padLeft: Int
+    let hasBias: Bool
 
-    init(node: Node, x: [Int], kernel: [Int], outChannels: Int, transposed: Bool) throws {
+    var output: ValueInfo { ValueInfo(dtype: .f32, shape: [n, m, oh, ow]) }
+
+    init(node: Node, inputs: [ValueInfo?], transposed: Bool) throws {
+        try node.requireInputs(inputs, max: 3)
+        let xv = try node.input(inputs, 0), wv = try node.input(inputs, 1)
+        let b = try node.optionalInput(inputs, 2)
+        let (x, k) = (xv.shape, wv.shape)
+        let layout = transposed ? "[C, M, KH, KW]" : "[M, C, KH, KW]"
+        guard x.count == 4, k.count == 4, k[transposed ? 0 : 1] == x[1] else {
+            throw node.shapeError("\(node.op) needs x [N, C, H, W] and weight \(layout) with the same C, got \(x) and \(k)")
+        }
         (n, c, h, w) = (x[0], x[1], x[2], x[3])
-        (m, kh, kw) = (outChannels, kernel[0], kernel[1])
-        guard kh >= 1, kw >= 1, m >= 1 else { throw node.shapeError("the kernel \(kernel) or output channel count \(m) is empty") }
+        (m, kh, kw) = (k[transposed ? 1 : 0], k[2], k[3])
+        if let b, b.shape != [m] { throw node.shapeError("bias shape \(b.shape) is not [\(m)]") }
+        hasBias = b != nil
+        guard kh >= 1, kw >= 1, m >= 1 else { throw node.shapeError("the kernel \([kh, kw]) or output channel count \(m) is empty") }
         let s = try node.ints("strides", default: [1, 1], count: 2, min: 1)
         let d = try node.ints("dilations", default: [1, 1], count: 2, min: 1)
         let p = try node.ints("pads", default: [0, 0, 0, 0], count: 4, min: 0)
@@ -33,7 +48,7 @@ struct ConvGeometry {
             ow = wp < 0 ? 0 : wp / sw + 1
         }
         guard oh >= 1, ow >= 1 else {
-            throw node.shapeError("input \(x) with kernel \(kernel), strides \(s), pads \(p), dilations \(d) gives an empty output")
+            throw node.shapeError("input \(x) with kernel \([kh, kw]), strides \(s), pads \(p), dilations \(d) gives an empty output")
         }
         _ = try checkedCount([n, m, oh, ow], what: "the output of node '\(node.name)'")
     }
