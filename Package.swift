@@ -40,6 +40,6 @@ let package = Package(
         .target(name: "KilnTestSupport", path: "Tests/KilnTestSupport"),
         .testTarget(name: "KilnFormatTests", dependencies: ["KilnFormat", "KilnRuntime", "KilnTestSupport"]),
         .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnFormat", "KilnImage", "KilnTestSupport"]),
-        .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnImage", "KilnTestSupport"]),
+        .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnFormat", "KilnImage", "KilnTestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import KilnFormat
 import KilnImage
 import KilnTestSupport
 import XCTest
@@ -84,6 +85,16 @@ final class CLITests: XCTestCase {
         let corrupt = CLI.temporary("corrupt.kiln")
         XCTAssertTrue(FileManager.default.createFile(atPath: corrupt, contents: bytes))
         try expectFailure(["generate", corrupt, "--out", CLI.temporary("x.png")], mentions: ["checksum mismatch", "corrupted"])
+    }
+
+    /// A valid file whose graph uses an op this kiln lacks: the message names op and node.
+    func testUnknownOp() throws {
+        let path = CLI.temporary("softplus.kiln")
+        try KilnModel(metadata: [("general.name", .string("future"))], tensors: [],
+                      graph: Graph(inputs: [GraphInput(name: "x", dtype: .f32, shape: [4])],
+                                   nodes: [Node(op: "Softplus", name: "act1", inputs: ["x"], outputs: ["y"])], outputs: ["y"]))
+            .write(to: path)
+        try expectFailure(["inspect", path], mentions: ["node 'act1' uses op 'Softplus'", "Upgrade kiln"])
     }
 
     func testBadNpyInputs() throws {
