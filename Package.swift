@@ -29,10 +29,12 @@ let package = Package(
         .target(name: "KilnFormat", dependencies: ["CKilnKernels"]),
         .target(name: "KilnRuntime", dependencies: ["KilnFormat", "CKilnKernels"]),
         .target(name: "KilnImage", dependencies: ["CKilnPNG"]),
+        // Training: layers with backward passes, losses, Adam, datasets, the GAN loop.
+        .target(name: "KilnTrain", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime", "KilnImage"]),
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "KilnFormat", "KilnRuntime", "KilnImage",
+                "KilnFormat", "KilnRuntime", "KilnImage", "KilnTrain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,6 +42,7 @@ let package = Package(
         .target(name: "KilnTestSupport", path: "Tests/KilnTestSupport"),
         .testTarget(name: "KilnFormatTests", dependencies: ["KilnFormat", "KilnRuntime", "KilnTestSupport"]),
         .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnFormat", "KilnImage", "KilnTestSupport"]),
+        .testTarget(name: "KilnTrainTests", dependencies: ["KilnTrain", "CKilnKernels", "KilnRuntime"]),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnFormat", "KilnImage", "KilnTestSupport"]),
     ]
 )

@@ -28,7 +28,7 @@ public struct LatentSampler: Sendable {
         case .normal:
             var i = 0
             while i < dimension {
-                let (a, b) = Self.normalPair(&rng)
+                let (a, b) = rng.nextNormalPair()
                 out[i] = Float(a)
                 if i + 1 < dimension { out[i + 1] = Float(b) }
                 i += 2
@@ -43,13 +43,15 @@ public struct LatentSampler: Sendable {
             n = dimension
         }
     }
+}
 
+extension SplitMix64 {
     /// Two independent N(0, 1) values: draw u, v uniform on [-1, 1) until 0 < s = u*u + v*v < 1,
     /// then f = sqrt(-2 * log(s) / s) and the pair (u * f, v * f).
-    static func normalPair(_ rng: inout SplitMix64) -> (Double, Double) {
+    public mutating func nextNormalPair() -> (Double, Double) {
         while true {
-            let u = 2 * rng.nextUnit() - 1
-            let v = 2 * rng.nextUnit() - 1
+            let u = 2 * nextUnit() - 1
+            let v = 2 * nextUnit() - 1
             let uu = u * u
             let vv = v * v
             let s = uu + vv
@@ -61,10 +63,12 @@ public struct LatentSampler: Sendable {
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): a 64-bit counter through a mixing function.
-struct SplitMix64 {
-    var state: UInt64
+public struct SplitMix64: Sendable {
+    public var state: UInt64
 
-    mutating func next() -> UInt64 {
+    public init(state: UInt64) { self.state = state }
+
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -73,7 +77,7 @@ struct SplitMix64 {
     }
 
     /// A double on [0, 1): the top 53 bits times 2^-53 (exact).
-    mutating func nextUnit() -> Double {
+    public mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1p-53
     }
 }

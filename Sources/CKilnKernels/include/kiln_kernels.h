@@ -31,6 +31,45 @@ enum kiln_cpu_feature {
 /// The features of this CPU, detected once (cpuid + xgetbv on x86, getauxval on Linux/AArch64).
 uint32_t kiln_cpu_features(void);
 
+// ---- f32 GEMM (training) ----
+//
+// C[m x n] = op(A)[m x k] * op(B)[k x n], or C += ... when `accumulate` is non-zero. Row-major;
+// op(A)[i][p] is a[i * lda + p], or a[p * lda + i] when `transpose_a`; likewise B. Every element
+// of C is one sum over p in increasing order in blocks of KILN_F32_GEMM_KC, so splitting m or n
+// between threads does not change any result.
+
+#define KILN_F32_GEMM_KC 256
+
+/// A micro-kernel: C[0:mr_valid, 0:nr_valid] (+)= Ap * Bp, where Ap holds kc groups of `mr`
+/// floats (A's rows, zero-padded) and Bp kc groups of `nr` floats (B's columns, zero-padded).
+typedef void (*kiln_f32_gemm_ukernel_fn)(size_t kc, const float *ap, const float *bp, float *c, size_t ldc,
+                                         size_t mr_valid, size_t nr_valid, int accumulate);
+
+struct kiln_f32_gemm_ukernel {
+  const char *name;           // "6x16-avx2-fma": tile and instruction set
+  uint32_t required_features; // kiln_cpu_feature bits the CPU must have
+  size_t mr, nr;              // tile rows and columns
+  kiln_f32_gemm_ukernel_fn fn;
+};
+
+/// Every micro-kernel compiled into this build, fastest first (the tests run each one the CPU
+/// supports): entries 0 ..< kiln_f32_gemm_ukernel_count().
+size_t kiln_f32_gemm_ukernel_count(void);
+const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_ukernel_at(size_t index);
+
+/// The fastest micro-kernel this CPU supports.
+const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best(void);
+
+/// GEMM through the packed driver with micro-kernel `uk`. Returns 0, or -1 if the packing
+/// workspace could not be allocated (C is then unchanged).
+int kiln_f32_gemm_with(const struct kiln_f32_gemm_ukernel *uk, int transpose_a, int transpose_b, size_t m, size_t n,
+                       size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
+                       int accumulate);
+
+/// The reference: for each C element, one float sum over p = 0..k-1 of separately rounded products.
+void kiln_f32_gemm_ref(int transpose_a, int transpose_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                       const float *b, size_t ldb, float *c, size_t ldc, int accumulate);
+
 #ifdef __cplusplus
 }
 #endif

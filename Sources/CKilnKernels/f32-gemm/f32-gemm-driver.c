@@ -1,0 +1,96 @@
+// The packed GEMM driver (Goto / BLIS loop order): for each NC-wide column block of B and each
+// KC-deep slice, pack B into NR-wide panels; for each MC-tall row block of A, pack A into MR-tall
+// panels; then run the micro-kernel over every MR x NR tile. Panels are zero-padded, so the
+// micro-kernels never see partial tiles of input, only partial tiles of C (mr_valid, nr_valid).
+#pragma STDC FP_CONTRACT OFF
+#include "kiln_kernels.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { KC = KILN_F32_GEMM_KC, MC_TILES = 12, NC_TILES = 64 };
+
+// Per-thread packing workspace, grown on demand and kept for the thread's lifetime.
+static _Thread_local float *workspace;
+static _Thread_local size_t workspace_floats;
+
+static float *get_workspace(size_t floats) {
+  if (floats > workspace_floats) {
+    free(workspace);
+    workspace = aligned_alloc(64, (floats * sizeof(float) + 63) / 64 * 64);
+    workspace_floats = workspace ? floats : 0;
+  }
+  return workspace;
+}
+
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
+// Ap[panel][p][r] = op(A)[i0 + panel * mr + r][p0 + p], zero beyond mc rows.
+static void pack_a(int ta, const float *a, size_t lda, size_t i0, size_t p0, size_t mc, size_t kc, size_t mr, float *ap) {
+  for (size_t ir = 0; ir < mc; ir += mr) {
+    size_t rows = min_size(mr, mc - ir);
+    for (size_t p = 0; p < kc; p++) {
+      for (size_t r = 0; r < rows; r++) {
+        size_t i = i0 + ir + r, q = p0 + p;
+        ap[r] = ta ? a[q * lda + i] : a[i * lda + q];
+      }
+      for (size_t r = rows; r < mr; r++) ap[r] = 0.0f;
+      ap += mr;
+    }
+  }
+}
+
+// Bp[panel][p][j] = op(B)[p0 + p][j0 + panel * nr + j], zero beyond nc columns.
+static void pack_b(int tb, const float *b, size_t ldb, size_t p0, size_t j0, size_t kc, size_t nc, size_t nr, float *bp) {
+  for (size_t jr = 0; jr < nc; jr += nr) {
+    size_t cols = min_size(nr, nc - jr);
+    for (size_t p = 0; p < kc; p++) {
+      size_t q = p0 + p;
+      if (!tb && cols == nr) {
+        memcpy(bp, b + q * ldb + j0 + jr, nr * sizeof(float));
+      } else {
+        for (size_t j = 0; j < cols; j++) {
+          size_t jj = j0 + jr + j;
+          bp[j] = tb ? b[jj * ldb + q] : b[q * ldb + jj];
+        }
+        for (size_t j = cols; j < nr; j++) bp[j] = 0.0f;
+      }
+      bp += nr;
+    }
+  }
+}
+
+int kiln_f32_gemm_with(const struct kiln_f32_gemm_ukernel *uk, int ta, int tb, size_t m, size_t n, size_t k,
+                       const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc, int accumulate) {
+  assert(uk != NULL && uk->mr > 0 && uk->nr > 0);
+  assert(ldc >= n && lda >= (ta ? m : k) && ldb >= (tb ? k : n));
+  if (m == 0 || n == 0) return 0;
+  if (k == 0) {
+    if (!accumulate) for (size_t i = 0; i < m; i++) memset(c + i * ldc, 0, n * sizeof(float));
+    return 0;
+  }
+  const size_t mr = uk->mr, nr = uk->nr, mc_max = mr * MC_TILES, nc_max = nr * NC_TILES;
+  float *bp = get_workspace(KC * nc_max + mc_max * KC);
+  if (!bp) return -1;
+  float *ap = bp + KC * nc_max;
+  for (size_t jc = 0; jc < n; jc += nc_max) {
+    size_t nc = min_size(nc_max, n - jc);
+    for (size_t pc = 0; pc < k; pc += KC) {
+      size_t kc = min_size(KC, k - pc);
+      int acc = accumulate || pc > 0;
+      pack_b(tb, b, ldb, pc, jc, kc, nc, nr, bp);
+      for (size_t ic = 0; ic < m; ic += mc_max) {
+        size_t mc = min_size(mc_max, m - ic);
+        pack_a(ta, a, lda, ic, pc, mc, kc, mr, ap);
+        for (size_t jr = 0; jr < nc; jr += nr) {
+          for (size_t ir = 0; ir < mc; ir += mr) {
+            uk->fn(kc, ap + ir * kc, bp + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, min_size(mr, mc - ir),
+                   min_size(nr, nc - jr), acc);
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}

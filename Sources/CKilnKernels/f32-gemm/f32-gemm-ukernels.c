@@ -1,0 +1,32 @@
+// The list of f32 GEMM micro-kernels: dispatch picks from it, and the tests run every entry the
+// CPU supports against the reference.
+#pragma STDC FP_CONTRACT OFF
+#include "kiln_kernels.h"
+
+void kiln_f32_gemm_ukernel_4x8_c(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
+void kiln_f32_gemm_ukernel_6x16_avx2_fma(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
+void kiln_f32_gemm_ukernel_8x8_neon(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
+
+// Fastest first.
+static const struct kiln_f32_gemm_ukernel ukernels[] = {
+#if defined(__x86_64__)
+    {"6x16-avx2-fma", KILN_CPU_AVX2 | KILN_CPU_FMA, 6, 16, kiln_f32_gemm_ukernel_6x16_avx2_fma},
+#endif
+#if defined(__aarch64__)
+    {"8x8-neon", KILN_CPU_NEON, 8, 8, kiln_f32_gemm_ukernel_8x8_neon},
+#endif
+    {"4x8-c", 0, 4, 8, kiln_f32_gemm_ukernel_4x8_c},
+};
+enum { COUNT = sizeof(ukernels) / sizeof(ukernels[0]) };
+
+size_t kiln_f32_gemm_ukernel_count(void) { return COUNT; }
+
+const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_ukernel_at(size_t index) { return index < COUNT ? &ukernels[index] : 0; }
+
+const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best(void) {
+  uint32_t have = kiln_cpu_features();
+  for (size_t i = 0; i < COUNT; i++) {
+    if ((ukernels[i].required_features & have) == ukernels[i].required_features) return &ukernels[i];
+  }
+  return &ukernels[COUNT - 1];  // the portable C kernel needs nothing
+}

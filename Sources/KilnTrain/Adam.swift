@@ -1,0 +1,34 @@
+import Foundation
+
+/// Adam (Kingma and Ba 2015) with bias correction:
+/// m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  w -= lr * m / (1 - b1^t) / (sqrt(v / (1 - b2^t)) + eps).
+public struct Adam: Sendable, Codable {
+    public var learningRate: Double
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    /// Steps taken (t above).
+    public var step = 0
+
+    public init(learningRate: Double = 2e-4, beta1: Double = 0.5, beta2: Double = 0.999, epsilon: Double = 1e-8) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+
+    public mutating func update<T: TrainScalar>(_ parameters: [Parameter<T>]) {
+        step += 1
+        let b1 = T(beta1), b2 = T(beta2)
+        let c1 = T(1 - Foundation.pow(beta1, Double(step))), c2 = T(1 - Foundation.pow(beta2, Double(step)))
+        let lr = T(learningRate), eps = T(epsilon)
+        for p in parameters {
+            for i in p.value.indices {
+                let g = p.grad[i]
+                p.m[i] = b1 * p.m[i] + (1 - b1) * g
+                p.v[i] = b2 * p.v[i] + (1 - b2) * g * g
+                p.value[i] -= lr * (p.m[i] / c1) / ((p.v[i] / c2).squareRoot() + eps)
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// 2-D convolution by im2col + GEMM (square kernel, stride and padding; groups 1), the geometry of
+/// the runtime's Conv2d. Weight [M, C, K, K], N(0, 0.02) at init; optional bias [M], 0 at init.
+///   forward:  cols = im2col(x) [C*K*K, N*OH*OW];  y = W cols + b
+///   backward: dW += dy cols^T;  db += sum(dy);  dx = col2im(W^T dy)
+public final class Conv2dLayer<T: TrainScalar>: Layer {
+    public let weight: Parameter<T>
+    public let bias: Parameter<T>?
+    public let shape: ConvShape
+    private var cols: [T] = []
+    private var inputShape: [Int] = []
+
+    public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                bias: Bool, rng: inout TrainRNG) {
+        shape = ConvShape(inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding)
+        weight = Parameter(name: name + ".weight", shape: [outChannels, inChannels, kernel, kernel],
+                           value: (0 ..< outChannels * inChannels * kernel * kernel).map { _ in T(rng.normal() * 0.02) })
+        self.bias = bias ? Parameter(name: name + ".bias", shape: [outChannels], value: [T](repeating: 0, count: outChannels)) : nil
+    }
+
+    public var parameters: [Parameter<T>] { [weight] + (bias.map { [$0] } ?? []) }
+
+    public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
+        let s = shape
+        precondition(x.shape.count == 4 && x.shape[1] == s.inChannels, "Conv2d expects [N, \(s.inChannels), H, W], got \(x.shape)")
+        let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
+        let (oh, ow) = s.convOutput(h, w)
+        let rows = s.inChannels * s.kernel * s.kernel, width = n * oh * ow
+        inputShape = x.shape
+        cols = s.im2col(x.values, channels: s.inChannels, n: n, h: h, w: w, oh: oh, ow: ow)
+        var out = [T](repeating: 0, count: s.outChannels * width)
+        T.gemm(transposeA: false, transposeB: false, m: s.outChannels, n: width, k: rows,
+               a: weight.value, lda: rows, b: cols, ldb: width, c: &out, ldc: width, accumulate: false)
+        if let bias { addBias(&out, bias.value, width: width) }
+        return Tensor(shape: [n, s.outChannels, oh, ow], values: batchMajor(out, n: n, c: s.outChannels, plane: oh * ow))
+    }
+
+    public func backward(_ dy: Tensor<T>) -> Tensor<T> {
+        let s = shape
+        let (n, plane) = (dy.shape[0], dy.shape[2] * dy.shape[3])
+        let rows = s.inChannels * s.kernel * s.kernel, width = n * plane
+        let d = channelMajor(dy.values, n: n, c: s.outChannels, plane: plane)
+        if let bias { sumRows(d, width: width, into: &bias.grad) }
+        T.gemm(transposeA: false, transposeB: true, m: s.outChannels, n: rows, k: width,
+               a: d, lda: width, b: cols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true)
+        var dcols = [T](repeating: 0, count: rows * width)
+        T.gemm(transposeA: true, transposeB: false, m: rows, n: width, k: s.outChannels,
+               a: weight.value, lda: rows, b: d, ldb: width, c: &dcols, ldc: width, accumulate: false)
+        let dx = s.col2im(dcols, channels: s.inChannels, n: n, h: inputShape[2], w: inputShape[3], oh: dy.shape[2], ow: dy.shape[3])
+        return Tensor(shape: inputShape, values: dx)
+    }
+}
+
+/// x[r, :] += bias[r] for a [rows, width] matrix.
+func addBias<T: TrainScalar>(_ x: inout [T], _ bias: [T], width: Int) {
+    for r in bias.indices {
+        let b = bias[r]
+        for j in r * width ..< (r + 1) * width { x[j] += b }
+    }
+}
+
+/// into[r] += sum of row r of a [rows, width] matrix.
+func sumRows<T: TrainScalar>(_ x: [T], width: Int, into: inout [T]) {
+    for r in into.indices {
+        var s: T = 0
+        for j in r * width ..< (r + 1) * width { s += x[j] }
+        into[r] += s
+    }
+}

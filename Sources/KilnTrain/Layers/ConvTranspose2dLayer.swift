@@ -1,0 +1,62 @@
+/// 2-D transposed convolution by GEMM + col2im (square kernel, stride and padding; no output
+/// padding; groups 1), the geometry of the runtime's ConvTranspose2d. Weight [C, M, K, K] (PyTorch
+/// layout), N(0, 0.02) at init; optional bias [M].
+///   forward:  cols = W^T x  [M*K*K, N*H*W];  y = col2im(cols) + b   (conv's backward-data)
+///   backward: dcols = im2col(dy);  dW += x dcols^T;  db += sum(dy);  dx = W dcols
+public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
+    public let weight: Parameter<T>
+    public let bias: Parameter<T>?
+    public let shape: ConvShape
+    private var input: [T] = []  // channel-major [C, N*H*W]
+    private var inputShape: [Int] = []
+
+    public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                bias: Bool, rng: inout TrainRNG) {
+        shape = ConvShape(inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding)
+        weight = Parameter(name: name + ".weight", shape: [inChannels, outChannels, kernel, kernel],
+                           value: (0 ..< outChannels * inChannels * kernel * kernel).map { _ in T(rng.normal() * 0.02) })
+        self.bias = bias ? Parameter(name: name + ".bias", shape: [outChannels], value: [T](repeating: 0, count: outChannels)) : nil
+    }
+
+    public var parameters: [Parameter<T>] { [weight] + (bias.map { [$0] } ?? []) }
+
+    public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
+        let s = shape
+        precondition(x.shape.count == 4 && x.shape[1] == s.inChannels, "ConvTranspose2d expects [N, \(s.inChannels), H, W], got \(x.shape)")
+        let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
+        let (oh, ow) = s.transposedOutput(h, w)
+        let rows = s.outChannels * s.kernel * s.kernel, width = n * h * w
+        inputShape = x.shape
+        input = channelMajor(x.values, n: n, c: s.inChannels, plane: h * w)
+        var cols = [T](repeating: 0, count: rows * width)
+        T.gemm(transposeA: true, transposeB: false, m: rows, n: width, k: s.inChannels,
+               a: weight.value, lda: rows, b: input, ldb: width, c: &cols, ldc: width, accumulate: false)
+        var y = s.col2im(cols, channels: s.outChannels, n: n, h: oh, w: ow, oh: h, ow: w)
+        if let bias {
+            for i in 0 ..< n {
+                for m in 0 ..< s.outChannels {
+                    let b = bias.value[m], base = (i * s.outChannels + m) * oh * ow
+                    for j in base ..< base + oh * ow { y[j] += b }
+                }
+            }
+        }
+        return Tensor(shape: [n, s.outChannels, oh, ow], values: y)
+    }
+
+    public func backward(_ dy: Tensor<T>) -> Tensor<T> {
+        let s = shape
+        let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
+        let rows = s.outChannels * s.kernel * s.kernel, width = n * h * w
+        if let bias {
+            let plane = dy.shape[2] * dy.shape[3]
+            sumRows(channelMajor(dy.values, n: n, c: s.outChannels, plane: plane), width: n * plane, into: &bias.grad)
+        }
+        let dcols = s.im2col(dy.values, channels: s.outChannels, n: n, h: dy.shape[2], w: dy.shape[3], oh: h, ow: w)
+        T.gemm(transposeA: false, transposeB: true, m: s.inChannels, n: rows, k: width,
+               a: input, lda: width, b: dcols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true)
+        var dx = [T](repeating: 0, count: s.inChannels * width)
+        T.gemm(transposeA: false, transposeB: false, m: s.inChannels, n: width, k: rows,
+               a: weight.value, lda: rows, b: dcols, ldb: width, c: &dx, ldc: width, accumulate: false)
+        return Tensor(shape: inputShape, values: batchMajor(dx, n: n, c: s.inChannels, plane: h * w))
+    }
+}

@@ -1,0 +1,89 @@
+import CKilnKernels
+import Foundation
+
+/// The element types layers train in: Float for training (GEMM through the C micro-kernels),
+/// Double for gradient checks (a plain GEMM, the same layer code).
+public protocol TrainScalar: BinaryFloatingPoint, Sendable where Self.RawSignificand: FixedWidthInteger {
+    /// C[m x n] (+)= op(A) op(B), row-major; see `kiln_f32_gemm_with`.
+    static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                     c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool)
+    static func exp(_ x: Self) -> Self
+    static func log(_ x: Self) -> Self
+    static func tanh(_ x: Self) -> Self
+}
+
+/// How many threads GEMMs use (the trainer sets it from `--threads`).
+public enum TrainThreads {
+    nonisolated(unsafe) public static var count = 1
+}
+
+extension Float: TrainScalar {
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                            c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let job = GemmJob(uk: kiln_f32_gemm_best()!, ta: transposeA, tb: transposeB, m: m, n: n, k: k,
+                          a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+        // Split the larger of m and n into whole tiles; every C element keeps its sum order, so
+        // the result does not depend on the thread count.
+        let tile = job.splitN ? job.uk.pointee.nr : job.uk.pointee.mr
+        let extent = job.splitN ? n : m
+        let parts = min(TrainThreads.count, max(1, extent / (tile * 4)))
+        if parts <= 1 { return job.run(0, extent) }
+        let chunk = (extent / parts + tile - 1) / tile * tile
+        DispatchQueue.concurrentPerform(iterations: parts) { i in
+            let lo = i * chunk, hi = min(extent, lo + chunk)
+            if lo < hi { job.run(lo, hi) }
+        }
+    }
+
+    public static func exp(_ x: Float) -> Float { Float(Foundation.exp(Double(x))) }
+    public static func log(_ x: Float) -> Float { Float(Foundation.log(Double(x))) }
+    public static func tanh(_ x: Float) -> Float { Float(Foundation.tanh(Double(x))) }
+}
+
+extension Double: TrainScalar {
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                            a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+                            c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
+        for i in 0 ..< m {
+            for j in 0 ..< n {
+                var acc = accumulate ? c[i * ldc + j] : 0
+                for p in 0 ..< k {
+                    acc += (transposeA ? a[p * lda + i] : a[i * lda + p]) * (transposeB ? b[j * ldb + p] : b[p * ldb + j])
+                }
+                c[i * ldc + j] = acc
+            }
+        }
+    }
+
+    public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
+    public static func log(_ x: Double) -> Double { Foundation.log(x) }
+    public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
+}
+
+/// One f32 GEMM call, split into column (or row) ranges that threads compute independently.
+private struct GemmJob: @unchecked Sendable {
+    let uk: UnsafePointer<kiln_f32_gemm_ukernel>
+    let ta, tb: Bool
+    let m, n, k: Int
+    let a: UnsafePointer<Float>, lda: Int
+    let b: UnsafePointer<Float>, ldb: Int
+    let c: UnsafeMutablePointer<Float>, ldc: Int
+    let accumulate: Bool
+
+    var splitN: Bool { n >= m }
+
+    /// Computes columns lo..<hi of C (rows, when splitting m).
+    func run(_ lo: Int, _ hi: Int) {
+        let status: Int32
+        if splitN {
+            status = kiln_f32_gemm_with(uk, ta ? 1 : 0, tb ? 1 : 0, m, hi - lo, k, a, lda, b + (tb ? lo * ldb : lo), ldb,
+                                        c + lo, ldc, accumulate ? 1 : 0)
+        } else {
+            status = kiln_f32_gemm_with(uk, ta ? 1 : 0, tb ? 1 : 0, hi - lo, n, k, a + (ta ? lo : lo * lda), lda, b, ldb,
+                                        c + lo * ldc, ldc, accumulate ? 1 : 0)
+        }
+        precondition(status == 0, "out of memory for the GEMM packing workspace")
+    }
+}

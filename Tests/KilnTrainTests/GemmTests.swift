@@ -1,0 +1,87 @@
+import CKilnKernels
+import KilnRuntime
+import KilnTrain
+import XCTest
+
+/// Every f32 GEMM micro-kernel this CPU supports, through the packed driver, against the scalar
+/// reference. Tolerance: the two sum the same products in different orders (and with FMA), so each
+/// element may differ by up to gamma_k * sum_p |a_ip b_pj| with gamma_k = k u / (1 - k u),
+/// u = 2^-24 (Higham, "Accuracy and Stability of Numerical Algorithms", 3.1); the test allows 2x
+/// that bound and reports the largest error as a fraction of it.
+final class GemmTests: XCTestCase {
+    private var rng = SplitMix64(state: 5)
+
+    private func random(_ n: Int) -> [Float] { (0 ..< n).map { _ in Float(rng.nextUnit() * 2 - 1) } }
+
+    private func check(_ uk: UnsafePointer<kiln_f32_gemm_ukernel>, ta: Bool, tb: Bool, m: Int, n: Int, k: Int,
+                       accumulate: Bool, pad: Int = 3) -> Double {
+        let lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad
+        let a = random((ta ? k : m) * lda), b = random((tb ? n : k) * ldb), c0 = random(m * ldc)
+        var want = c0, got = c0
+        kiln_f32_gemm_ref(ta ? 1 : 0, tb ? 1 : 0, m, n, k, a, lda, b, ldb, &want, ldc, accumulate ? 1 : 0)
+        XCTAssertEqual(kiln_f32_gemm_with(uk, ta ? 1 : 0, tb ? 1 : 0, m, n, k, a, lda, b, ldb, &got, ldc, accumulate ? 1 : 0), 0)
+        let u = 0x1p-24, gamma = Double(k + 1) * u / (1 - Double(k + 1) * u)
+        var worst = 0.0
+        for i in 0 ..< m {
+            for j in 0 ..< ldc {
+                let idx = i * ldc + j
+                guard j < n else { XCTAssertEqual(got[idx], c0[idx], "wrote outside C"); continue }
+                var mag = accumulate ? Double(abs(c0[idx])) : 0
+                for p in 0 ..< k { mag += Double(abs(ta ? a[p * lda + i] : a[i * lda + p])) * Double(abs(tb ? b[j * ldb + p] : b[p * ldb + j])) }
+                let bound = 2 * gamma * mag + Double(Float.leastNormalMagnitude)
+                let err = abs(Double(got[idx]) - Double(want[idx]))
+                worst = max(worst, err / bound)
+                if err > bound { XCTFail("\(String(cString: uk.pointee.name)) m\(m) n\(n) k\(k) ta\(ta) tb\(tb): C[\(i),\(j)] error \(err) > \(bound)"); return worst }
+            }
+        }
+        return worst
+    }
+
+    func testEveryMicroKernelAgainstReference() {
+        let features = kiln_cpu_features()
+        var ran = 0
+        for i in 0 ..< kiln_f32_gemm_ukernel_count() {
+            let uk = kiln_f32_gemm_ukernel_at(i)!
+            guard uk.pointee.required_features & features == uk.pointee.required_features else { continue }
+            let (mr, nr) = (uk.pointee.mr, uk.pointee.nr)
+            var worst = 0.0
+            // Sizes: 1, below / at / above one tile, several MC blocks, and k across the KC block edge.
+            for m in Set([1, mr - 1, mr, mr + 1, 2 * mr * 12 + 5]).filter({ $0 > 0 }).sorted() {
+                for n in Set([1, nr - 1, nr, nr + 1, 3 * nr + 7]).filter({ $0 > 0 }).sorted() {
+                    for k in [1, 7, Int(KILN_F32_GEMM_KC) + 3] {
+                        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                            worst = max(worst, check(uk, ta: ta, tb: tb, m: m, n: n, k: k, accumulate: (m + n + k) % 2 == 0))
+                        }
+                    }
+                }
+            }
+            // A large n, past one NC block.
+            worst = max(worst, check(uk, ta: false, tb: false, m: 9, n: nr * 64 + 13, k: 40, accumulate: true))
+            print("f32 GEMM \(String(cString: uk.pointee.name)): worst error \(worst) of the bound")
+            ran += 1
+        }
+        XCTAssertGreaterThanOrEqual(ran, 1)
+    }
+
+    func testZeroKClearsOrKeeps() {
+        var c: [Float] = [1, 2, 3, 4]
+        let uk = kiln_f32_gemm_best()!
+        XCTAssertEqual(kiln_f32_gemm_with(uk, 0, 0, 2, 2, 0, [], 1, [], 2, &c, 2, 1), 0)
+        XCTAssertEqual(c, [1, 2, 3, 4])
+        XCTAssertEqual(kiln_f32_gemm_with(uk, 0, 0, 2, 2, 0, [], 1, [], 2, &c, 2, 0), 0)
+        XCTAssertEqual(c, [0, 0, 0, 0])
+    }
+
+    /// Splitting across threads gives the same bits as one thread.
+    func testThreadSplitIsBitIdentical() {
+        let (m, n, k) = (37, 1000, 300)
+        let a = random(m * k), b = random(k * n)
+        var one = [Float](repeating: 0, count: m * n), two = one
+        TrainThreads.count = 1
+        Float.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &one, ldc: n, accumulate: false)
+        TrainThreads.count = 2
+        Float.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &two, ldc: n, accumulate: false)
+        TrainThreads.count = 1
+        XCTAssertEqual(one, two)
+    }
+}
