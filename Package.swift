@@ -28,7 +28,8 @@ let package = Package(
         ),
         .target(name: "KilnFormat", dependencies: ["CKilnKernels"]),
         .target(name: "KilnRuntime", dependencies: ["KilnFormat", "CKilnKernels"]),
-        .target(name: "KilnImage", dependencies: ["CKilnPNG"]),
+        .systemLibrary(name: "CKilnZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "KilnImage", dependencies: ["CKilnPNG", "CKilnZlib"]),
         // Training: layers with backward passes, losses, Adam, datasets, the GAN loop.
         .target(name: "KilnTrain", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime", "KilnImage"]),
         .executableTarget(

@@ -19,10 +19,12 @@ public struct Image: Equatable, Sendable {
 
 public enum ImageError: Error, Equatable, CustomStringConvertible {
     case png(String)
+    case unreadable(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .png(m): return "PNG encoding failed: \(m)"
+        case let .unreadable(path, reason): return "cannot read the image '\(path)': \(reason)"
         }
     }
 }
@@ -52,5 +54,48 @@ extension Image {
 
     private static func message(_ image: inout png_image) -> String {
         withUnsafeBytes(of: &image.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}
+
+extension Image {
+    /// Reads a PNG as 8-bit gray (`channels` 1) or RGB (3); colour images become gray and gray
+    /// images RGB as asked, alpha is composited on black (libpng's simplified API).
+    public static func readPNG(path: String, channels: Int) throws -> Image {
+        precondition(channels == 1 || channels == 3)
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        guard png_image_begin_read_from_file(&image, path) != 0 else {
+            throw ImageError.unreadable(path: path, reason: message(&image))
+        }
+        image.format = channels == 1 ? UInt32(PNG_FORMAT_GRAY) : UInt32(PNG_FORMAT_RGB)
+        let (w, h) = (Int(image.width), Int(image.height))
+        guard w > 0, h > 0, w <= 1 << 14, h <= 1 << 14 else {
+            png_image_free(&image)
+            throw ImageError.unreadable(path: path, reason: "its size \(w)x\(h) is outside 1...16384")
+        }
+        var pixels = [UInt8](repeating: 0, count: w * h * channels)
+        let ok = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, Int32(w * channels), nil) }
+        guard ok != 0 else { throw ImageError.unreadable(path: path, reason: message(&image)) }
+        return Image(width: w, height: h, channels: channels, pixels: pixels)
+    }
+
+    /// Resized to width x height by averaging the source pixels each target pixel covers (box
+    /// filter; for upscaling, nearest neighbour).
+    public func resized(width tw: Int, height th: Int) -> Image {
+        if tw == width && th == height { return self }
+        var out = [UInt8](repeating: 0, count: tw * th * channels)
+        for ty in 0 ..< th {
+            let y0 = ty * height / th, y1 = max(y0 + 1, (ty + 1) * height / th)
+            for tx in 0 ..< tw {
+                let x0 = tx * width / tw, x1 = max(x0 + 1, (tx + 1) * width / tw)
+                for c in 0 ..< channels {
+                    var s = 0
+                    for y in y0 ..< y1 { for x in x0 ..< x1 { s += Int(pixels[(y * width + x) * channels + c]) } }
+                    let n = (y1 - y0) * (x1 - x0)
+                    out[(ty * tw + tx) * channels + c] = UInt8((s + n / 2) / n)
+                }
+            }
+        }
+        return Image(width: tw, height: th, channels: channels, pixels: out)
     }
 }

@@ -17,17 +17,26 @@ public struct Adam: Sendable, Codable {
         self.epsilon = epsilon
     }
 
+
+    @_specialize(where T == Float)
     public mutating func update<T: TrainScalar>(_ parameters: [Parameter<T>]) {
         step += 1
         let b1 = T(beta1), b2 = T(beta2)
         let c1 = T(1 - Foundation.pow(beta1, Double(step))), c2 = T(1 - Foundation.pow(beta2, Double(step)))
         let lr = T(learningRate), eps = T(epsilon)
         for p in parameters {
-            for i in p.value.indices {
-                let g = p.grad[i]
-                p.m[i] = b1 * p.m[i] + (1 - b1) * g
-                p.v[i] = b2 * p.v[i] + (1 - b2) * g * g
-                p.value[i] -= lr * (p.m[i] / c1) / ((p.v[i] / c2).squareRoot() + eps)
+            p.value.withUnsafeMutableBufferPointer { w in
+                p.m.withUnsafeMutableBufferPointer { m in
+                    p.v.withUnsafeMutableBufferPointer { v in
+                        p.grad.withUnsafeBufferPointer { g in
+                            for i in w.indices {
+                                m[i] = b1 * m[i] + (1 - b1) * g[i]
+                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                                w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                            }
+                        }
+                    }
+                }
             }
         }
     }

@@ -2,6 +2,7 @@
 public enum Loss {
     /// Binary cross-entropy on logits, mean over the batch: for target t,
     /// l = max(x, 0) - x t + log(1 + exp(-|x|)) (stable for any x); dl/dx = sigmoid(x) - t.
+    @_specialize(where T == Float)
     public static func bceWithLogits<T: TrainScalar>(_ logits: Tensor<T>, target: T) -> (loss: Double, grad: Tensor<T>) {
         let n = T(logits.count)
         var loss = 0.0
@@ -15,6 +16,7 @@ public enum Loss {
     }
 
     /// Mean absolute error; the gradient of |0| is taken as 0.
+    @_specialize(where T == Float)
     public static func l1<T: TrainScalar>(_ x: Tensor<T>, _ target: Tensor<T>) -> (loss: Double, grad: Tensor<T>) {
         let n = T(x.count)
         var loss = 0.0
@@ -28,6 +30,7 @@ public enum Loss {
     }
 
     /// Softmax cross-entropy on logits [N, classes], mean over the batch; dl/dx = softmax(x) - onehot.
+    @_specialize(where T == Float)
     public static func softmaxCrossEntropy<T: TrainScalar>(_ logits: Tensor<T>, labels: [Int]) -> (loss: Double, grad: Tensor<T>) {
         let (n, k) = (logits.shape[0], logits.perSample)
         var loss = 0.0

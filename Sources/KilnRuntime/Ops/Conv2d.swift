@@ -4,7 +4,7 @@ import KilnFormat
 /// Inputs: x [N, C, H, W], weight [M, C, KH, KW], optional bias [M]. Output [N, M, OH, OW] with
 /// OH = (H + padTop + padBottom - dilationH * (KH - 1) - 1) / strideH + 1 (likewise OW).
 /// Attributes: strides [sh, sw] (default [1, 1]), pads [top, left, bottom, right] (default 0),
-/// dilations [dh, dw] (default [1, 1]). Accumulates in Double, taps in (c, ky, kx) order.
+/// dilations [dh, dw] (default [1, 1]). Accumulates in Double, taps in (ky, kx, c) order.
 struct Conv2d: Op {
     let g: ConvGeometry
     var outputs: [ValueInfo] { [g.output] }
@@ -25,13 +25,13 @@ struct Conv2d: Op {
                 for oy in 0 ..< g.oh {
                     for ox in 0 ..< g.ow {
                         var acc = Double(b?[m] ?? 0)
-                        for c in 0 ..< g.c {
-                            for ky in 0 ..< g.kh {
-                                let iy = oy * g.sh - g.padTop + ky * g.dh
-                                guard iy >= 0, iy < g.h else { continue }
-                                for kx in 0 ..< g.kw {
-                                    let ix = ox * g.sw - g.padLeft + kx * g.dw
-                                    guard ix >= 0, ix < g.w else { continue }
+                        for ky in 0 ..< g.kh {
+                            let iy = oy * g.sh - g.padTop + ky * g.dh
+                            guard iy >= 0, iy < g.h else { continue }
+                            for kx in 0 ..< g.kw {
+                                let ix = ox * g.sw - g.padLeft + kx * g.dw
+                                guard ix >= 0, ix < g.w else { continue }
+                                for c in 0 ..< g.c {
                                     acc += Double(x[((n * g.c + c) * g.h + iy) * g.w + ix])
                                         * Double(w[((m * g.c + c) * g.kh + ky) * g.kw + kx])
                                 }

@@ -7,7 +7,7 @@ import KilnFormat
 /// dilations, output_padding [h, w] (each < its stride or dilation).
 ///
 /// Computed as a gather: output pixel (oy, ox) takes input (iy, ix) through tap (ky, kx) when
-/// oy + padTop - ky * dh == iy * sh. Each output is one Double sum over (c, ky, kx) in order.
+/// oy + padTop - ky * dh == iy * sh. Each output is one Double sum over (ky, kx, c) in order.
 struct ConvTranspose2d: Op {
     let g: ConvGeometry
     var outputs: [ValueInfo] { [g.output] }
@@ -28,13 +28,13 @@ struct ConvTranspose2d: Op {
                 for oy in 0 ..< g.oh {
                     for ox in 0 ..< g.ow {
                         var acc = Double(b?[m] ?? 0)
-                        for c in 0 ..< g.c {
-                            for ky in 0 ..< g.kh {
-                                let ty = oy + g.padTop - ky * g.dh
-                                guard ty >= 0, ty % g.sh == 0, ty / g.sh < g.h else { continue }
-                                for kx in 0 ..< g.kw {
-                                    let tx = ox + g.padLeft - kx * g.dw
-                                    guard tx >= 0, tx % g.sw == 0, tx / g.sw < g.w else { continue }
+                        for ky in 0 ..< g.kh {
+                            let ty = oy + g.padTop - ky * g.dh
+                            guard ty >= 0, ty % g.sh == 0, ty / g.sh < g.h else { continue }
+                            for kx in 0 ..< g.kw {
+                                let tx = ox + g.padLeft - kx * g.dw
+                                guard tx >= 0, tx % g.sw == 0, tx / g.sw < g.w else { continue }
+                                for c in 0 ..< g.c {
                                     acc += Double(x[((n * g.c + c) * g.h + ty / g.sh) * g.w + tx / g.sw])
                                         * Double(w[((c * g.m + m) * g.kh + ky) * g.kw + kx])
                                 }

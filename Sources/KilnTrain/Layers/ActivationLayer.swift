@@ -13,25 +13,33 @@ public final class ActivationLayer<T: TrainScalar>: Layer {
 
     public init(_ kind: Kind) { self.kind = kind }
 
+    @_specialize(where T == Float)
     public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
         var y = x.values
-        switch kind {
-        case .relu: for i in y.indices where y[i] < 0 { y[i] = 0 }
-        case let .leakyReLU(a): let a = T(a); for i in y.indices where y[i] < 0 { y[i] *= a }
-        case .tanh: for i in y.indices { y[i] = T.tanh(y[i]) }
-        case .sigmoid: for i in y.indices { y[i] = 1 / (1 + T.exp(-y[i])) }
+        y.withUnsafeMutableBufferPointer { y in
+            switch kind {
+            case .relu: for i in y.indices where y[i] < 0 { y[i] = 0 }
+            case let .leakyReLU(a): let a = T(a); for i in y.indices where y[i] < 0 { y[i] *= a }
+            case .tanh: for i in y.indices { y[i] = T.tanh(y[i]) }
+            case .sigmoid: for i in y.indices { y[i] = 1 / (1 + T.exp(-y[i])) }
+            }
         }
         cache = (kind == .tanh || kind == .sigmoid) ? y : x.values
         return Tensor(shape: x.shape, values: y)
     }
 
+    @_specialize(where T == Float)
     public func backward(_ dy: Tensor<T>) -> Tensor<T> {
         var dx = dy.values
-        switch kind {
-        case .relu: for i in dx.indices where cache[i] < 0 { dx[i] = 0 }
-        case let .leakyReLU(a): let a = T(a); for i in dx.indices where cache[i] < 0 { dx[i] *= a }
-        case .tanh: for i in dx.indices { dx[i] *= 1 - cache[i] * cache[i] }
-        case .sigmoid: for i in dx.indices { dx[i] *= cache[i] * (1 - cache[i]) }
+        cache.withUnsafeBufferPointer { c in
+            dx.withUnsafeMutableBufferPointer { dx in
+                switch kind {
+                case .relu: for i in dx.indices where c[i] < 0 { dx[i] = 0 }
+                case let .leakyReLU(a): let a = T(a); for i in dx.indices where c[i] < 0 { dx[i] *= a }
+                case .tanh: for i in dx.indices { dx[i] *= 1 - c[i] * c[i] }
+                case .sigmoid: for i in dx.indices { dx[i] *= c[i] * (1 - c[i]) }
+                }
+            }
         }
         return Tensor(shape: dy.shape, values: dx)
     }

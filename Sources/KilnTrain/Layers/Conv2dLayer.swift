@@ -19,6 +19,7 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
 
     public var parameters: [Parameter<T>] { [weight] + (bias.map { [$0] } ?? []) }
 
+    @_specialize(where T == Float)
     public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
         let s = shape
         precondition(x.shape.count == 4 && x.shape[1] == s.inChannels, "Conv2d expects [N, \(s.inChannels), H, W], got \(x.shape)")
@@ -34,6 +35,7 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         return Tensor(shape: [n, s.outChannels, oh, ow], values: batchMajor(out, n: n, c: s.outChannels, plane: oh * ow))
     }
 
+    @_specialize(where T == Float)
     public func backward(_ dy: Tensor<T>) -> Tensor<T> {
         let s = shape
         let (n, plane) = (dy.shape[0], dy.shape[2] * dy.shape[3])
@@ -51,6 +53,7 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
 }
 
 /// x[r, :] += bias[r] for a [rows, width] matrix.
+@_specialize(where T == Float)
 func addBias<T: TrainScalar>(_ x: inout [T], _ bias: [T], width: Int) {
     for r in bias.indices {
         let b = bias[r]
@@ -59,6 +62,7 @@ func addBias<T: TrainScalar>(_ x: inout [T], _ bias: [T], width: Int) {
 }
 
 /// into[r] += sum of row r of a [rows, width] matrix.
+@_specialize(where T == Float)
 func sumRows<T: TrainScalar>(_ x: [T], width: Int, into: inout [T]) {
     for r in into.indices {
         var s: T = 0

@@ -15,6 +15,7 @@ public struct ConvShape: Sendable {
 
     /// cols[(c, ky, kx)][(i, oy, ox)] = image[i, c, oy*s - p + ky, ox*s - p + kx], 0 outside;
     /// the image is [n, channels, h, w], the grid oh x ow, cols [channels*K*K, n*oh*ow].
+    @_specialize(where T == Float)
     func im2col<T: TrainScalar>(_ image: [T], channels: Int, n: Int, h: Int, w: Int, oh: Int, ow: Int) -> [T] {
         let plane = oh * ow, width = n * plane
         var cols = [T](repeating: 0, count: channels * kernel * kernel * width)
@@ -29,6 +30,7 @@ public struct ConvShape: Sendable {
     }
 
     /// The adjoint of `im2col`: image[i, c, iy, ix] += cols[(c, ky, kx)][(i, oy, ox)].
+    @_specialize(where T == Float)
     func col2im<T: TrainScalar>(_ cols: [T], channels: Int, n: Int, h: Int, w: Int, oh: Int, ow: Int) -> [T] {
         var image = [T](repeating: 0, count: n * channels * h * w)
         image.withUnsafeMutableBufferPointer { out in

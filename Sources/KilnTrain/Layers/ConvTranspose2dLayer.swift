@@ -20,6 +20,7 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
 
     public var parameters: [Parameter<T>] { [weight] + (bias.map { [$0] } ?? []) }
 
+    @_specialize(where T == Float)
     public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
         let s = shape
         precondition(x.shape.count == 4 && x.shape[1] == s.inChannels, "ConvTranspose2d expects [N, \(s.inChannels), H, W], got \(x.shape)")
@@ -43,6 +44,7 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         return Tensor(shape: [n, s.outChannels, oh, ow], values: y)
     }
 
+    @_specialize(where T == Float)
     public func backward(_ dy: Tensor<T>) -> Tensor<T> {
         let s = shape
         let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])

@@ -16,6 +16,7 @@ public final class DenseLayer<T: TrainScalar>: Layer {
 
     public var parameters: [Parameter<T>] { [weight] + (bias.map { [$0] } ?? []) }
 
+    @_specialize(where T == Float)
     public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
         let n = x.shape[0]
         precondition(x.perSample == inFeatures, "Dense expects \(inFeatures) features, got \(x.shape)")
@@ -28,6 +29,7 @@ public final class DenseLayer<T: TrainScalar>: Layer {
         return Tensor(shape: [n, outFeatures], values: y)
     }
 
+    @_specialize(where T == Float)
     public func backward(_ dy: Tensor<T>) -> Tensor<T> {
         let n = dy.shape[0]
         T.gemm(transposeA: true, transposeB: false, m: outFeatures, n: inFeatures, k: n,

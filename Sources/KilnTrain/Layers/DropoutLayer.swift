@@ -10,6 +10,7 @@ public final class DropoutLayer<T: TrainScalar>: Layer {
         rng = TrainRNG(seed: seed)
     }
 
+    @_specialize(where T == Float)
     public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
         guard training, p > 0 else { mask = []; return x }
         let keep = T(1 / (1 - p))
@@ -17,6 +18,7 @@ public final class DropoutLayer<T: TrainScalar>: Layer {
         return Tensor(shape: x.shape, values: zip(x.values, mask).map { $0 * $1 })
     }
 
+    @_specialize(where T == Float)
     public func backward(_ dy: Tensor<T>) -> Tensor<T> {
         guard !mask.isEmpty else { return dy }
         return Tensor(shape: dy.shape, values: zip(dy.values, mask).map { $0 * $1 })

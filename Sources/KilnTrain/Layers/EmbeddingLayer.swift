@@ -12,6 +12,7 @@ public final class EmbeddingLayer<T: TrainScalar>: Layer {
 
     public var parameters: [Parameter<T>] { [table] }
 
+    @_specialize(where T == Float)
     public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
         precondition(labels.count == x.shape[0], "Embedding: set one label per sample before forward")
         var y = [T](repeating: 0, count: labels.count * dim)
@@ -19,6 +20,7 @@ public final class EmbeddingLayer<T: TrainScalar>: Layer {
         return Tensor(shape: [labels.count, dim], values: y)
     }
 
+    @_specialize(where T == Float)
     public func backward(_ dy: Tensor<T>) -> Tensor<T> {
         for (i, l) in labels.enumerated() { for j in 0 ..< dim { table.grad[l * dim + j] += dy.values[i * dim + j] } }
         return Tensor(zeros: [labels.count, 0])

@@ -7,6 +7,7 @@ public final class MaxPool2dLayer<T: TrainScalar>: Layer {
 
     public init(size: Int) { self.size = size }
 
+    @_specialize(where T == Float)
     public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
         let (planes, h, w) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
         let (oh, ow) = (h / size, w / size)
@@ -32,6 +33,7 @@ public final class MaxPool2dLayer<T: TrainScalar>: Layer {
         return Tensor(shape: [x.shape[0], x.shape[1], oh, ow], values: y)
     }
 
+    @_specialize(where T == Float)
     public func backward(_ dy: Tensor<T>) -> Tensor<T> {
         var dx = [T](repeating: 0, count: inputShape.reduce(1, *))
         for (o, k) in argmax.enumerated() { dx[k] += dy.values[o] }

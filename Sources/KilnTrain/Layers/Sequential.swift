@@ -4,10 +4,12 @@ public final class Sequential<T: TrainScalar>: Layer {
 
     public init(_ layers: [any Layer<T>]) { self.layers = layers }
 
+    @_specialize(where T == Float)
     public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
         layers.reduce(x) { $1.forward($0, training: training) }
     }
 
+    @_specialize(where T == Float)
     public func backward(_ dy: Tensor<T>) -> Tensor<T> {
         layers.reversed().reduce(dy) { $1.backward($0) }
     }
@@ -23,10 +25,12 @@ public final class ReshapeLayer<T: TrainScalar>: Layer {
 
     public init(_ perSample: [Int]) { self.perSample = perSample }
 
+    @_specialize(where T == Float)
     public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
         inputShape = x.shape
         return x.reshaped([x.shape[0]] + perSample)
     }
 
+    @_specialize(where T == Float)
     public func backward(_ dy: Tensor<T>) -> Tensor<T> { dy.reshaped(inputShape) }
 }

@@ -1,0 +1,2 @@
+// zlib for reading gzipped datasets (apt: zlib1g-dev).
+#include <zlib.h>

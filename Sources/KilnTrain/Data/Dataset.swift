@@ -1,0 +1,45 @@
+import Foundation
+import KilnImage
+
+/// Training images as floats in [-1, 1] ([N, C, H, W]), with labels when the source has them.
+public struct Dataset: Sendable {
+    public var name: String
+    public var images: [Float]
+    public var count: Int
+    public var channels, height, width: Int
+    /// One label per image (0 ..< classNames.count), or empty.
+    public var labels: [Int]
+    public var classNames: [String]
+
+    public var perImage: Int { channels * height * width }
+
+    /// Copies images `indices` into a batch tensor [indices.count, C, H, W].
+    @_specialize(where T == Float)
+    public func batch<T: TrainScalar>(_ indices: ArraySlice<Int>) -> Tensor<T> {
+        var values = [T](repeating: 0, count: indices.count * perImage)
+        for (k, i) in indices.enumerated() {
+            for j in 0 ..< perImage { values[k * perImage + j] = T(images[i * perImage + j]) }
+        }
+        return Tensor(shape: [indices.count, channels, height, width], values: values)
+    }
+
+    /// The first `n` images (all if fewer).
+    public func prefix(_ n: Int) -> Dataset {
+        var d = self
+        d.count = min(n, count)
+        d.images = Array(images.prefix(d.count * perImage))
+        d.labels = Array(labels.prefix(d.count))
+        return d
+    }
+
+    /// Pixel bytes 0...255 -> [-1, 1].
+    static func normalize(_ bytes: some Collection<UInt8>) -> [Float] {
+        bytes.map { Float($0) / 127.5 - 1 }
+    }
+}
+
+/// Why a dataset cannot be loaded; the message says how to get or fix it.
+public struct DatasetError: Error, Equatable, CustomStringConvertible {
+    public let description: String
+    init(_ message: String) { description = message }
+}

@@ -1,0 +1,235 @@
+import ArgumentParser
+import Foundation
+import KilnFormat
+import KilnImage
+import KilnRuntime
+import KilnTrain
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a GAN generator on a CPU and export it as a .kiln model.",
+        discussion: """
+        The DCGAN recipe: Adam (lr 2e-4, beta1 0.5), weights N(0, 0.02), BatchNorm, ReLU in G and
+        LeakyReLU 0.2 in D, the non-saturating loss, one D step per G step, and an exponential moving
+        average (EMA) of G's weights, which is what gets exported.
+
+        Writes to --out-dir: checkpoint.kiln (atomically, every --checkpoint-every steps and at each
+        epoch's end; it is itself a runnable generator), samples-epoch-N.png (64 images from fixed
+        seeds, through the exported model), losses.csv and losses.png. The final generator goes to
+        --output. A killed run continues with --resume and the same flags; it then produces exactly
+        the weights the uninterrupted run would have.
+
+        Example: kiln train --dataset fashion-mnist --epochs 2 --threads 2 --output fashion.kiln
+        """
+    )
+
+    enum DatasetChoice: String, ExpressibleByArgument, CaseIterable {
+        case fashionMNIST = "fashion-mnist", mnist, mnist5k = "mnist-5k", png
+    }
+
+    @Option(help: "Training data: \(DatasetChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var dataset: DatasetChoice = .fashionMNIST
+
+    @Option(help: "Where the data is: a folder of IDX files (fashion-mnist, mnist), the CSV file (mnist-5k), or a folder of PNGs (png).")
+    var data: String?
+
+    @Option(help: "Use only the first N training images (for quick runs).")
+    var limit: Int?
+
+    @Flag(help: "Train a class-conditional GAN (label embedding concatenated to z in G, as an extra input plane in D).")
+    var conditional = false
+
+    @Option(help: "Latent dimension of z.") var latentDim = 100
+    @Option(help: "Generator width (its layers have 2w and w channels).") var gWidth = 128
+    @Option(help: "Discriminator width (its layers have w and 2w channels).") var dWidth = 64
+    @Option(help: "Epochs to train (with --resume: the new total).") var epochs = 2
+    @Option(help: "Images per step.") var batchSize = 64
+    @Option(help: "Generator learning rate.") var lrG = 2e-4
+    @Option(help: "Discriminator learning rate.") var lrD = 2e-4
+    @Option(help: "Adam beta1.") var beta1 = 0.5
+    @Option(help: "Real-label smoothing: the target for real images is 1 minus this (0.1 gives 0.9).") var labelSmoothing = 0.0
+    @Option(help: "EMA decay of the exported generator's weights.") var emaDecay = 0.999
+    @Option(help: "Seed of every random draw (weights, data order, noise).") var seed: UInt64 = 1
+    @Option(help: "Threads for the matrix products.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Folder for checkpoint, samples, losses.") var outDir = "runs/train"
+    @Option(name: [.short, .customLong("output")], help: "The exported generator (default: OUT-DIR/generator.kiln).") var output: String?
+    @Option(help: "Write a checkpoint every N steps (and at the end of each epoch).") var checkpointEvery = 250
+    @Option(help: "Model name stored in the file.") var name: String?
+    @Flag(help: "Continue from OUT-DIR/checkpoint.kiln.") var resume = false
+
+    func validate() throws {
+        guard latentDim >= 1, latentDim <= 4096 else { throw ValidationError("--latent-dim must be 1 to 4096, not \(latentDim).") }
+        guard gWidth >= 1, dWidth >= 1, gWidth <= 1024, dWidth <= 1024 else { throw ValidationError("--g-width and --d-width must be 1 to 1024.") }
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, not \(epochs).") }
+        guard batchSize >= 2 else { throw ValidationError("--batch-size must be at least 2 (BatchNorm needs a batch), not \(batchSize).") }
+        guard lrG > 0, lrD > 0, lrG < 1, lrD < 1 else { throw ValidationError("learning rates must be between 0 and 1.") }
+        guard beta1 >= 0, beta1 < 1 else { throw ValidationError("--beta1 must be in [0, 1).") }
+        guard labelSmoothing >= 0, labelSmoothing < 0.5 else { throw ValidationError("--label-smoothing must be in [0, 0.5).") }
+        guard emaDecay >= 0, emaDecay < 1 else { throw ValidationError("--ema-decay must be in [0, 1).") }
+        guard (1 ... 256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, not \(threads).") }
+        guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1.") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
+    }
+
+    func run() throws {
+        TrainThreads.count = threads
+        let data = try loadDataset()
+        var config = GANConfig()
+        config.conditional = conditional
+        config.latentDim = latentDim
+        config.generatorWidth = gWidth
+        config.discriminatorWidth = dWidth
+        config.batchSize = batchSize
+        config.epochs = epochs
+        config.learningRateG = lrG
+        config.learningRateD = lrD
+        config.beta1 = beta1
+        config.labelSmoothing = labelSmoothing
+        config.emaDecay = emaDecay
+        config.seed = seed
+        config.dataset = data.name + (limit.map { " (first \($0))" } ?? "")
+        config.imageShape = [data.channels, data.height, data.width]
+        config.classNames = data.classNames
+        guard config.imageShape[1] == 28, config.imageShape[2] == 28 else {
+            throw CLIError("dcgan28 trains on 28x28 images; \(data.name) has \(data.width)x\(data.height). For a PNG folder pass --image-size 28 (the default).")
+        }
+
+        try prepareOutputFolder()
+        let trainer: GANTrainer
+        do { trainer = try GANTrainer(config: config, dataset: data) } catch { throw CLIError("\(error)") }
+        let checkpointPath = outDir + "/checkpoint.kiln"
+        var elapsedBefore = 0.0
+        if resume {
+            guard FileManager.default.fileExists(atPath: checkpointPath) else {
+                throw CLIError("--resume: there is no checkpoint at \(checkpointPath). Start without --resume, or give the --out-dir of the run to continue.")
+            }
+            let model = try DefaultModel.load(checkpointPath).model
+            guard let saved = try GANTrainer.config(ofCheckpoint: model) else {
+                throw CLIError("\(checkpointPath) is a model, not a kiln train checkpoint.")
+            }
+            guard saved.compatible(with: config) else {
+                throw CLIError("\(checkpointPath) was trained with other settings (\(differences(saved, config))). Resume with the same flags as the original run, or use another --out-dir.")
+            }
+            elapsedBefore = try trainer.restore(from: model)
+            print("resuming from step \(trainer.step) (epoch \(trainer.epoch + 1)) of \(checkpointPath)")
+        }
+
+        let csv = try LossLog(path: outDir + "/losses.csv", keepingStepsBelow: trainer.step + 1)
+        let totalSteps = config.epochs * trainer.stepsPerEpoch
+        guard trainer.step < totalSteps else {
+            print("the checkpoint is already at step \(trainer.step) of \(totalSteps); raise --epochs to train more.")
+            return try finish(trainer, elapsed: elapsedBefore)
+        }
+        print("training \(config.architecture)\(conditional ? " (conditional)" : "") on \(config.dataset): \(data.count) images, \(trainer.stepsPerEpoch) steps of \(batchSize) per epoch, \(config.epochs) epochs, \(threads) thread\(threads == 1 ? "" : "s")")
+        let start = Date()
+        var lastGood = trainer.step
+        while trainer.step < totalSteps {
+            let epoch = trainer.epoch
+            let bar = ProgressBar(total: trainer.stepsPerEpoch, label: "epoch \(epoch + 1)/\(config.epochs)")
+            var sums = (d: 0.0, g: 0.0, real: 0.0, fake: 0.0, n: 0)
+            while trainer.step < (epoch + 1) * trainer.stepsPerEpoch {
+                let s = trainer.trainStep()
+                guard s.lossD.isFinite, s.lossG.isFinite, s.lossD < 100, s.lossG < 100 else {
+                    FileHandle.standardError.write(Data("\n".utf8))
+                    throw CLIError("training diverged at step \(trainer.step) (loss D \(s.lossD), G \(s.lossG)). The last good checkpoint, from step \(lastGood), is \(checkpointPath); lower the learning rates or add --label-smoothing 0.1 and resume.")
+                }
+                try csv.append(step: trainer.step, epoch: Double(trainer.step) / Double(trainer.stepsPerEpoch), s)
+                sums = (sums.d + s.lossD, sums.g + s.lossG, sums.real + s.dReal, sums.fake + s.dFake, sums.n + 1)
+                let k = Double(sums.n)
+                bar.update(trainer.step - epoch * trainer.stepsPerEpoch, unitsPerItem: Double(batchSize), unit: "img",
+                           status: String(format: "D(x) %.2f D(G(z)) %.2f loss D %.3f G %.3f", sums.real / k, sums.fake / k, sums.d / k, sums.g / k))
+                if trainer.step % checkpointEvery == 0 {
+                    try writeCheckpoint(trainer, to: checkpointPath, elapsed: elapsedBefore + Date().timeIntervalSince(start))
+                    lastGood = trainer.step
+                }
+            }
+            bar.finish()
+            try writeCheckpoint(trainer, to: checkpointPath, elapsed: elapsedBefore + Date().timeIntervalSince(start))
+            lastGood = trainer.step
+            let grid = outDir + String(format: "/samples-epoch-%03d.png", epoch + 1)
+            try writeSamples(trainer.exportModel(name: "samples", description: "", elapsedSeconds: 0), to: grid)
+            try csv.plot(to: outDir + "/losses.png")
+            print("epoch \(epoch + 1): samples in \(grid), checkpoint \(checkpointPath)")
+        }
+        try finish(trainer, elapsed: elapsedBefore + Date().timeIntervalSince(start))
+    }
+
+    private func finish(_ trainer: GANTrainer, elapsed: Double) throws {
+        trainer.recalibrateEMA()
+        let path = output ?? outDir + "/generator.kiln"
+        let modelName = name ?? "\(trainer.config.dataset.split(separator: " ").first ?? "")-\(trainer.config.architecture)\(conditional ? "-conditional" : "")"
+        let model = trainer.exportModel(name: modelName, description: "DCGAN generator trained by kiln train on \(trainer.config.dataset)", elapsedSeconds: elapsed)
+        do { try model.write(to: path) } catch { throw CLIError("cannot write the model to '\(path)': \(error)") }
+        print("wrote \(path): \(trainer.step) steps (\(String(format: "%.2f", Double(trainer.step) / Double(trainer.stepsPerEpoch))) epochs) in \(ProgressBar.clock(elapsed)) of training")
+    }
+
+    private func writeCheckpoint(_ trainer: GANTrainer, to path: String, elapsed: Double) throws {
+        do { try trainer.checkpoint(elapsedSeconds: elapsed).write(to: path) } catch { throw CLIError("cannot write the checkpoint '\(path)': \(error)") }
+    }
+
+    /// 64 images from seeds 0...63 through the runtime, exactly as `kiln generate` makes them.
+    private func writeSamples(_ model: KilnModel, to path: String) throws {
+        let spec = try GeneratorSpec(model: model)
+        let plan = try Plan(model: model, batch: 64)
+        let z = plan.inputBuffer(spec.latentInput).bindMemory(to: Float.self)
+        for i in 0 ..< 64 { spec.sampler.sample(seed: UInt64(i), into: z.baseAddress! + i * spec.sampler.dimension) }
+        if let li = spec.labelInput {
+            let labels = plan.inputBuffer(li).bindMemory(to: Int32.self)
+            for i in 0 ..< 64 { labels[i] = Int32(i % spec.classNames.count) }
+        }
+        try plan.run()
+        let shape = Array(plan.outputs[0].shape.dropFirst())
+        let grid = Grid.image(samples: plan.outputBuffer(0).bindMemory(to: Float.self), count: 64, channels: shape[0],
+                              height: shape[1], width: shape[2], lo: -1, hi: 1, columns: spec.labelInput == nil ? 8 : spec.classNames.count)
+        try writeFileAtomically(path: path, bytes: try grid.pngData())
+    }
+
+    private func loadDataset() throws -> Dataset {
+        var d: Dataset
+        do {
+            switch dataset {
+            case .fashionMNIST:
+                d = try .idx(directory: data ?? Dataset.fashionMNISTDirectory, test: false, name: "fashion-mnist", classNames: Dataset.fashionMNISTClasses)
+            case .mnist:
+                guard let data else {
+                    throw CLIError("MNIST is not packaged in Debian: put its IDX files in a folder and pass --data FOLDER, or use --dataset mnist-5k (fetched with Tools/fetch_mnist5k.sh).")
+                }
+                d = try .idx(directory: data, test: false, name: "mnist", classNames: Dataset.digitClasses)
+            case .mnist5k:
+                d = try .mnist5k(path: data ?? Dataset.mnist5kDefaultPath)
+            case .png:
+                guard let data else { throw CLIError("--dataset png needs --data FOLDER (PNG files, or one subfolder of PNGs per class).") }
+                d = try .pngFolder(directory: data, size: 28, channels: 1)
+            }
+        } catch let e as DatasetError {
+            throw CLIError(e.description)
+        }
+        if let limit { d = d.prefix(limit) }
+        return d
+    }
+
+    private func prepareOutputFolder() throws {
+        do {
+            try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+        } catch {
+            throw CLIError("cannot create the output folder '\(outDir)': \(error.localizedDescription). Choose another --out-dir.")
+        }
+        guard FileManager.default.isWritableFile(atPath: outDir) else {
+            throw CLIError("the output folder '\(outDir)' is not writable. Choose another --out-dir.")
+        }
+    }
+}
+
+/// Which settings two configurations disagree on, for the resume error.
+private func differences(_ a: GANConfig, _ b: GANConfig) -> String {
+    let pairs: [(String, String, String)] = [
+        ("conditional", "\(a.conditional)", "\(b.conditional)"), ("latent-dim", "\(a.latentDim)", "\(b.latentDim)"),
+        ("g-width", "\(a.generatorWidth)", "\(b.generatorWidth)"), ("d-width", "\(a.discriminatorWidth)", "\(b.discriminatorWidth)"),
+        ("batch-size", "\(a.batchSize)", "\(b.batchSize)"), ("lr-g", "\(a.learningRateG)", "\(b.learningRateG)"),
+        ("lr-d", "\(a.learningRateD)", "\(b.learningRateD)"), ("beta1", "\(a.beta1)", "\(b.beta1)"),
+        ("label-smoothing", "\(a.labelSmoothing)", "\(b.labelSmoothing)"), ("ema-decay", "\(a.emaDecay)", "\(b.emaDecay)"),
+        ("seed", "\(a.seed)", "\(b.seed)"), ("dataset", a.dataset, b.dataset), ("image shape", "\(a.imageShape)", "\(b.imageShape)"),
+    ]
+    let diff = pairs.filter { $0.1 != $0.2 }.map { "\($0.0): checkpoint \($0.1), now \($0.2)" }
+    return diff.isEmpty ? "architecture" : diff.joined(separator: "; ")
+}
