@@ -167,6 +167,14 @@ class Builder:
                          onnx_attrs={"mode": "nearest", "coordinate_transformation_mode": "asymmetric",
                                      "nearest_mode": "floor"})
 
+    def maxpool(self, x, k, s=None):
+        s = s or k
+        return self.node("MaxPool2d", "MaxPool", [x], {"kernel": kiln.Ints(k), "strides": kiln.Ints(s)},
+                         onnx_attrs={"kernel_shape": list(k), "strides": list(s)})
+
+    def softmax(self, x):
+        return self.node("Softmax", "Softmax", [x], onnx_attrs={"axis": 1})
+
     def embedding(self, labels, classes, dim):
         table = self.weight(self._name("table"), (classes, dim), 1.0)
         return self.node("Embedding", "Gather", [labels, table], onnx_inputs=[table, labels],
@@ -331,6 +339,22 @@ def fixtures():
         b = Builder("upsample_nearest", 19)
         x = b.input("x", (3, 3, 5), data=uniform(b.rng, (1, 3, 3, 5)))
         b.finish(b.upsample(x, 2, 3), d)
+
+    @fixture
+    def maxpool_odd_sizes(d):
+        b = Builder("maxpool_odd_sizes", 23)
+        x = b.input("x", (3, 7, 9), data=uniform(b.rng, (2, 3, 7, 9), -2, 2))
+        b.finish(b.maxpool(b.maxpool(x, (2, 2)), (2, 3), (1, 2)), d)
+
+    @fixture
+    def classifier_softmax(d):
+        """A small Fashion-MNIST-style classifier: Conv ReLU MaxPool x2, Dense, Softmax."""
+        b = Builder("classifier_softmax", 24)
+        x = b.input("image", (1, 28, 28), data=uniform(b.rng, (3, 1, 28, 28)))
+        h = b.maxpool(b.relu(b.conv(x, 1, 4, 3, pads=(1, 1, 1, 1))), (2, 2))
+        h = b.maxpool(b.relu(b.conv(h, 4, 6, 3, pads=(1, 1, 1, 1))), (2, 2))
+        h = b.relu(b.dense(b.flatten(h), 6 * 7 * 7, 16))
+        b.finish(b.softmax(b.dense(h, 16, 10)), d)
 
     @fixture
     def embedding_concat(d):

@@ -7,12 +7,33 @@ protocol Op {
     var outputs: [ValueInfo] { get }
     /// Multiply-accumulates per sample (0 for ops that do none).
     var macsPerSample: Int { get }
+    /// Bytes of scratch memory `run` needs (64-byte aligned; shared by all ops of a plan).
+    var scratchBytes: Int { get }
     /// Computes the outputs. `inputs[i]` is nil for an absent optional input.
-    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) throws
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) throws
+}
+
+extension Op {
+    var scratchBytes: Int { 0 }
 }
 
 /// Makes an op from its node and the planner's knowledge of its inputs (nil: absent optional input).
 typealias OpFactory = @Sendable (Node, [ValueInfo?]) throws -> Op
+
+/// The float kernels a plan uses for Conv2d, ConvTranspose2d and Dense.
+public enum FloatKernels: String, Sendable, CaseIterable {
+    /// Plain loops that sum in Double: the reference.
+    case reference
+    /// im2col / col2im and the packed f32 GEMM of CKilnKernels (float sums, FMA where the CPU has it).
+    case gemm
+}
+
+/// Ops with a GEMM implementation, used when a plan asks for `FloatKernels.gemm`.
+let gemmOpFactories: [String: OpFactory] = [
+    "Dense": DenseGEMM.init,
+    "Conv2d": Conv2dGEMM.init,
+    "ConvTranspose2d": ConvTranspose2dGEMM.init,
+]
 
 /// Every op the runtime implements, by the op name stored in the file.
 let opFactories: [String: OpFactory] = [
@@ -33,6 +54,8 @@ let opFactories: [String: OpFactory] = [
     "Add": Add.init,
     "Upsample": Upsample.init,
     "Embedding": Embedding.init,
+    "MaxPool2d": MaxPool2d.init,
+    "Softmax": Softmax.init,
 ]
 
 /// Helpers for reading a node's inputs and attributes with errors that name the node.

@@ -21,14 +21,19 @@ public final class Plan {
     }
 
     private let arena: UnsafeMutableRawPointer
+    private let scratch: UnsafeMutableRawPointer
     private let steps: [Step]
     private let inputPointers: [UnsafeMutableRawPointer]
     private let outputPointers: [UnsafeRawPointer]
 
-    public init(model: KilnModel, batch: Int) throws {
+    /// The kernels Conv2d, ConvTranspose2d and Dense use.
+    public let floatKernels: FloatKernels
+
+    public init(model: KilnModel, batch: Int, floatKernels: FloatKernels = .gemm) throws {
         guard batch >= 1 else { throw RuntimeError.badBatch(batch) }
         self.model = model
         self.batch = batch
+        self.floatKernels = floatKernels
 
         // Every value: its info, and where its bytes live (a constant tensor, or arena slot k).
         enum Home { case constant(UnsafeRawPointer), arena(Int) }
@@ -49,7 +54,9 @@ public final class Plan {
         var ops: [Op] = []
         var macs = 0
         for (i, node) in model.graph.nodes.enumerated() {
-            guard let factory = opFactories[node.op] else { throw RuntimeError.unknownOp(op: node.op, node: node.name) }
+            guard let factory = (floatKernels == .gemm ? gemmOpFactories[node.op] : nil) ?? opFactories[node.op] else {
+                throw RuntimeError.unknownOp(op: node.op, node: node.name)
+            }
             let ins = node.inputs.map { $0.isEmpty ? nil : info[$0]!.0 }
             for name in node.inputs where !name.isEmpty {
                 if case let .arena(k) = info[name]!.1 { buffers[k].last = i }
@@ -65,6 +72,9 @@ public final class Plan {
         let end = model.graph.nodes.count
         for name in model.graph.outputs { if case let .arena(k) = info[name]!.1 { buffers[k].last = end } }
 
+        // One scratch buffer, shared by the ops (they run one at a time), at the arena's end.
+        let scratchBytes = ((ops.map { $0.scratchBytes }.max() ?? 0) + 63) / 64 * 64
+        buffers.append(ArenaPlanner.Buffer(size: scratchBytes, first: -1, last: end))
         let (offsets, size) = ArenaPlanner.place(buffers)
         guard size <= 1 << 40 else { throw RuntimeError.tooLarge(what: "the activation arena (\(size) bytes)") }
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: ArenaPlanner.alignment)
@@ -79,6 +89,7 @@ public final class Plan {
             case let .arena(k): return arena + offsets[k]
             }
         }
+        scratch = arena + offsets[buffers.count - 1]
         steps = zip(model.graph.nodes, ops).map { node, op in
             Step(op: op, inputs: node.inputs.map { $0.isEmpty ? nil : UnsafeRawPointer(pointer($0)) },
                  outputs: node.outputs.map(pointer))
@@ -103,6 +114,6 @@ public final class Plan {
 
     /// Runs every op in order. Throws only for data-dependent errors (a class label out of range).
     public func run() throws {
-        for step in steps { try step.op.run(step.inputs, step.outputs) }
+        for step in steps { try step.op.run(step.inputs, step.outputs, scratch) }
     }
 }

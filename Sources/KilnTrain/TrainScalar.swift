@@ -4,7 +4,7 @@ import Foundation
 /// The element types layers train in: Float for training (GEMM through the C micro-kernels),
 /// Double for gradient checks (a plain GEMM, the same layer code).
 public protocol TrainScalar: BinaryFloatingPoint, Sendable where Self.RawSignificand: FixedWidthInteger {
-    /// C[m x n] (+)= op(A) op(B), row-major; see `kiln_f32_gemm_with`.
+    /// C[m x n] (+)= op(A) op(B), row-major; see `kiln_f32_gemm`.
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                      c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool)
@@ -76,14 +76,13 @@ private struct GemmJob: @unchecked Sendable {
 
     /// Computes columns lo..<hi of C (rows, when splitting m).
     func run(_ lo: Int, _ hi: Int) {
-        let status: Int32
+        guard let ws = kiln_f32_gemm_thread_workspace(uk) else { fatalError("out of memory for the GEMM packing workspace") }
         if splitN {
-            status = kiln_f32_gemm_with(uk, ta ? 1 : 0, tb ? 1 : 0, m, hi - lo, k, a, lda, b + (tb ? lo * ldb : lo), ldb,
-                                        c + lo, ldc, accumulate ? 1 : 0)
+            kiln_f32_gemm(uk, ws, ta ? 1 : 0, tb ? 1 : 0, m, hi - lo, k, a, lda, b + (tb ? lo * ldb : lo), ldb,
+                          c + lo, ldc, accumulate ? 1 : 0)
         } else {
-            status = kiln_f32_gemm_with(uk, ta ? 1 : 0, tb ? 1 : 0, hi - lo, n, k, a + (ta ? lo : lo * lda), lda, b, ldb,
-                                        c + lo * ldc, ldc, accumulate ? 1 : 0)
+            kiln_f32_gemm(uk, ws, ta ? 1 : 0, tb ? 1 : 0, hi - lo, n, k, a + (ta ? lo : lo * lda), lda, b, ldb,
+                          c + lo * ldc, ldc, accumulate ? 1 : 0)
         }
-        precondition(status == 0, "out of memory for the GEMM packing workspace")
     }
 }

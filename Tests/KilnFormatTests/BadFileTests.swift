@@ -49,7 +49,7 @@ final class BadFileTests: XCTestCase {
         var bytes = try TestModels.rich().encode()
         bytes.put(UInt16(2), at: Field.version)
         bytes.reseal()
-        XCTAssertEqual(decodeError(bytes), .unsupportedVersion(major: 2, minor: 0))
+        XCTAssertEqual(decodeError(bytes), .unsupportedVersion(major: 2, minor: KilnFormatVersion.minor))
     }
 
     func testNewerMinorVersionIsRead() throws {

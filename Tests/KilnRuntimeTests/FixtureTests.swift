@@ -5,16 +5,21 @@ import KilnRuntime
 import KilnTestSupport
 import XCTest
 
-/// The float reference runtime against ONNX Runtime on every fixture of Tools/make_fixtures.py.
+/// Both float paths (the reference and the GEMM kernels) against ONNX Runtime on every fixture of
+/// Tools/make_fixtures.py.
 ///
 /// Tolerance: max |kiln - onnxruntime| <= 1e-5 x (max - min of ONNX Runtime's output). Kiln's
-/// reference accumulates in Double and rounds once; ONNX Runtime accumulates in float32 in its own
-/// order (with FMA), so the two differ by a few float32 ulps of the largest partial sums. The
-/// largest difference seen over all fixtures is ~2e-7 of the range (see the test's output).
+/// reference accumulates in Double and rounds once; the GEMM path and ONNX Runtime accumulate in
+/// float32, each in its own order (with FMA), so they differ by a few float32 ulps of the largest
+/// partial sums. The test prints the largest difference seen for each path.
 final class FixtureTests: XCTestCase {
     static let tolerance = 1e-5
 
     func testEveryFixtureMatchesOnnxRuntime() throws {
+        for kernels in FloatKernels.allCases { try checkFixtures(kernels) }
+    }
+
+    private func checkFixtures(_ kernels: FloatKernels) throws {
         let folders = try Repo.fixtureFolders()
         XCTAssertGreaterThanOrEqual(folders.count, 25)
         var worst = (0.0, "")
@@ -26,7 +31,7 @@ final class FixtureTests: XCTestCase {
                 return try Self.npy(FileManager.default.fileExists(atPath: single) ? single : folder + "/input-\(i.name).npy")
             }
             let expected = try Self.npy(folder + "/expected.npy")
-            let plan = try Plan(model: model, batch: inputs[0].shape[0])
+            let plan = try Plan(model: model, batch: inputs[0].shape[0], floatKernels: kernels)
             for (k, a) in inputs.enumerated() { Self.copy(a, to: plan.inputBuffer(k)) }
             try plan.run()
             XCTAssertEqual(plan.outputs[0].shape, expected.shape, name)
@@ -34,18 +39,23 @@ final class FixtureTests: XCTestCase {
             let got = Array(plan.outputBuffer(0).bindMemory(to: Float.self))
             let range = Double(want.max()! - want.min()!)
             let err = zip(got, want).map { abs(Double($0) - Double($1)) }.max()!
-            XCTAssertLessThanOrEqual(err, Self.tolerance * range, "\(name): max abs error \(err), output range \(range)")
+            XCTAssertLessThanOrEqual(err, Self.tolerance * range, "\(name) (\(kernels)): max abs error \(err), output range \(range)")
             if err / range > worst.0 { worst = (err / range, name) }
         }
-        print("fixtures: worst max abs error / output range = \(worst.0) (\(worst.1)); tolerance \(Self.tolerance)")
+        print("fixtures, \(kernels) kernels: worst max abs error / output range = \(worst.0) (\(worst.1)); tolerance \(Self.tolerance)")
     }
 
-    /// Batch independence: each sample of a batch equals the same sample run alone, bit for bit.
+    /// Batch independence: each sample of a batch equals the same sample run alone, bit for bit,
+    /// with either kernel set.
     func testBatchOfThreeEqualsThreeSingleRuns() throws {
+        for kernels in FloatKernels.allCases { try checkBatchIndependence(kernels) }
+    }
+
+    private func checkBatchIndependence(_ kernels: FloatKernels) throws {
         let model = try KilnModel.load(path: Repo.path("Formats/fixtures/dcgan64/model.kiln"))
         let spec = try GeneratorSpec(model: model)
-        let batched = try Plan(model: model, batch: 3)
-        let single = try Plan(model: model, batch: 1)
+        let batched = try Plan(model: model, batch: 3, floatKernels: kernels)
+        let single = try Plan(model: model, batch: 1, floatKernels: kernels)
         let z = batched.inputBuffer(0).bindMemory(to: Float.self)
         for i in 0 ..< 3 { spec.sampler.sample(seed: UInt64(100 + i), into: z.baseAddress! + i * 16) }
         try batched.run()

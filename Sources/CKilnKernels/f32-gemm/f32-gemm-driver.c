@@ -6,22 +6,29 @@
 #include "kiln_kernels.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { KC = KILN_F32_GEMM_KC, MC_TILES = 12, NC_TILES = 64 };
 
-// Per-thread packing workspace, grown on demand and kept for the thread's lifetime.
-static _Thread_local float *workspace;
-static _Thread_local size_t workspace_floats;
+size_t kiln_f32_gemm_workspace_size(const struct kiln_f32_gemm_ukernel *uk) {
+  size_t floats = KC * uk->nr * NC_TILES + uk->mr * MC_TILES * KC;
+  return (floats * sizeof(float) + 63) / 64 * 64;
+}
 
-static float *get_workspace(size_t floats) {
-  if (floats > workspace_floats) {
-    free(workspace);
-    workspace = aligned_alloc(64, (floats * sizeof(float) + 63) / 64 * 64);
-    workspace_floats = workspace ? floats : 0;
+// Per-thread packing workspace, grown on demand and kept for the thread's lifetime.
+static _Thread_local void *thread_workspace;
+static _Thread_local size_t thread_workspace_size;
+
+void *kiln_f32_gemm_thread_workspace(const struct kiln_f32_gemm_ukernel *uk) {
+  size_t size = kiln_f32_gemm_workspace_size(uk);
+  if (size > thread_workspace_size) {
+    free(thread_workspace);
+    thread_workspace = aligned_alloc(64, size);
+    thread_workspace_size = thread_workspace ? size : 0;
   }
-  return workspace;
+  return thread_workspace;
 }
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
@@ -61,18 +68,17 @@ static void pack_b(int tb, const float *b, size_t ldb, size_t p0, size_t j0, siz
   }
 }
 
-int kiln_f32_gemm_with(const struct kiln_f32_gemm_ukernel *uk, int ta, int tb, size_t m, size_t n, size_t k,
-                       const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc, int accumulate) {
-  assert(uk != NULL && uk->mr > 0 && uk->nr > 0);
+void kiln_f32_gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta, int tb, size_t m, size_t n,
+                   size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc, int accumulate) {
+  assert(uk != NULL && uk->mr > 0 && uk->nr > 0 && workspace != NULL && ((uintptr_t)workspace & 63) == 0);
   assert(ldc >= n && lda >= (ta ? m : k) && ldb >= (tb ? k : n));
-  if (m == 0 || n == 0) return 0;
+  if (m == 0 || n == 0) return;
   if (k == 0) {
     if (!accumulate) for (size_t i = 0; i < m; i++) memset(c + i * ldc, 0, n * sizeof(float));
-    return 0;
+    return;
   }
   const size_t mr = uk->mr, nr = uk->nr, mc_max = mr * MC_TILES, nc_max = nr * NC_TILES;
-  float *bp = get_workspace(KC * nc_max + mc_max * KC);
-  if (!bp) return -1;
+  float *bp = workspace;
   float *ap = bp + KC * nc_max;
   for (size_t jc = 0; jc < n; jc += nc_max) {
     size_t nc = min_size(nc_max, n - jc);
@@ -92,5 +98,4 @@ int kiln_f32_gemm_with(const struct kiln_f32_gemm_ukernel *uk, int ta, int tb, s
       }
     }
   }
-  return 0;
 }

@@ -60,11 +60,18 @@ const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_ukernel_at(size_t index);
 /// The fastest micro-kernel this CPU supports.
 const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best(void);
 
-/// GEMM through the packed driver with micro-kernel `uk`. Returns 0, or -1 if the packing
-/// workspace could not be allocated (C is then unchanged).
-int kiln_f32_gemm_with(const struct kiln_f32_gemm_ukernel *uk, int transpose_a, int transpose_b, size_t m, size_t n,
-                       size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
-                       int accumulate);
+/// Bytes of packing workspace `kiln_f32_gemm` needs with micro-kernel `uk` (any m, n, k).
+size_t kiln_f32_gemm_workspace_size(const struct kiln_f32_gemm_ukernel *uk);
+
+/// This thread's workspace for `uk`, allocated on the first call and kept for the thread's life;
+/// NULL if it cannot be allocated. (The runtime plans its workspace in its arena instead.)
+void *kiln_f32_gemm_thread_workspace(const struct kiln_f32_gemm_ukernel *uk);
+
+/// GEMM through the packed driver with micro-kernel `uk` and a 64-byte-aligned `workspace` of
+/// kiln_f32_gemm_workspace_size(uk) bytes. Allocates nothing.
+void kiln_f32_gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int transpose_a, int transpose_b, size_t m,
+                   size_t n, size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
+                   int accumulate);
 
 /// The reference: for each C element, one float sum over p = 0..k-1 of separately rounded products.
 void kiln_f32_gemm_ref(int transpose_a, int transpose_b, size_t m, size_t n, size_t k, const float *a, size_t lda,

@@ -14,7 +14,7 @@ struct Add: Op {
         outputs = [ValueInfo(dtype: .f32, shape: a.shape)]
     }
 
-    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) {
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let a = inputs[0]!.assumingMemoryBound(to: Float.self)
         let b = inputs[1]!.assumingMemoryBound(to: Float.self)
         let y = outputs[0].assumingMemoryBound(to: Float.self)

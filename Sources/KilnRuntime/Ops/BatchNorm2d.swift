@@ -29,7 +29,7 @@ struct BatchNorm2d: Op {
         outputs = [x]
     }
 
-    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) {
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let x = inputs[0]!.assumingMemoryBound(to: Float.self)
         let scales = inputs[1]!.assumingMemoryBound(to: Float.self)
         let biases = inputs[2]!.assumingMemoryBound(to: Float.self)

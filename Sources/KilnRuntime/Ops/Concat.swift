@@ -36,7 +36,7 @@ struct Concat: Op {
         outputs = [ValueInfo(dtype: first.dtype, shape: shape)]
     }
 
-    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) {
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         var dst = outputs[0]
         for o in 0 ..< outer {
             for (i, size) in blocks.enumerated() {

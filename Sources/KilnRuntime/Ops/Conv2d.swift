@@ -14,7 +14,7 @@ struct Conv2d: Op {
         g = try ConvGeometry(node: node, inputs: inputs, transposed: false)
     }
 
-    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) {
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let x = inputs[0]!.assumingMemoryBound(to: Float.self)
         let w = inputs[1]!.assumingMemoryBound(to: Float.self)
         let b = g.hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil

@@ -24,7 +24,7 @@ struct Dense: Op {
         outputs = [ValueInfo(dtype: .f32, shape: [n, m])]
     }
 
-    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) {
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let x = inputs[0]!.assumingMemoryBound(to: Float.self)
         let w = inputs[1]!.assumingMemoryBound(to: Float.self)
         let b = hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil

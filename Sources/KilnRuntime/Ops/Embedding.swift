@@ -22,7 +22,7 @@ struct Embedding: Op {
         outputs = [ValueInfo(dtype: .f32, shape: [n, dim])]
     }
 
-    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) throws {
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) throws {
         let labels = inputs[0]!.assumingMemoryBound(to: Int32.self)
         let table = inputs[1]!
         for i in 0 ..< n {

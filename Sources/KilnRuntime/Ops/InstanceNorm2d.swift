@@ -28,7 +28,7 @@ struct InstanceNorm2d: Op {
         outputs = [x]
     }
 
-    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) {
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let x = inputs[0]!.assumingMemoryBound(to: Float.self)
         let scale = inputs[1]!.assumingMemoryBound(to: Float.self)
         let bias = inputs[2]!.assumingMemoryBound(to: Float.self)

@@ -46,7 +46,7 @@ struct Reshape: Op {
         return x
     }
 
-    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) {
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         outputs[0].copyMemory(from: inputs[0]!, byteCount: byteCount)
     }
 }

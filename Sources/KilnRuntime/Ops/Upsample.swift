@@ -21,7 +21,7 @@ struct Upsample: Op {
         outputs = [ValueInfo(dtype: .f32, shape: shape)]
     }
 
-    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer]) {
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let x = inputs[0]!.assumingMemoryBound(to: Float.self)
         let y = outputs[0].assumingMemoryBound(to: Float.self)
         let oh = h * sh, ow = w * sw

@@ -44,7 +44,7 @@ struct GraphBuilder {
             flat = true
             return node("Dense", [x, constant(l.weight)] + (l.bias.map { [constant($0)] } ?? []))
         case let l as MaxPool2dLayer<Float>:
-            return node("MaxPool2d", [input], [("size", .int(Int64(l.size)))])
+            return node("MaxPool2d", [input], [("kernel", .ints([Int64(l.size), Int64(l.size)]))])
         case is DropoutLayer<Float>:
             return input  // identity at inference
         case let l as Sequential<Float>:

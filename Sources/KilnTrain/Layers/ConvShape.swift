@@ -1,5 +1,8 @@
+import KilnRuntime
+
 /// Channels, square kernel, stride and padding of a convolution layer, and the im2col machinery
-/// that Conv2d and ConvTranspose2d share (ConvTranspose2d's forward is Conv2d's backward-data).
+/// (the runtime's `Im2col`) that Conv2d and ConvTranspose2d share (ConvTranspose2d's forward is
+/// Conv2d's backward-data).
 public struct ConvShape: Sendable {
     public let inChannels, outChannels, kernel, stride, padding: Int
 
@@ -17,13 +20,11 @@ public struct ConvShape: Sendable {
     /// the image is [n, channels, h, w], the grid oh x ow, cols [channels*K*K, n*oh*ow].
     @_specialize(where T == Float)
     func im2col<T: TrainScalar>(_ image: [T], channels: Int, n: Int, h: Int, w: Int, oh: Int, ow: Int) -> [T] {
-        let plane = oh * ow, width = n * plane
-        var cols = [T](repeating: 0, count: channels * kernel * kernel * width)
+        let map = indexMap(channels: channels, h: h, w: w, oh: oh, ow: ow)
+        var cols = [T](repeating: 0, count: map.rows * n * oh * ow)
         cols.withUnsafeMutableBufferPointer { out in
             image.withUnsafeBufferPointer { x in
-                forEachTap(channels: channels, n: n, h: h, w: w, oh: oh, ow: ow) { row, src, ix0, count in
-                    for j in 0 ..< count { out[row + j] = x[src + ix0 + j * stride] }
-                }
+                for i in 0 ..< n { map.im2col(x.baseAddress! + i * channels * h * w, out.baseAddress! + i * oh * ow, rowStride: n * oh * ow) }
             }
         }
         return cols
@@ -32,44 +33,19 @@ public struct ConvShape: Sendable {
     /// The adjoint of `im2col`: image[i, c, iy, ix] += cols[(c, ky, kx)][(i, oy, ox)].
     @_specialize(where T == Float)
     func col2im<T: TrainScalar>(_ cols: [T], channels: Int, n: Int, h: Int, w: Int, oh: Int, ow: Int) -> [T] {
+        let map = indexMap(channels: channels, h: h, w: w, oh: oh, ow: ow)
         var image = [T](repeating: 0, count: n * channels * h * w)
         image.withUnsafeMutableBufferPointer { out in
             cols.withUnsafeBufferPointer { d in
-                forEachTap(channels: channels, n: n, h: h, w: w, oh: oh, ow: ow) { row, src, ix0, count in
-                    for j in 0 ..< count { out[src + ix0 + j * stride] += d[row + j] }
-                }
+                for i in 0 ..< n { map.col2im(d.baseAddress! + i * oh * ow, out.baseAddress! + i * channels * h * w, rowStride: n * oh * ow) }
             }
         }
         return image
     }
 
-    /// Calls `body(colsIndex, imageRowStart, firstX, count)` for every run of output columns ox
-    /// whose input column ix = ox*s - p + kx is inside the image: cols[colsIndex + j] pairs with
-    /// image[imageRowStart + firstX + j*s] for j in 0..<count.
-    private func forEachTap(channels: Int, n: Int, h: Int, w: Int, oh: Int, ow: Int,
-                            _ body: (Int, Int, Int, Int) -> Void) {
-        let plane = oh * ow, width = n * plane
-        for c in 0 ..< channels {
-            for ky in 0 ..< kernel {
-                for kx in 0 ..< kernel {
-                    // ox range with 0 <= ox*s - p + kx < w
-                    // (integer division truncates toward zero, so negative numerators are handled apart)
-                    let lo = padding - kx, hi = w - 1 + padding - kx
-                    let oxLo = lo <= 0 ? 0 : (lo + stride - 1) / stride
-                    let oxHi = hi < 0 ? 0 : min(ow, hi / stride + 1)
-                    guard oxLo < oxHi else { continue }
-                    let row = ((c * kernel + ky) * kernel + kx) * width
-                    for i in 0 ..< n {
-                        for oy in 0 ..< oh {
-                            let iy = oy * stride - padding + ky
-                            guard iy >= 0, iy < h else { continue }
-                            body(row + i * plane + oy * ow + oxLo, ((i * channels + c) * h + iy) * w,
-                                 oxLo * stride - padding + kx, oxHi - oxLo)
-                        }
-                    }
-                }
-            }
-        }
+    private func indexMap(channels: Int, h: Int, w: Int, oh: Int, ow: Int) -> Im2col {
+        Im2col(channels: channels, h: h, w: w, kh: kernel, kw: kernel, sh: stride, sw: stride, dh: 1, dw: 1,
+               padTop: padding, padLeft: padding, oh: oh, ow: ow)
     }
 }
 

@@ -1,0 +1,34 @@
+import KilnFormat
+
+/// Conv2d by im2col + GEMM, per sample: cols = im2col(x[n]) [C*KH*KW, OH*OW];
+/// y[n] = W [M, C*KH*KW] x cols + b. A 1x1 kernel with stride 1 and no padding reads x directly.
+/// Same semantics as `Conv2d` (the reference); the sums are f32 in the GEMM's blocked order.
+struct Conv2dGEMM: Op {
+    let g: ConvGeometry
+    let map: Im2col
+    var outputs: [ValueInfo] { [g.output] }
+    var macsPerSample: Int { g.m * g.oh * g.ow * g.c * g.kh * g.kw }
+    var pointwise: Bool { g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.oh == g.h && g.ow == g.w }
+    var scratchBytes: Int { GEMM.workspaceBytes + (pointwise ? 0 : map.rows * g.oh * g.ow * 4) }
+
+    init(node: Node, inputs: [ValueInfo?]) throws {
+        g = try ConvGeometry(node: node, inputs: inputs, transposed: false)
+        map = Im2col(channels: g.c, h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
+                     padTop: g.padTop, padLeft: g.padLeft, oh: g.oh, ow: g.ow)
+    }
+
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
+        let x = inputs[0]!.assumingMemoryBound(to: Float.self)
+        let w = inputs[1]!.assumingMemoryBound(to: Float.self)
+        let b = g.hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil
+        let y = outputs[0].assumingMemoryBound(to: Float.self)
+        let plane = g.oh * g.ow, cols = GEMM.data(scratch)
+        for n in 0 ..< g.n {
+            let xn = x + n * g.c * g.h * g.w, yn = y + n * g.m * plane
+            if !pointwise { map.im2col(xn, cols, rowStride: plane) }
+            GEMM.run(scratch, m: g.m, n: plane, k: map.rows, a: w, lda: map.rows, b: pointwise ? xn : UnsafePointer(cols), ldb: plane,
+                     c: yn, ldc: plane, accumulate: false)
+            if let b { for m in 0 ..< g.m { for j in 0 ..< plane { yn[m * plane + j] += b[m] } } }
+        }
+    }
+}
