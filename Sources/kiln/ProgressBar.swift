@@ -9,6 +9,7 @@ final class ProgressBar {
     private var lastDraw = Date.distantPast
     private var lastDecile = -1
     private let isTTY = isatty(STDERR_FILENO) == 1
+    private var last = (unitsPerItem: 1.0, unit: "it", status: "")
 
     init(total: Int, label: String) {
         self.total = max(total, 1)
@@ -17,6 +18,7 @@ final class ProgressBar {
 
     /// `done` of `total` finished; `unitsPerItem` converts items to the rate's unit (images).
     func update(_ done: Int, unitsPerItem: Double = 1, unit: String = "it", status: String = "", force: Bool = false) {
+        last = (unitsPerItem, unit, status)
         let now = Date()
         let decile = done * 10 / total
         guard force || (isTTY ? now.timeIntervalSince(lastDraw) >= 0.2 : decile != lastDecile) else { return }
@@ -31,8 +33,9 @@ final class ProgressBar {
         FileHandle.standardError.write(Data(((isTTY ? "\r\u{1B}[K" : "") + line + (isTTY ? "" : "\n")).utf8))
     }
 
-    func finish(status: String = "") {
-        update(total, status: status, force: true)
+    /// Draws the bar full, with the last rate unit and status.
+    func finish() {
+        update(total, unitsPerItem: last.unitsPerItem, unit: last.unit, status: last.status, force: true)
         if isTTY { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 

@@ -23,18 +23,7 @@ struct Train: ParsableCommand {
         """
     )
 
-    enum DatasetChoice: String, ExpressibleByArgument, CaseIterable {
-        case fashionMNIST = "fashion-mnist", mnist, mnist5k = "mnist-5k", png
-    }
-
-    @Option(help: "Training data: \(DatasetChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var dataset: DatasetChoice = .fashionMNIST
-
-    @Option(help: "Where the data is: a folder of IDX files (fashion-mnist, mnist), the CSV file (mnist-5k), or a folder of PNGs (png).")
-    var data: String?
-
-    @Option(help: "Use only the first N training images (for quick runs).")
-    var limit: Int?
+    @OptionGroup var data: DatasetOptions
 
     @Flag(help: "Train a class-conditional GAN (label embedding concatenated to z in G, as an extra input plane in D).")
     var conditional = false
@@ -68,12 +57,11 @@ struct Train: ParsableCommand {
         guard emaDecay >= 0, emaDecay < 1 else { throw ValidationError("--ema-decay must be in [0, 1).") }
         guard (1 ... 256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, not \(threads).") }
         guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1.") }
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
     }
 
     func run() throws {
         TrainThreads.count = threads
-        let data = try loadDataset()
+        let data = try self.data.load(test: false)
         var config = GANConfig()
         config.conditional = conditional
         config.latentDim = latentDim
@@ -87,14 +75,14 @@ struct Train: ParsableCommand {
         config.labelSmoothing = labelSmoothing
         config.emaDecay = emaDecay
         config.seed = seed
-        config.dataset = data.name + (limit.map { " (first \($0))" } ?? "")
+        config.dataset = data.name + (self.data.limit.map { " (first \($0))" } ?? "")
         config.imageShape = [data.channels, data.height, data.width]
         config.classNames = data.classNames
         guard config.imageShape[1] == 28, config.imageShape[2] == 28 else {
             throw CLIError("dcgan28 trains on 28x28 images; \(data.name) has \(data.width)x\(data.height). For a PNG folder pass --image-size 28 (the default).")
         }
 
-        try prepareOutputFolder()
+        try createOutputFolder(outDir)
         let trainer: GANTrainer
         do { trainer = try GANTrainer(config: config, dataset: data) } catch { throw CLIError("\(error)") }
         let checkpointPath = outDir + "/checkpoint.kiln"
@@ -184,39 +172,17 @@ struct Train: ParsableCommand {
         try writeFileAtomically(path: path, bytes: try grid.pngData())
     }
 
-    private func loadDataset() throws -> Dataset {
-        var d: Dataset
-        do {
-            switch dataset {
-            case .fashionMNIST:
-                d = try .idx(directory: data ?? Dataset.fashionMNISTDirectory, test: false, name: "fashion-mnist", classNames: Dataset.fashionMNISTClasses)
-            case .mnist:
-                guard let data else {
-                    throw CLIError("MNIST is not packaged in Debian: put its IDX files in a folder and pass --data FOLDER, or use --dataset mnist-5k (fetched with Tools/fetch_mnist5k.sh).")
-                }
-                d = try .idx(directory: data, test: false, name: "mnist", classNames: Dataset.digitClasses)
-            case .mnist5k:
-                d = try .mnist5k(path: data ?? Dataset.mnist5kDefaultPath)
-            case .png:
-                guard let data else { throw CLIError("--dataset png needs --data FOLDER (PNG files, or one subfolder of PNGs per class).") }
-                d = try .pngFolder(directory: data, size: 28, channels: 1)
-            }
-        } catch let e as DatasetError {
-            throw CLIError(e.description)
-        }
-        if let limit { d = d.prefix(limit) }
-        return d
-    }
+}
 
-    private func prepareOutputFolder() throws {
-        do {
-            try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
-        } catch {
-            throw CLIError("cannot create the output folder '\(outDir)': \(error.localizedDescription). Choose another --out-dir.")
-        }
-        guard FileManager.default.isWritableFile(atPath: outDir) else {
-            throw CLIError("the output folder '\(outDir)' is not writable. Choose another --out-dir.")
-        }
+/// Creates `path` (with parents) and checks it is writable, or says what to do.
+func createOutputFolder(_ outDir: String) throws {
+    do {
+        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+    } catch {
+        throw CLIError("cannot create the output folder '\(outDir)': \(error.localizedDescription). Choose another folder.")
+    }
+    guard FileManager.default.isWritableFile(atPath: outDir) else {
+        throw CLIError("the output folder '\(outDir)' is not writable. Choose another folder.")
     }
 }
 

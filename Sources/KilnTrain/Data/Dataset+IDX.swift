@@ -15,8 +15,8 @@ extension Dataset {
             for candidate in [base + ".gz", base] where FileManager.default.fileExists(atPath: directory + "/" + candidate) {
                 return directory + "/" + candidate
             }
-            let hint = directory == fashionMNISTDirectory
-                ? "Install it with: sudo apt-get install dataset-fashion-mnist"
+            let hint = name == "fashion-mnist"
+                ? "Install it with: sudo apt-get install dataset-fashion-mnist (it puts the files in \(fashionMNISTDirectory)), or pass --data FOLDER"
                 : "Put the IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-...) in that folder"
             throw DatasetError("\(name): '\(directory)/\(base)[.gz]' does not exist. \(hint).")
         }

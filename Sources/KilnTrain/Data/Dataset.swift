@@ -32,6 +32,17 @@ public struct Dataset: Sendable {
         return d
     }
 
+    /// For sources without their own test split: the first 90% (train) or the last 10% (test).
+    public func split(test: Bool) -> Dataset {
+        let cut = count - max(1, count / 10)
+        var d = self
+        let range = test ? cut ..< count : 0 ..< cut
+        d.count = range.count
+        d.images = Array(images[range.lowerBound * perImage ..< range.upperBound * perImage])
+        d.labels = labels.isEmpty ? [] : Array(labels[range])
+        return d
+    }
+
     /// Pixel bytes 0...255 -> [-1, 1].
     static func normalize(_ bytes: some Collection<UInt8>) -> [Float] {
         bytes.map { Float($0) / 127.5 - 1 }

@@ -1,0 +1,48 @@
+import ArgumentParser
+import KilnTrain
+
+/// --dataset, --data and --limit, shared by the commands that read training data.
+struct DatasetOptions: ParsableArguments {
+    enum Choice: String, ExpressibleByArgument, CaseIterable {
+        case fashionMNIST = "fashion-mnist", mnist, mnist5k = "mnist-5k", png
+    }
+
+    @Option(help: "Data: \(Choice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var dataset: Choice = .fashionMNIST
+
+    @Option(help: "Where the data is: a folder of IDX files (fashion-mnist, mnist), the CSV file (mnist-5k), or a folder of PNGs (png).")
+    var data: String?
+
+    @Option(help: "Use only the first N training images (for quick runs).")
+    var limit: Int?
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
+    }
+
+    /// The training split, or the held-out test split (t10k for IDX; the last 10% for mnist-5k
+    /// and PNG folders, which have no split of their own).
+    func load(test: Bool) throws -> Dataset {
+        var d: Dataset
+        do {
+            switch dataset {
+            case .fashionMNIST:
+                d = try .idx(directory: data ?? Dataset.fashionMNISTDirectory, test: test, name: "fashion-mnist", classNames: Dataset.fashionMNISTClasses)
+            case .mnist:
+                guard let data else {
+                    throw CLIError("MNIST is not packaged in Debian: put its IDX files in a folder and pass --data FOLDER, or use --dataset mnist-5k (fetched with Tools/fetch_mnist5k.sh).")
+                }
+                d = try .idx(directory: data, test: test, name: "mnist", classNames: Dataset.digitClasses)
+            case .mnist5k:
+                d = try .mnist5k(path: data ?? Dataset.mnist5kDefaultPath).split(test: test)
+            case .png:
+                guard let data else { throw CLIError("--dataset png needs --data FOLDER (PNG files, or one subfolder of PNGs per class).") }
+                d = try Dataset.pngFolder(directory: data, size: 28, channels: 1).split(test: test)
+            }
+        } catch let e as DatasetError {
+            throw CLIError(e.description)
+        }
+        if let limit, !test { d = d.prefix(limit) }
+        return d
+    }
+}

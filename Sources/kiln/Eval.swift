@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import KilnFormat
+import KilnRuntime
+import KilnTrain
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Judge a generator with a classifier: Fréchet distance, class histogram, confidence.",
+        discussion: """
+        Generates --samples images (image i from seed SEED + i; conditional models cycle through
+        their classes) and passes them, the test split and as many training images through the
+        classifier. Prints the Fréchet distance between the classifier's penultimate features of
+        generated and test images, the same distance between training and test images (the floor a
+        perfect generator would reach), the mean confidence, and the class histogram. Lower distance
+        is better; mode collapse shows as missing classes.
+
+        Example: kiln eval Formats/models/fashion-dcgan.kiln --classifier Formats/models/fashion-classifier.kiln
+        """
+    )
+
+    @Argument(help: "The generator (default: the shipped default model).") var file: String?
+    @Option(help: "The classifier, made by `kiln train-classifier`.") var classifier: String
+    @OptionGroup var data: DatasetOptions
+    @Option(help: "Generated images (and training images for the floor).") var samples = 10000
+    @Option(help: "Seed of the first generated image.") var seed: UInt64 = 0
+
+    func validate() throws {
+        guard samples >= 100, samples <= 1_000_000 else { throw ValidationError("--samples must be 100 to 1,000,000, not \(samples).") }
+    }
+
+    func run() throws {
+        let (genPath, genModel) = try DefaultModel.load(file)
+        let (judgePath, judgeModel) = try DefaultModel.load(classifier)
+        let spec: GeneratorSpec, judge: Judge
+        do { spec = try GeneratorSpec(model: genModel) } catch { throw CLIError("\(genPath): \(error)") }
+        do { judge = try Judge(model: judgeModel) } catch { throw CLIError("\(judgePath): \(error)") }
+        let plan = try Plan(model: genModel, batch: 250)
+        let shape = Array(plan.outputs[0].shape.dropFirst())
+        guard shape == judge.inputShape else {
+            throw CLIError("the generator makes \(shape) images but the classifier takes \(judge.inputShape).")
+        }
+        let test = try data.load(test: true)
+        var train = try data.load(test: false)
+        train = train.prefix(samples)
+
+        // Generate, mapping the declared output range onto the classifier's [-1, 1].
+        let per = shape.reduce(1, *)
+        var images = [Float](repeating: 0, count: samples * per)
+        var conditioning: [Int] = []
+        let (lo, hi) = spec.outputRange
+        let bar = ProgressBar(total: samples, label: "generating")
+        var done = 0
+        while done < samples {
+            let z = plan.inputBuffer(spec.latentInput).bindMemory(to: Float.self)
+            for i in 0 ..< 250 { spec.sampler.sample(seed: seed &+ UInt64(done + i), into: z.baseAddress! + i * spec.sampler.dimension) }
+            if let li = spec.labelInput {
+                let labels = plan.inputBuffer(li).bindMemory(to: Int32.self)
+                for i in 0 ..< 250 { labels[i] = Int32((done + i) % spec.classNames.count) }
+            }
+            try plan.run()
+            let n = min(250, samples - done)
+            let y = plan.outputBuffer(0).bindMemory(to: Float.self)
+            for j in 0 ..< n * per { images[done * per + j] = Float((Double(y[j]) - lo) / (hi - lo) * 2 - 1) }
+            if spec.labelInput != nil { conditioning += (done ..< done + n).map { $0 % spec.classNames.count } }
+            done += n
+            bar.update(done, unit: "img")
+        }
+        bar.finish()
+
+        let start = Date()
+        let generated = try images.withUnsafeBufferPointer { try judge.classify($0, count: samples) }
+        let testOut = try test.images.withUnsafeBufferPointer { try judge.classify($0, count: test.count) }
+        let trainOut = try train.images.withUnsafeBufferPointer { try judge.classify($0, count: train.count) }
+        let fid = FrechetDistance.between(generated.features, testOut.features, dim: judge.featureDim)
+        let floor = FrechetDistance.between(trainOut.features, testOut.features, dim: judge.featureDim)
+
+        let k = judge.classNames.count
+        var histogram = [Int](repeating: 0, count: k)
+        var confidence = 0.0
+        var agree = 0
+        for i in 0 ..< samples {
+            let row = generated.probabilities[i * k ..< (i + 1) * k]
+            let c = Judge.argmax(row)
+            histogram[c] += 1
+            confidence += Double(row.max()!)
+            if !conditioning.isEmpty, conditioning[i] == c { agree += 1 }
+        }
+        let genName = genModel[metadata: "general.name"]?.stringValue ?? ""
+        let judgeAcc = judgeModel[metadata: "provenance.test_accuracy"]?.floatValue.map { String(format: ", test accuracy %.4f", $0) } ?? ""
+        print("generator   \(genPath) (\(genName))")
+        print("judge       \(judgePath) (\(judge.featureDim) features\(judgeAcc))")
+        print("samples     \(samples) generated from seeds \(seed)...\(seed &+ UInt64(samples - 1)); \(test.count) test and \(train.count) training images of \(test.name)")
+        print(String(format: "Fréchet distance, generated vs test   %.3f", fid))
+        print(String(format: "Fréchet distance, train vs test       %.3f  (the floor)", floor))
+        print(String(format: "mean classifier confidence            %.4f", confidence / Double(samples)))
+        if !conditioning.isEmpty {
+            print(String(format: "judged class = conditioning class     %.4f", Double(agree) / Double(samples)))
+        }
+        print("class histogram of generated samples")
+        let width = judge.classNames.map(\.count).max() ?? 0
+        for (name, count) in zip(judge.classNames, histogram) {
+            let share = Double(count) / Double(samples)
+            print("  \(name.padding(width))  \(String(format: "%5.1f%%", share * 100))  \(String(repeating: "#", count: Int((share * 200).rounded())))")
+        }
+        let smallest = histogram.enumerated().min { $0.element < $1.element }!
+        print(String(format: "smallest class: %@ at %.1f%%; judged in %.0f s", judge.classNames[smallest.offset],
+                     Double(smallest.element) / Double(samples) * 100, Date().timeIntervalSince(start)))
+    }
+}
