@@ -21,6 +21,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "KilnRuntime", package: kiln),
                 .product(name: "KilnFormat", package: kiln),
+                .product(name: "KilnTrain", package: kiln),
             ],
             path: "Benchmarks/KilnBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

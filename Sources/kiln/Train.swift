@@ -191,9 +191,8 @@ private func differences(_ a: GANConfig, _ b: GANConfig) -> String {
     let pairs: [(String, String, String)] = [
         ("conditional", "\(a.conditional)", "\(b.conditional)"), ("latent-dim", "\(a.latentDim)", "\(b.latentDim)"),
         ("g-width", "\(a.generatorWidth)", "\(b.generatorWidth)"), ("d-width", "\(a.discriminatorWidth)", "\(b.discriminatorWidth)"),
-        ("batch-size", "\(a.batchSize)", "\(b.batchSize)"), ("lr-g", "\(a.learningRateG)", "\(b.learningRateG)"),
-        ("lr-d", "\(a.learningRateD)", "\(b.learningRateD)"), ("beta1", "\(a.beta1)", "\(b.beta1)"),
-        ("label-smoothing", "\(a.labelSmoothing)", "\(b.labelSmoothing)"), ("ema-decay", "\(a.emaDecay)", "\(b.emaDecay)"),
+        ("batch-size", "\(a.batchSize)", "\(b.batchSize)"), ("beta1", "\(a.beta1)", "\(b.beta1)"),
+        ("ema-decay", "\(a.emaDecay)", "\(b.emaDecay)"),
         ("seed", "\(a.seed)", "\(b.seed)"), ("dataset", a.dataset, b.dataset), ("image shape", "\(a.imageShape)", "\(b.imageShape)"),
     ]
     let diff = pairs.filter { $0.1 != $0.2 }.map { "\($0.0): checkpoint \($0.1), now \($0.2)" }

@@ -78,6 +78,16 @@ final class TrainCLITests: XCTestCase {
         r = try CLI.run(["train", "--dataset", "png", "--data", data, "--out-dir", Self.root + "/r3", "--resume"] + tiny)
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("there is no checkpoint"), r.stderr)
+        // Absurd learning rates diverge: a clear stop that keeps the last good checkpoint intact
+        // (it loads and, being a generator itself, generates).
+        let div = Self.root + "/diverge"
+        r = try CLI.run(["train", "--dataset", "png", "--data", data, "--out-dir", div, "--lr-d", "0.99", "--lr-g", "0.99", "--beta1", "0",
+                         "--epochs", "3", "--checkpoint-every", "1"] + tiny)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("training diverged at step"), r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: div + "/checkpoint.kiln"))
+        r = try CLI.run(["generate", div + "/checkpoint.kiln", "--count", "3", "--out", div + "/check.png"])
+        XCTAssertEqual(r.status, 0, r.stderr)
         r = try CLI.run(["train", "--dataset", "mnist"])
         XCTAssertTrue(r.stderr.contains("MNIST is not packaged in Debian"), r.stderr)
         r = try CLI.run(["train", "--dataset", "mnist-5k", "--data", "/nonexistent.csv.gz"])

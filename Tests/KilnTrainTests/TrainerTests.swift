@@ -113,7 +113,7 @@ final class TrainerTests: XCTestCase {
         other.generatorWidth = 8
         XCTAssertFalse(other.compatible(with: Tiny.config()))
         other = Tiny.config()
-        other.epochs = 9
+        (other.epochs, other.learningRateG, other.labelSmoothing) = (9, 1e-5, 0.1)
         XCTAssertTrue(other.compatible(with: Tiny.config()))
     }
 }

@@ -1,6 +1,7 @@
 import Benchmark
 import KilnFormat
 import KilnRuntime
+import KilnTrain
 
 /// The repository's Formats folder, found from the working directory (Benchmarks/ or the root).
 private func fixture(_ name: String) -> String {
@@ -39,6 +40,22 @@ let benchmarks: @Sendable () -> Void = {
             for _ in benchmark.scaledIterations { try plan.run() }
         } setup: {
             try Plan(model: try KilnModel.load(path: path), batch: 1)
+        }
+    }
+
+    // One dcgan28 training step (D and G updates) at batch 64, on random images: images per
+    // second = 64 / time. A Fashion-MNIST epoch is 937 such steps.
+    for threads in [1, 2] {
+        Benchmark("train-step-dcgan28-batch64-\(threads)-thread\(threads == 1 ? "" : "s")",
+                  configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(20), maxIterations: 40)) { benchmark, trainer in
+            TrainThreads.count = threads
+            for _ in benchmark.scaledIterations { blackHole(trainer.trainStep()) }
+        } setup: {
+            var rng = TrainRNG(seed: 1)
+            let images = (0 ..< 640 * 784).map { _ in Float(rng.uniform() * 2 - 1) }
+            let data = Dataset(name: "random", images: images, count: 640, channels: 1, height: 28, width: 28,
+                               labels: [], classNames: [])
+            return try GANTrainer(config: GANConfig(), dataset: data)
         }
     }
 

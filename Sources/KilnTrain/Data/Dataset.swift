@@ -13,6 +13,15 @@ public struct Dataset: Sendable {
 
     public var perImage: Int { channels * height * width }
 
+    /// `images` holds count x channels x height x width values in [-1, 1].
+    public init(name: String, images: [Float], count: Int, channels: Int, height: Int, width: Int, labels: [Int], classNames: [String]) {
+        precondition(images.count == count * channels * height * width, "image data does not match the shape")
+        precondition(labels.isEmpty || labels.count == count, "one label per image, or none")
+        (self.name, self.images, self.count) = (name, images, count)
+        (self.channels, self.height, self.width) = (channels, height, width)
+        (self.labels, self.classNames) = (labels, classNames)
+    }
+
     /// Copies images `indices` into a batch tensor [indices.count, C, H, W].
     @_specialize(where T == Float)
     public func batch<T: TrainScalar>(_ indices: ArraySlice<Int>) -> Tensor<T> {

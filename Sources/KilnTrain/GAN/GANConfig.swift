@@ -26,10 +26,15 @@ public struct GANConfig: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// The settings a resumed run must share with its checkpoint (epochs may grow).
+    /// The settings a resumed run must share with its checkpoint: all but the number of epochs,
+    /// the learning rates and label smoothing, which may change between runs (to continue a
+    /// diverged run more gently, say).
     public func compatible(with other: GANConfig) -> Bool {
-        var a = self, b = other
-        a.epochs = 0; b.epochs = 0
-        return a == b
+        func fixed(_ c: GANConfig) -> GANConfig {
+            var c = c
+            (c.epochs, c.learningRateG, c.learningRateD, c.labelSmoothing) = (0, 0, 0, 0)
+            return c
+        }
+        return fixed(self) == fixed(other)
     }
 }
