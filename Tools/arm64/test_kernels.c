@@ -1,0 +1,69 @@
+// A C test driver for CKilnKernels, built for AArch64 by run.sh and run under qemu: every f32 GEMM
+// micro-kernel the CPU supports against the scalar reference (the same sizes and error bound as
+// Tests/KilnTrainTests/GemmTests.swift), plus the CRC-32 check value. Prints "N passed, M failed".
+#include "kiln_kernels.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t state = 5;
+static float next_float(void) {  // SplitMix64 -> [-1, 1)
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return (float)((double)(z >> 11) * 0x1p-53 * 2 - 1);
+}
+
+static int passed, failed;
+
+static void check_gemm(const struct kiln_f32_gemm_ukernel *uk, int ta, int tb, size_t m, size_t n, size_t k, int acc) {
+  const size_t pad = 3, lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
+  float *a = malloc(sizeof(float) * (ta ? k : m) * lda), *b = malloc(sizeof(float) * (tb ? n : k) * ldb);
+  float *c0 = malloc(sizeof(float) * m * ldc), *want = malloc(sizeof(float) * m * ldc), *got = malloc(sizeof(float) * m * ldc);
+  for (size_t i = 0; i < (ta ? k : m) * lda; i++) a[i] = next_float();
+  for (size_t i = 0; i < (tb ? n : k) * ldb; i++) b[i] = next_float();
+  for (size_t i = 0; i < m * ldc; i++) c0[i] = next_float();
+  memcpy(want, c0, sizeof(float) * m * ldc);
+  memcpy(got, c0, sizeof(float) * m * ldc);
+  kiln_f32_gemm_ref(ta, tb, m, n, k, a, lda, b, ldb, want, ldc, acc);
+  kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), ta, tb, m, n, k, a, lda, b, ldb, got, ldc, acc);
+  const double u = 0x1p-24, gamma = (k + 1) * u / (1 - (k + 1) * u);
+  int ok = 1;
+  for (size_t i = 0; i < m && ok; i++) {
+    for (size_t j = 0; j < ldc && ok; j++) {
+      size_t idx = i * ldc + j;
+      if (j >= n) { ok = got[idx] == c0[idx]; continue; }
+      double mag = acc ? fabs(c0[idx]) : 0;
+      for (size_t p = 0; p < k; p++) mag += fabs(ta ? a[p * lda + i] : a[i * lda + p]) * fabs(tb ? b[j * ldb + p] : b[p * ldb + j]);
+      ok = fabs((double)got[idx] - want[idx]) <= 2 * gamma * mag + 1e-38;
+    }
+  }
+  if (ok) passed++; else { failed++; printf("FAIL %s m%zu n%zu k%zu ta%d tb%d acc%d\n", uk->name, m, n, k, ta, tb, acc); }
+  free(a); free(b); free(c0); free(want); free(got);
+}
+
+int main(void) {
+  uint32_t have = kiln_cpu_features();
+  printf("CPU features: 0x%x\n", have);
+  const char *digits = "123456789";
+  if (kiln_crc32(0, digits, 9) == 0xCBF43926u) passed++; else { failed++; puts("FAIL crc32 check value"); }
+  for (size_t u = 0; u < kiln_f32_gemm_ukernel_count(); u++) {
+    const struct kiln_f32_gemm_ukernel *uk = kiln_f32_gemm_ukernel_at(u);
+    if ((uk->required_features & have) != uk->required_features) { printf("skip %s (CPU lacks it)\n", uk->name); continue; }
+    int before = failed;
+    size_t ms[] = {1, uk->mr - 1, uk->mr, uk->mr + 1, 2 * uk->mr * 12 + 5}, ns[] = {1, uk->nr - 1, uk->nr, uk->nr + 1, 3 * uk->nr + 7};
+    size_t ks[] = {1, 7, KILN_F32_GEMM_KC + 3};
+    for (int i = 0; i < 5; i++) for (int j = 0; j < 5; j++) for (int l = 0; l < 3; l++) for (int t = 0; t < 4; t++) {
+      if (ms[i] == 0 || ns[j] == 0) continue;
+      check_gemm(uk, t & 1, t >> 1, ms[i], ns[j], ks[l], (int)((ms[i] + ns[j] + ks[l]) % 2 == 0));
+    }
+    check_gemm(uk, 0, 0, 9, uk->nr * 64 + 13, 40, 1);
+    printf("f32 GEMM %s: %s\n", uk->name, failed == before ? "all sizes within the bound" : "FAILED");
+  }
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed != 0;
+}
