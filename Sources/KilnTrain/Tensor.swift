@@ -41,6 +41,16 @@ public final class Parameter<T: TrainScalar> {
         v = grad
     }
 
+    /// A weight of `shape` drawn from N(0, 0.02), the DCGAN initialization.
+    static func normal(_ name: String, shape: [Int], rng: inout TrainRNG) -> Parameter {
+        Parameter(name: name, shape: shape, value: (0 ..< shape.reduce(1, *)).map { _ in T(rng.normal() * 0.02) })
+    }
+
+    /// A zero bias of `count` elements, or nil when the layer has none.
+    static func zeroBias(_ name: String, count: Int, present: Bool) -> Parameter? {
+        present ? Parameter(name: name, shape: [count], value: [T](repeating: 0, count: count)) : nil
+    }
+
     public func zeroGrad() {
         grad.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }

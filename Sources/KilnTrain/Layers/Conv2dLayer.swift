@@ -12,9 +12,8 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                 bias: Bool, rng: inout TrainRNG) {
         shape = ConvShape(inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding)
-        weight = Parameter(name: name + ".weight", shape: [outChannels, inChannels, kernel, kernel],
-                           value: (0 ..< outChannels * inChannels * kernel * kernel).map { _ in T(rng.normal() * 0.02) })
-        self.bias = bias ? Parameter(name: name + ".bias", shape: [outChannels], value: [T](repeating: 0, count: outChannels)) : nil
+        weight = .normal(name + ".weight", shape: [outChannels, inChannels, kernel, kernel], rng: &rng)
+        self.bias = .zeroBias(name + ".bias", count: outChannels, present: bias)
     }
 
     public var parameters: [Parameter<T>] { [weight] + (bias.map { [$0] } ?? []) }

@@ -9,9 +9,8 @@ public final class DenseLayer<T: TrainScalar>: Layer {
 
     public init(name: String, inFeatures: Int, outFeatures: Int, bias: Bool = true, rng: inout TrainRNG) {
         (self.inFeatures, self.outFeatures) = (inFeatures, outFeatures)
-        weight = Parameter(name: name + ".weight", shape: [outFeatures, inFeatures],
-                           value: (0 ..< outFeatures * inFeatures).map { _ in T(rng.normal() * 0.02) })
-        self.bias = bias ? Parameter(name: name + ".bias", shape: [outFeatures], value: [T](repeating: 0, count: outFeatures)) : nil
+        weight = .normal(name + ".weight", shape: [outFeatures, inFeatures], rng: &rng)
+        self.bias = .zeroBias(name + ".bias", count: outFeatures, present: bias)
     }
 
     public var parameters: [Parameter<T>] { [weight] + (bias.map { [$0] } ?? []) }
