@@ -30,12 +30,14 @@ let package = Package(
         .target(name: "KilnRuntime", dependencies: ["KilnFormat", "CKilnKernels"]),
         .systemLibrary(name: "CKilnZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "KilnImage", dependencies: ["CKilnPNG", "CKilnZlib"]),
+        // Quantization: fp16 (int8 and mixed precision are planned; issue 4).
+        .target(name: "KilnQuantize", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime"]),
         // Training: layers with backward passes, losses, Adam, datasets, the GAN loop.
         .target(name: "KilnTrain", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime", "KilnImage"]),
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "KilnFormat", "KilnRuntime", "KilnImage", "KilnTrain",
+                "KilnFormat", "KilnRuntime", "KilnImage", "KilnTrain", "KilnQuantize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -43,7 +45,9 @@ let package = Package(
         .target(name: "KilnTestSupport", path: "Tests/KilnTestSupport"),
         .testTarget(name: "KilnFormatTests", dependencies: ["KilnFormat", "KilnRuntime", "KilnTestSupport"]),
         .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnFormat", "KilnImage", "KilnTestSupport"]),
-        .testTarget(name: "KilnTrainTests", dependencies: ["KilnTrain", "CKilnKernels", "KilnRuntime"]),
+        .testTarget(name: "KilnKernelsTests", dependencies: ["CKilnKernels", "KilnRuntime", "KilnTrain", "KilnTestSupport"]),
+        .testTarget(name: "KilnTrainTests", dependencies: ["KilnTrain", "KilnRuntime"]),
+        .testTarget(name: "KilnQuantizeTests", dependencies: ["KilnQuantize", "KilnRuntime", "KilnFormat", "CKilnKernels", "KilnTestSupport"]),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnFormat", "KilnImage", "KilnTestSupport"]),
     ]
 )

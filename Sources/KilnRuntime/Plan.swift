@@ -1,3 +1,4 @@
+import CKilnKernels
 import KilnFormat
 
 /// A model prepared for one batch size: every op's shapes checked, every intermediate value
@@ -21,6 +22,8 @@ public final class Plan {
     }
 
     private let arena: UnsafeMutableRawPointer
+    /// f32 copies of the model's f16 constants.
+    private let widened: OwnedBuffers
     private let scratch: UnsafeMutableRawPointer
     private let steps: [Step]
     private let inputPointers: [UnsafeMutableRawPointer]
@@ -38,9 +41,20 @@ public final class Plan {
         // Every value: its info, and where its bytes live (a constant tensor, or arena slot k).
         enum Home { case constant(UnsafeRawPointer), arena(Int) }
         var info: [String: (ValueInfo, Home)] = [:]
+        let widened = OwnedBuffers()
         for t in model.tensors {
-            info[t.name] = (ValueInfo(dtype: t.dtype, shape: t.shape.map { Int($0) }, isConstant: true), .constant(t.bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 64)!))
+            let shape = t.shape.map { Int($0) }
+            if t.dtype == .f16 {
+                // f16 constants are widened (exactly) to f32 once, here; ops only see f32.
+                let n = t.elementCount
+                let buffer = widened.allocate(bytes: n * 4)
+                if n > 0 { kiln_f16_to_f32(t.bytes.baseAddress!.assumingMemoryBound(to: UInt16.self), buffer.assumingMemoryBound(to: Float.self), n) }
+                info[t.name] = (ValueInfo(dtype: .f32, shape: shape, isConstant: true), .constant(UnsafeRawPointer(buffer)))
+            } else {
+                info[t.name] = (ValueInfo(dtype: t.dtype, shape: shape, isConstant: true), .constant(t.bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 64)!))
+            }
         }
+        self.widened = widened
         var buffers: [ArenaPlanner.Buffer] = []
         func slot(_ v: ValueInfo, at step: Int, what: String) throws -> Home {
             let bytes = try checkedCount(v.shape + [v.dtype.size], what: what)
@@ -116,4 +130,17 @@ public final class Plan {
     public func run() throws {
         for step in steps { try step.op.run(step.inputs, step.outputs, scratch) }
     }
+}
+
+/// 64-byte-aligned allocations freed together when the owner goes (also when `Plan.init` throws).
+final class OwnedBuffers {
+    private var buffers: [UnsafeMutableRawPointer] = []
+
+    func allocate(bytes: Int) -> UnsafeMutableRawPointer {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 64)
+        buffers.append(p)
+        return p
+    }
+
+    deinit { buffers.forEach { $0.deallocate() } }
 }

@@ -1,6 +1,7 @@
 // A C test driver for CKilnKernels, built for AArch64 by run.sh and run under qemu: every f32 GEMM
 // micro-kernel the CPU supports against the scalar reference (the same sizes and error bound as
-// Tests/KilnTrainTests/GemmTests.swift), plus the CRC-32 check value. Prints "N passed, M failed".
+// Tests/KilnKernelsTests/GemmTests.swift), every f16 -> f32 path against the reference on all
+// 65,536 inputs (bit-exact), and the CRC-32 check value. Prints "N passed, M failed".
 #include "kiln_kernels.h"
 
 #include <math.h>
@@ -63,6 +64,19 @@ int main(void) {
     }
     check_gemm(uk, 0, 0, 9, uk->nr * 64 + 13, 40, 1);
     printf("f32 GEMM %s: %s\n", uk->name, failed == before ? "all sizes within the bound" : "FAILED");
+  }
+  static uint16_t halfs[65536];
+  static float want[65536], got[65536];
+  for (uint32_t h = 0; h < 65536; h++) halfs[h] = (uint16_t)h;
+  kiln_f16_to_f32_ref(halfs, want, 65536);
+  for (size_t i = 0; i < kiln_f16_to_f32_kernel_count(); i++) {
+    const struct kiln_f16_to_f32_kernel *k = kiln_f16_to_f32_kernel_at(i);
+    if ((k->required_features & have) != k->required_features) continue;
+    memset(got, 0, sizeof got);
+    k->fn(halfs, got, 65536);
+    int same = memcmp(got, want, sizeof want) == 0;
+    if (same) passed++; else failed++;
+    printf("f16 -> f32 %s: %s\n", k->name, same ? "bit-identical to the reference on all 65,536 inputs" : "FAILED");
   }
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;

@@ -77,6 +77,28 @@ void kiln_f32_gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int 
 void kiln_f32_gemm_ref(int transpose_a, int transpose_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
                        const float *b, size_t ldb, float *c, size_t ldc, int accumulate);
 
+// ---- IEEE binary16 <-> binary32 ----
+//
+// f16 -> f32 is exact for every input (NaN payloads are kept, quiet bit set as the hardware does).
+// f32 -> f16 rounds to nearest, ties to even; overflow gives infinity, NaN stays NaN.
+
+/// Converts n halfs to floats with the scalar reference (bit manipulation).
+void kiln_f16_to_f32_ref(const uint16_t *src, float *dst, size_t n);
+/// The same with the fastest instructions this CPU has (F16C on x86-64, FCVTL on AArch64);
+/// bit-identical to the reference.
+void kiln_f16_to_f32(const uint16_t *src, float *dst, size_t n);
+/// Converts n floats to halfs (round to nearest even), scalar reference.
+void kiln_f32_to_f16_ref(const float *src, uint16_t *dst, size_t n);
+
+/// A f16 -> f32 conversion path: name, required features, function (for the tests).
+struct kiln_f16_to_f32_kernel {
+  const char *name;
+  uint32_t required_features;
+  void (*fn)(const uint16_t *src, float *dst, size_t n);
+};
+size_t kiln_f16_to_f32_kernel_count(void);
+const struct kiln_f16_to_f32_kernel *kiln_f16_to_f32_kernel_at(size_t index);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import KilnFormat
+import KilnQuantize
+import KilnTrain
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare a quantized generator with its float reference.",
+        discussion: """
+        Runs both models on the latent vectors of seeds SEED ..< SEED + SAMPLES and reports, per
+        sample, PSNR = 10 log10(range^2 / MSE) with range = the width of the reference's output
+        range: the mean and the worst, and the largest absolute difference. With --classifier, also
+        the share of samples whose predicted class is the same for both. Exits with status 1 when
+        the mean PSNR is below --min-psnr.
+
+        Example: kiln verify model-fp16.kiln --reference model.kiln --min-psnr 55
+        """
+    )
+
+    @Argument(help: "The quantized model.") var file: String
+    @Option(help: "The float model it was made from.") var reference: String
+    @Option(help: "Number of samples.") var samples = 256
+    @Option(help: "Seed of the first sample.") var seed: UInt64 = 0
+    @Option(help: "A classifier (from `kiln train-classifier`) for the class agreement.") var classifier: String?
+    @Option(help: "Fail (exit 1) when the mean PSNR in dB is below this.") var minPsnr: Double?
+
+    func validate() throws {
+        guard (1 ... 100_000).contains(samples) else { throw ValidationError("--samples must be 1 to 100,000, not \(samples).") }
+    }
+
+    func run() throws {
+        let (qPath, q) = try DefaultModel.load(file)
+        let (rPath, r) = try DefaultModel.load(reference)
+        let c: Comparison
+        do { c = try Comparison.run(quantized: q, reference: r, samples: samples, seed: seed) } catch { throw CLIError("\(qPath) vs \(rPath): \(error)") }
+        func db(_ v: Double) -> String { v.isInfinite ? "inf (identical)" : String(format: "%.2f dB", v) }
+        print("\(qPath) vs \(rPath), \(samples) samples from seed \(seed)")
+        print("PSNR mean      \(db(c.meanPSNR))")
+        print("PSNR worst     \(db(c.worstPSNR))")
+        print(String(format: "max abs error  %.3g", c.maxAbsError))
+        if let classifier {
+            let (jPath, jm) = try DefaultModel.load(classifier)
+            let judge: Judge
+            do { judge = try Judge(model: jm) } catch { throw CLIError("\(jPath): \(error)") }
+            let k = judge.classNames.count
+            let a = try c.quantized.withUnsafeBufferPointer { try judge.classify($0, count: samples) }.probabilities
+            let b = try c.reference.withUnsafeBufferPointer { try judge.classify($0, count: samples) }.probabilities
+            let same = (0 ..< samples).filter { Judge.argmax(a[$0 * k ..< ($0 + 1) * k]) == Judge.argmax(b[$0 * k ..< ($0 + 1) * k]) }.count
+            print(String(format: "class agreement %.2f%% (%d of %d samples, judged by %@)", Double(same) / Double(samples) * 100, same, samples, jPath))
+        }
+        if let minPsnr, c.meanPSNR < minPsnr {
+            throw CLIError(String(format: "the mean PSNR %.2f dB is below --min-psnr %.2f dB.", c.meanPSNR, minPsnr))
+        }
+    }
+}
