@@ -11,15 +11,17 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 root=${1:-/var/cache/kiln/trixie}
 [ "$(id -u)" = 0 ] || { echo "run as root (chroot and mount need it)"; exit 2; }
 
-if [ ! -x "$root/usr/bin/swift" ]; then
+packages="swiftlang libpng-dev zlib1g-dev pkg-config python3-numpy git ca-certificates dataset-fashion-mnist"
+if [ ! -x "$root/usr/bin/apt-get" ]; then
   command -v debootstrap >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; }
   echo "== debootstrap trixie into $root"
   rm -rf "$root"; mkdir -p "$root"
   debootstrap --variant=minbase trixie "$root" http://deb.debian.org/debian >/dev/null
-  echo "== apt-get install swiftlang (inside the chroot)"
+fi
+if ! chroot "$root" dpkg-query -W $packages >/dev/null 2>&1; then
+  echo "== apt-get install $packages (inside the chroot)"
   mount -t proc proc "$root/proc"
-  chroot "$root" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    swiftlang libpng-dev zlib1g-dev pkg-config python3-numpy git ca-certificates >/dev/null 2>&1"
+  chroot "$root" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null 2>&1"
   umount "$root/proc"
 fi
 
