@@ -15,7 +15,11 @@ final class TrainCLITests: XCTestCase {
         for k in 0 ..< 3 {
             try FileManager.default.createDirectory(atPath: "\(dir)/bar\(k)", withIntermediateDirectories: true)
             for i in 0 ..< 12 {
-                let px = (0 ..< 784).map { p -> UInt8 in abs(p % 28 - (6 + 7 * k)) <= 1 ? 230 : UInt8((p * 7 + i * 13) % 40) }
+                let column = 6 + 7 * k
+                let px = (0 ..< 784).map { (p: Int) -> UInt8 in
+                    let noise = UInt8((p * 7 + i * 13) % 40)
+                    return abs(p % 28 - column) <= 1 ? 230 : noise
+                }
                 let png = try Image(width: 28, height: 28, channels: 1, pixels: px).pngData()
                 XCTAssertTrue(FileManager.default.createFile(atPath: "\(dir)/bar\(k)/\(i).png", contents: Data(png)))
             }
