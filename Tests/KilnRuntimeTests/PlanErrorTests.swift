@@ -27,10 +27,11 @@ final class PlanErrorTests: XCTestCase {
         XCTAssertTrue(e!.description.contains("Upgrade kiln"))
     }
 
+    /// i8 weights (no float op takes them; f16 ones are widened to f32 at planning).
     func testWeightDTypeDoesNotMatchOp() {
-        let w = [UInt16](repeating: 0x3C00, count: 2 * 2 * 3 * 3).withUnsafeBytes { Tensor(name: "w", dtype: .f16, shape: [2, 2, 3, 3], data: $0) }
+        let w = [Int8](repeating: 1, count: 2 * 2 * 3 * 3).withUnsafeBytes { Tensor(name: "w", dtype: .i8, shape: [2, 2, 3, 3], data: $0) }
         XCTAssertEqual(planError(model([Node(op: "Conv2d", name: "c", inputs: ["x", "w"], outputs: ["y"])], tensors: [w])),
-                       .dtypeMismatch(node: "c", input: "w", expected: .f32, found: .f16))
+                       .dtypeMismatch(node: "c", input: "w", expected: .f32, found: .i8))
     }
 
     func testChannelMismatch() {
