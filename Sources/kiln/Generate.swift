@@ -9,7 +9,8 @@ struct Generate: ParsableCommand {
         discussion: """
         Image i of the grid comes from seed SEED + i, so `--seed 12 --count 1` reproduces the
         thirteenth image of `--seed 0`. The latent sampler is bit-exact on every platform
-        (Formats/SPEC.md, "Latent sampler"). Conditional models cycle through their classes.
+        (Formats/SPEC.md, "Latent sampler"). Conditional models cycle through their classes, one
+        class per column.
         Values are mapped to pixels from the model's declared output range (output.range).
         """
     )
@@ -26,7 +27,7 @@ struct Generate: ParsableCommand {
     @Option(name: [.short, .customLong("out")], help: "The PNG file to write.")
     var out = "samples.png"
 
-    @Option(help: "Images per row of the grid (default: a square grid).")
+    @Option(help: "Images per row of the grid (default: one per class for conditional models, else a square grid).")
     var columns: Int?
 
     @Option(help: "Images per forward pass (memory grows with it).")
@@ -70,7 +71,8 @@ struct Generate: ParsableCommand {
         }
         let grid = images.withUnsafeBufferPointer {
             Grid.image(samples: $0, count: count, channels: shape[0], height: shape[1], width: shape[2],
-                       lo: spec.outputRange.lo, hi: spec.outputRange.hi, columns: columns)
+                       lo: spec.outputRange.lo, hi: spec.outputRange.hi,
+                       columns: columns ?? (spec.labelInput == nil ? nil : spec.classNames.count))
         }
         do { try writeFileAtomically(path: out, bytes: try grid.pngData()) } catch { throw CLIError("cannot write '\(out)': \(error)") }
         print("wrote \(out): \(count) image\(count == 1 ? "" : "s") of \(shape[2])x\(shape[1]) from seeds \(seed) to \(seed &+ UInt64(count - 1)) (\(path))")
