@@ -47,10 +47,10 @@ let benchmarks: @Sendable () -> Void = {
     // second = 64 / time. A Fashion-MNIST epoch is 937 such steps.
     for threads in [1, 2] {
         Benchmark("train-step-dcgan28-batch64-\(threads)-thread\(threads == 1 ? "" : "s")",
-                  configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(20), maxIterations: 40)) { benchmark, trainer in
+                  configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(20), maxIterations: 40)) { (benchmark: Benchmark, trainer: GANTrainer) in
             TrainThreads.count = threads
             for _ in benchmark.scaledIterations { blackHole(trainer.trainStep()) }
-        } setup: {
+        } setup: { () throws -> GANTrainer in
             var rng = TrainRNG(seed: 1)
             let images = (0 ..< 640 * 784).map { _ in Float(rng.uniform() * 2 - 1) }
             let data = Dataset(name: "random", images: images, count: 640, channels: 1, height: 28, width: 28,
