@@ -19,12 +19,12 @@ enum { COUNT = sizeof(kernels) / sizeof(kernels[0]) };
 size_t kiln_f16_to_f32_kernel_count(void) { return COUNT; }
 const struct kiln_f16_to_f32_kernel *kiln_f16_to_f32_kernel_at(size_t i) { return i < COUNT ? &kernels[i] : 0; }
 
-void kiln_f16_to_f32(const uint16_t *src, float *dst, size_t n) {
+const struct kiln_f16_to_f32_kernel *kiln_f16_to_f32_best(void) {
   uint32_t have = kiln_cpu_features();
   for (size_t i = 0; i < COUNT; i++) {
-    if ((kernels[i].required_features & have) == kernels[i].required_features) {
-      kernels[i].fn(src, dst, n);
-      return;
-    }
+    if ((kernels[i].required_features & have) == kernels[i].required_features) return &kernels[i];
   }
+  return &kernels[COUNT - 1];  // the scalar reference needs nothing
 }
+
+void kiln_f16_to_f32(const uint16_t *src, float *dst, size_t n) { kiln_f16_to_f32_best()->fn(src, dst, n); }

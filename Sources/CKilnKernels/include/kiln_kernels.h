@@ -98,6 +98,8 @@ struct kiln_f16_to_f32_kernel {
 };
 size_t kiln_f16_to_f32_kernel_count(void);
 const struct kiln_f16_to_f32_kernel *kiln_f16_to_f32_kernel_at(size_t index);
+/// The path `kiln_f16_to_f32` uses: the first of the list this CPU supports.
+const struct kiln_f16_to_f32_kernel *kiln_f16_to_f32_best(void);
 
 #ifdef __cplusplus
 }
