@@ -3,8 +3,8 @@ import KilnFormat
 
 /// The shipped default model and how a command finds a model file.
 enum DefaultModel {
-    /// Until the trainer ships a trained generator this is an untrained fixture (random weights).
-    static let relativePath = "Formats/fixtures/dcgan64/model.kiln"
+    /// The shipped Fashion-MNIST generator, trained by `kiln train` (see the README).
+    static let relativePath = "Formats/models/fashion-dcgan.kiln"
 
     /// `path` if given; else the default model, looked up from the working directory and then
     /// from the kiln executable's folder upwards (so `swift run kiln` works from the checkout).
