@@ -19,18 +19,20 @@ let benchmarks: @Sendable () -> Void = {
     // Loading = mmap + CRC-32 of header, tables and every tensor + full validation.
     for name in ["dcgan64", "unet64"] {
         let path = fixture(name)
-        Benchmark("load \(name)") { benchmark in
+        Benchmark("load-\(name)") { benchmark in
             for _ in benchmark.scaledIterations { blackHole(try KilnModel.load(path: path)) }
         }
     }
 
-    // The float reference runtime, batch 1.
+    // One run at batch 1 with each float path: the Double reference and the f32 GEMM default.
     for name in ["dcgan64", "unet64"] {
         let path = fixture(name)
-        Benchmark("reference run \(name), batch 1", configuration: .init(metrics: [.wallClock])) { benchmark, plan in
-            for _ in benchmark.scaledIterations { try plan.run() }
-        } setup: {
-            try Plan(model: try KilnModel.load(path: path), batch: 1)
+        for kernels in FloatKernels.allCases {
+            Benchmark("run-\(kernels)-\(name)-batch1", configuration: .init(metrics: [.wallClock])) { benchmark, plan in
+                for _ in benchmark.scaledIterations { try plan.run() }
+            } setup: {
+                try Plan(model: try KilnModel.load(path: path), batch: 1, floatKernels: kernels)
+            }
         }
         // `run` must not allocate once the plan is made. Only the malloc count is recorded, and
         // `thresholds check` allows no deviation from the stored 0 (Thresholds/).
@@ -59,12 +61,22 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The shipped Fashion-MNIST generator, batch 1 and 64, GEMM path.
+    for batch in [1, 64] {
+        let path = (try? KilnModel.load(path: "../Formats/models/fashion-dcgan.kiln")) != nil ? "../Formats/models/fashion-dcgan.kiln" : "Formats/models/fashion-dcgan.kiln"
+        Benchmark("run-gemm-fashion-dcgan-batch\(batch)", configuration: .init(metrics: [.wallClock, .throughput])) { benchmark, plan in
+            for _ in benchmark.scaledIterations { try plan.run() }
+        } setup: {
+            try Plan(model: try KilnModel.load(path: path), batch: batch)
+        }
+    }
+
     // CRC-32 throughput on 16 MiB (the cost of verifying a model of that size at load).
     let data = [UInt8](unsafeUninitializedCapacity: 16 << 20) { buf, n in
         for i in 0 ..< buf.count { buf[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 13) }
         n = buf.count
     }
-    Benchmark("crc32 16 MiB", configuration: .init(metrics: [.wallClock, .throughput])) { benchmark in
+    Benchmark("crc32-16MiB", configuration: .init(metrics: [.wallClock, .throughput])) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(data.withUnsafeBytes { crc32($0) }) }
     }
 }
