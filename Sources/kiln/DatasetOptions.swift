@@ -20,8 +20,8 @@ struct DatasetOptions: ParsableArguments {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
     }
 
-    /// The training split, or the held-out test split (t10k for IDX; the last 10% for mnist-5k
-    /// and PNG folders, which have no split of their own).
+    /// The training split, or the held-out test split (t10k for IDX; every tenth image for
+    /// mnist-5k and PNG folders, which have no split of their own).
     func load(test: Bool) throws -> Dataset {
         var d: Dataset
         do {

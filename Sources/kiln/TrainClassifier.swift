@@ -11,7 +11,7 @@ struct TrainClassifier: ParsableCommand {
         discussion: """
         Conv-ReLU-MaxPool twice, a 128-unit hidden layer (its activations are the features of the
         Fréchet distance), dropout, and a softmax over the classes; softmax cross-entropy, Adam
-        (lr 1e-3). Reports the accuracy on the test split (t10k, or the last 10% of mnist-5k and
+        (lr 1e-3). Reports the accuracy on the test split (t10k, or every tenth image of mnist-5k and
         PNG folders) as computed by the runtime from the exported file.
 
         Example: kiln train-classifier --dataset fashion-mnist --epochs 3 --output classifier.kiln

@@ -41,7 +41,7 @@ final class TrainCLITests: XCTestCase {
         }
         let csv = try String(contentsOfFile: out + "/losses.csv", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(csv.first, "step,epoch,loss_d,loss_g,d_real,d_fake")
-        XCTAssertEqual(csv.count, 1 + 4)  // 33 training images (all but the last 10% of 36) / 8
+        XCTAssertEqual(csv.count, 1 + 4)  // 33 training images (36 less every tenth) / 8
         let m = try KilnModel.load(path: model)
         XCTAssertEqual(m[metadata: "classes.names"], .strings(["bar0", "bar1", "bar2"]))
         XCTAssertEqual(m[metadata: "latent.dim"], .int(8))

