@@ -37,12 +37,7 @@ public struct Comparison: Sendable {
         var done = 0
         while done < samples {
             for (plan, spec) in [(q, qs), (r, rs)] {
-                let z = plan.inputBuffer(spec.latentInput).bindMemory(to: Float.self)
-                for i in 0 ..< batch { spec.sampler.sample(seed: seed &+ UInt64(done + i), into: z.baseAddress! + i * spec.sampler.dimension) }
-                if let li = spec.labelInput {
-                    let labels = plan.inputBuffer(li).bindMemory(to: Int32.self)
-                    for i in 0 ..< batch { labels[i] = Int32((done + i) % spec.classNames.count) }
-                }
+                spec.fillInputs(of: plan, seed: seed, first: done)
                 try plan.run()
             }
             let n = min(batch, samples - done)

@@ -52,12 +52,7 @@ struct Eval: ParsableCommand {
         let bar = ProgressBar(total: samples, label: "generating")
         var done = 0
         while done < samples {
-            let z = plan.inputBuffer(spec.latentInput).bindMemory(to: Float.self)
-            for i in 0 ..< 250 { spec.sampler.sample(seed: seed &+ UInt64(done + i), into: z.baseAddress! + i * spec.sampler.dimension) }
-            if let li = spec.labelInput {
-                let labels = plan.inputBuffer(li).bindMemory(to: Int32.self)
-                for i in 0 ..< 250 { labels[i] = Int32((done + i) % spec.classNames.count) }
-            }
+            spec.fillInputs(of: plan, seed: seed, first: done)
             try plan.run()
             let n = min(250, samples - done)
             let y = plan.outputBuffer(0).bindMemory(to: Float.self)

@@ -52,15 +52,9 @@ struct Generate: ParsableCommand {
         }
         let perImage = shape.reduce(1, *)
         var images = [Float](repeating: 0, count: count * perImage)
-        let dim = spec.sampler.dimension
         var done = 0
         while done < count {
-            let z = plan.inputBuffer(spec.latentInput).bindMemory(to: Float.self)
-            for i in 0 ..< b { spec.sampler.sample(seed: seed &+ UInt64(done + i), into: z.baseAddress! + i * dim) }
-            if let li = spec.labelInput {
-                let labels = plan.inputBuffer(li).bindMemory(to: Int32.self)
-                for i in 0 ..< b { labels[i] = Int32((done + i) % spec.classNames.count) }
-            }
+            spec.fillInputs(of: plan, seed: seed, first: done)
             do { try plan.run() } catch { throw CLIError("\(path): \(error)") }
             let n = min(b, count - done)
             let y = plan.outputBuffer(0).bindMemory(to: Float.self)

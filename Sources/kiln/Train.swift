@@ -159,12 +159,7 @@ struct Train: ParsableCommand {
     private func writeSamples(_ model: KilnModel, to path: String) throws {
         let spec = try GeneratorSpec(model: model)
         let plan = try Plan(model: model, batch: 64)
-        let z = plan.inputBuffer(spec.latentInput).bindMemory(to: Float.self)
-        for i in 0 ..< 64 { spec.sampler.sample(seed: UInt64(i), into: z.baseAddress! + i * spec.sampler.dimension) }
-        if let li = spec.labelInput {
-            let labels = plan.inputBuffer(li).bindMemory(to: Int32.self)
-            for i in 0 ..< 64 { labels[i] = Int32(i % spec.classNames.count) }
-        }
+        spec.fillInputs(of: plan, seed: 0, first: 0)
         try plan.run()
         let shape = Array(plan.outputs[0].shape.dropFirst())
         let grid = Grid.image(samples: plan.outputBuffer(0).bindMemory(to: Float.self), count: 64, channels: shape[0],

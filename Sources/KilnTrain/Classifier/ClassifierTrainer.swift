@@ -81,10 +81,7 @@ public final class ClassifierTrainer {
 
     static func accuracy(_ logits: Tensor<Float>, _ labels: [Int]) -> Double {
         let k = logits.perSample
-        let hits = labels.enumerated().filter { i, l in
-            let row = logits.values[i * k ..< (i + 1) * k]
-            return row.firstIndex(of: row.max()!)! - i * k == l
-        }.count
+        let hits = labels.enumerated().filter { i, l in Judge.argmax(logits.values[i * k ..< (i + 1) * k]) == l }.count
         return Double(hits) / Double(labels.count)
     }
 
