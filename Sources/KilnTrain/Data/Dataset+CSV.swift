@@ -30,7 +30,7 @@ extension Dataset {
                 values.append(v)
             }
             guard values[784] <= 9 else { throw DatasetError("\(path), line \(lineNumber): label \(values[784]) is not a digit.") }
-            images += values[0 ..< 784].map { Float($0) / 127.5 - 1 }
+            images += values[0 ..< 784].map(pixel)
             labels.append(values[784])
         }
         guard !labels.isEmpty else { throw DatasetError("'\(path)' holds no images.") }

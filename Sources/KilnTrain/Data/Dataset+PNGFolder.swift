@@ -33,7 +33,7 @@ extension Dataset {
             }
             let r = image.resized(width: size, height: size)
             // interleaved HWC bytes -> planar CHW floats
-            for c in 0 ..< channels { for p in 0 ..< size * size { images.append(Float(r.pixels[p * channels + c]) / 127.5 - 1) } }
+            for c in 0 ..< channels { for p in 0 ..< size * size { images.append(pixel(Int(r.pixels[p * channels + c]))) } }
         }
         return Dataset(name: URL(fileURLWithPath: directory).lastPathComponent, images: images, count: files.count,
                        channels: channels, height: size, width: size,

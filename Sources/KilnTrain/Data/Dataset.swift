@@ -56,8 +56,11 @@ public struct Dataset: Sendable {
 
     /// Pixel bytes 0...255 -> [-1, 1].
     static func normalize(_ bytes: some Collection<UInt8>) -> [Float] {
-        bytes.map { Float($0) / 127.5 - 1 }
+        bytes.map { pixel(Int($0)) }
     }
+
+    /// One pixel byte 0...255 -> [-1, 1].
+    static func pixel(_ byte: Int) -> Float { Float(byte) / 127.5 - 1 }
 }
 
 /// Why a dataset cannot be loaded; the message says how to get or fix it.
