@@ -46,7 +46,9 @@ let package = Package(
         .target(name: "KilnTestSupport", path: "Tests/KilnTestSupport"),
         .testTarget(name: "KilnFormatTests", dependencies: ["KilnFormat", "KilnRuntime", "KilnTestSupport"]),
         .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnFormat", "KilnImage", "KilnTestSupport"]),
-        .testTarget(name: "KilnKernelsTests", dependencies: ["CKilnKernels", "KilnRuntime", "KilnTrain", "KilnTestSupport"]),
+        // The int8 conformance suite in C, shared with the AArch64 driver in Tools/arm64.
+        .target(name: "CKilnConformance", dependencies: ["CKilnKernels"], path: "Tests/CKilnConformance"),
+        .testTarget(name: "KilnKernelsTests", dependencies: ["CKilnKernels", "CKilnConformance", "KilnRuntime", "KilnTrain", "KilnTestSupport"]),
         .testTarget(name: "KilnTrainTests", dependencies: ["KilnTrain", "KilnRuntime"]),
         .testTarget(name: "KilnQuantizeTests", dependencies: ["KilnQuantize", "KilnRuntime", "KilnFormat", "CKilnKernels", "KilnTestSupport"]),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnFormat", "KilnImage", "KilnTestSupport"]),

@@ -31,12 +31,23 @@ public final class Plan {
 
     /// The kernels Conv2d, ConvTranspose2d and Dense use.
     public let floatKernels: FloatKernels
+    /// The kernel path of the int8 ops.
+    public let int8Kernels: Int8Kernels
+    /// Threads the int8 ops split their output work across.
+    public var threads: Int { pool.count }
+    private let pool: ThreadPool
 
-    public init(model: KilnModel, batch: Int, floatKernels: FloatKernels = .gemm) throws {
+    /// - Parameters:
+    ///   - int8Kernels: nil picks `Int8Kernels.fromEnvironment()` (KILN_KERNELS, else the best path).
+    ///   - threads: 1 to 256; int8 outputs are the same bytes for every count.
+    public init(model: KilnModel, batch: Int, floatKernels: FloatKernels = .gemm, int8Kernels: Int8Kernels? = nil,
+                threads: Int = 1) throws {
         guard batch >= 1 else { throw RuntimeError.badBatch(batch) }
         self.model = model
         self.batch = batch
         self.floatKernels = floatKernels
+        self.int8Kernels = try int8Kernels ?? Int8Kernels.fromEnvironment()
+        pool = try ThreadPool(threads: threads)
 
         // Every value: its info, and where its bytes live (a constant tensor, or arena slot k).
         enum Home { case constant(UnsafeRawPointer), arena(Int) }
@@ -55,6 +66,7 @@ public final class Plan {
             }
         }
         self.widened = widened
+        let int8 = Int8Context(kernels: self.int8Kernels, pool: pool, buffers: widened, model: model)
         var buffers: [ArenaPlanner.Buffer] = []
         func slot(_ v: ValueInfo, at step: Int, what: String) throws -> Home {
             let bytes = try checkedCount(v.shape + [v.dtype.size], what: what)
@@ -68,14 +80,18 @@ public final class Plan {
         var ops: [Op] = []
         var macs = 0
         for (i, node) in model.graph.nodes.enumerated() {
-            guard let factory = (floatKernels == .gemm ? gemmOpFactories[node.op] : nil) ?? opFactories[node.op] else {
-                throw RuntimeError.unknownOp(op: node.op, node: node.name)
-            }
             let ins = node.inputs.map { $0.isEmpty ? nil : info[$0]!.0 }
             for name in node.inputs where !name.isEmpty {
                 if case let .arena(k) = info[name]!.1 { buffers[k].last = i }
             }
-            let op = try factory(node, ins)
+            let op: Op
+            if let factory = int8OpFactories[node.op] {
+                op = try factory(node, ins, int8)
+            } else if let factory = (floatKernels == .gemm ? gemmOpFactories[node.op] : nil) ?? opFactories[node.op] {
+                op = try factory(node, ins)
+            } else {
+                throw RuntimeError.unknownOp(op: node.op, node: node.name)
+            }
             guard op.outputs.count == node.outputs.count else {
                 throw RuntimeError.inputCount(node: node.name, message: "\(node.op) has \(op.outputs.count) outputs, the node names \(node.outputs.count)")
             }

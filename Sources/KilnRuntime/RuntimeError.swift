@@ -18,6 +18,12 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     case badBatch(Int)
     /// A class label at run time is outside the embedding table.
     case labelOutOfRange(node: String, label: Int32, classes: Int)
+    /// The int8 kernel path asked for (KILN_KERNELS) does not exist or this CPU cannot run it.
+    case kernelPath(name: String, message: String)
+    /// The thread count is outside 1 ... 256 or the threads could not be started.
+    case badThreads(Int)
+    /// A quantized op's parameters break the integer semantics' limits (Formats/SPEC.md).
+    case badQuantization(node: String, message: String)
 
     public var description: String {
         switch self {
@@ -37,6 +43,12 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
             return "the batch size must be at least 1, not \(b)."
         case let .labelOutOfRange(node, label, classes):
             return "node '\(node)' got class label \(label), but the model has \(classes) classes (labels 0 to \(classes - 1))."
+        case let .kernelPath(name, message):
+            return "cannot use the int8 kernel path '\(name)' (KILN_KERNELS): \(message). Unset KILN_KERNELS to pick the fastest supported path."
+        case let .badThreads(n):
+            return "cannot run on \(n) threads; use 1 to 256 threads."
+        case let .badQuantization(node, message):
+            return "node '\(node)': \(message). Re-quantize the float model with this kiln (kiln quantize)."
         }
     }
 }

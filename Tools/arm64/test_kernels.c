@@ -1,8 +1,11 @@
 // A C test driver for CKilnKernels, built for AArch64 by run.sh and run under qemu: every f32 GEMM
 // micro-kernel the CPU supports against the scalar reference (the same sizes and error bound as
 // Tests/KilnKernelsTests/GemmTests.swift), every f16 -> f32 path against the reference on all
-// 65,536 inputs (bit-exact), and the CRC-32 check value. Prints "N passed, M failed".
-#include "kiln_kernels.h"
+// 65,536 inputs (bit-exact), the CRC-32 check value, and the int8 conformance suite
+// (Tests/CKilnConformance) on every int8 path the CPU supports with 1, 2 and 3 threads: no output
+// may differ from the scalar reference, and every digest must equal the one the x86 run committed
+// (the file given as the first argument). Prints "N passed, M failed".
+#include "kiln_conformance.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -47,7 +50,41 @@ static void check_gemm(const struct kiln_f32_gemm_ukernel *uk, int ta, int tb, s
   free(a); free(b); free(c0); free(want); free(got);
 }
 
-int main(void) {
+/// The committed digest of `group` in `file` as 64 hex digits, or "" when absent.
+static const char *committed(const char *file, const char *group) {
+  static char hex[65];
+  char line[256];
+  hex[0] = 0;
+  FILE *f = fopen(file, "r");
+  if (!f) return hex;
+  while (fgets(line, sizeof line, f)) {
+    char name[64], digest[65];
+    if (line[0] != '#' && sscanf(line, "%63s %64s", name, digest) == 2 && strcmp(name, group) == 0) strcpy(hex, digest);
+  }
+  fclose(f);
+  return hex;
+}
+
+static void check_int8(const char *digests, uint32_t have) {
+  for (size_t i = 0; i < kiln_qs8_path_count(); i++) {
+    const struct kiln_qs8_path *path = kiln_qs8_path_at(i);
+    if ((path->required_features & have) != path->required_features) { printf("skip int8 %s (CPU lacks it)\n", path->name); continue; }
+    int before = failed;
+    for (size_t threads = 1; threads <= 3; threads++) {
+      for (size_t g = 0; g < kiln_conformance_count(); g++) {
+        struct kiln_conformance_result r;
+        char hex[65];
+        if (kiln_conformance_run(g, path, threads, &r) != 0) { failed++; printf("FAIL int8 %s: out of memory\n", path->name); continue; }
+        for (int b = 0; b < 32; b++) sprintf(hex + 2 * b, "%02x", r.digest[b]);
+        const int ok = r.mismatches == 0 && strcmp(hex, committed(digests, r.name)) == 0;
+        if (ok) passed++; else { failed++; printf("FAIL int8 %s x%zu %s: %zu mismatches, digest %s\n", path->name, threads, r.name, r.mismatches, hex); }
+      }
+    }
+    printf("int8 %s: %s\n", path->name, failed == before ? "bit-identical to the reference and to the committed x86 digests, threads 1-3" : "FAILED");
+  }
+}
+
+int main(int argc, char **argv) {
   uint32_t have = kiln_cpu_features();
   printf("CPU features: 0x%x\n", have);
   const char *digits = "123456789";
@@ -78,6 +115,7 @@ int main(void) {
     if (same) passed++; else failed++;
     printf("f16 -> f32 %s: %s\n", k->name, same ? "bit-identical to the reference on all 65,536 inputs" : "FAILED");
   }
+  if (argc > 1) check_int8(argv[1], have); else { failed++; puts("FAIL no digest file given"); }
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }

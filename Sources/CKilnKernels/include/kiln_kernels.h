@@ -15,6 +15,11 @@ extern "C" {
 /// of the next call over the following bytes. kiln_crc32(0, "123456789", 9) == 0xCBF43926.
 uint32_t kiln_crc32(uint32_t crc, const void *data, size_t size);
 
+// ---- SHA-256 (FIPS 180-4), for conformance hashes ----
+
+/// The SHA-256 digest of `size` bytes.
+void kiln_sha256(const void *data, size_t size, uint8_t digest[32]);
+
 // ---- CPU features ----
 
 /// Bit flags of the instruction-set extensions the running CPU and OS support.
@@ -100,6 +105,144 @@ size_t kiln_f16_to_f32_kernel_count(void);
 const struct kiln_f16_to_f32_kernel *kiln_f16_to_f32_kernel_at(size_t index);
 /// The path `kiln_f16_to_f32` uses: the first of the list this CPU supports.
 const struct kiln_f16_to_f32_kernel *kiln_f16_to_f32_best(void);
+
+// ---- int8 (qs8): GEMM with requantization, quantize / dequantize, 256-entry tables ----
+//
+// The integer semantics are defined in Formats/SPEC.md ("Integer semantics"); every path here
+// gives the same bytes as the scalar reference, for every input.
+
+/// Per output row of an int8 GEMM: the int32 accumulator starts at `bias`; requantization uses
+/// `multiplier_pos` when the accumulator is >= 0 and `multiplier_neg` otherwise, then `shift`.
+struct kiln_qs8_channel {
+  int32_t bias;            // includes -x_zero_point * sum(weights of the row)
+  int32_t multiplier_pos;  // Q31-style multiplier for acc >= 0
+  int32_t multiplier_neg;  // for acc < 0 (equal to multiplier_pos for a plain layer, 0 for ReLU)
+  int32_t shift;           // 1 ... 62
+};
+
+/// Requantizes one accumulator: zero_out + ((acc * M + 2^(shift-1)) >> shift) in 64-bit
+/// (>> floors), clamped to [-128, 127]; M is multiplier_pos for acc >= 0, multiplier_neg below.
+static inline int8_t kiln_qs8_requantize(int32_t acc, const struct kiln_qs8_channel *ch, int32_t zero_out) {
+  const int64_t m = acc >= 0 ? ch->multiplier_pos : ch->multiplier_neg;
+  const int64_t scaled = ((int64_t)acc * m + ((int64_t)1 << (ch->shift - 1))) >> ch->shift;
+  const int64_t q = (int64_t)zero_out + scaled;
+  return (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
+}
+
+/// The largest reduction length the int8 GEMM accepts: with |a| <= 127 (weights never -128),
+/// |b| <= 128 and |bias| <= 2^30, every partial sum fits in int32.
+#define KILN_QS8_MAX_K 32768
+
+/// A micro-kernel: acc[r * nr + s] = sum over p < k of a[r][p] * b[s][p], for the `mr` rows
+/// a[0..mr-1] and the `nr` columns b[0..nr-1] (each k contiguous int8, any alignment).
+typedef void (*kiln_qs8_tile_fn)(size_t k, const int8_t *const *a, const int8_t *const *b, int32_t *acc);
+
+/// f32 -> int8: y = clamp(zero_point + round_half_even(fl32(x * inv_scale)), -128, 127); NaN -> zero_point.
+typedef void (*kiln_qs8_quantize_fn)(size_t n, const float *x, float inv_scale, int32_t zero_point, int8_t *y);
+/// int8 -> f32: y = fl32((float)(x - zero_point) * scale).
+typedef void (*kiln_qs8_dequantize_fn)(size_t n, const int8_t *x, float scale, int32_t zero_point, float *y);
+/// Table lookup: y = table[x + 128].
+typedef void (*kiln_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t *table, int8_t *y);
+
+/// One kernel path (an instruction set): what KILN_KERNELS names.
+struct kiln_qs8_path {
+  const char *name;            // "scalar", "sse41", "avx2", "neon", "neondot"
+  uint32_t required_features;  // kiln_cpu_feature bits the CPU must have
+  size_t mr, nr;               // GEMM tile
+  kiln_qs8_tile_fn tile;
+  kiln_qs8_quantize_fn quantize;
+  kiln_qs8_dequantize_fn dequantize;
+  kiln_qs8_lut_fn lut;
+};
+
+/// Every path compiled into this build, fastest first; the last is "scalar".
+size_t kiln_qs8_path_count(void);
+const struct kiln_qs8_path *kiln_qs8_path_at(size_t index);
+/// The path called `name`, or NULL when this build has none of that name.
+const struct kiln_qs8_path *kiln_qs8_path_named(const char *name);
+/// The fastest path this CPU supports.
+const struct kiln_qs8_path *kiln_qs8_path_best(void);
+
+/// c[i * c_row_stride + j * c_col_stride] = kiln_qs8_requantize(ch[i].bias + sum_p a[i*lda+p] * b[j*ldb+p],
+/// &ch[i], zero_out) for i < m, j < n, with `path`'s micro-kernel. Requires k <= KILN_QS8_MAX_K,
+/// a in [-127, 127] and |ch[i].bias| <= 2^30 (checked by the runtime at plan time). Allocates nothing.
+void kiln_qs8_gemm(const struct kiln_qs8_path *path, size_t m, size_t n, size_t k, const int8_t *a, size_t lda,
+                   const int8_t *b, size_t ldb, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
+                   size_t c_row_stride, size_t c_col_stride);
+/// The reference: the same as kiln_qs8_gemm, as three plain loops.
+void kiln_qs8_gemm_ref(size_t m, size_t n, size_t k, const int8_t *a, size_t lda, const int8_t *b, size_t ldb,
+                       const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride,
+                       size_t c_col_stride);
+/// Scalar references of the element-wise kernels.
+void kiln_qs8_quantize_ref(size_t n, const float *x, float inv_scale, int32_t zero_point, int8_t *y);
+void kiln_qs8_dequantize_ref(size_t n, const int8_t *x, float scale, int32_t zero_point, float *y);
+void kiln_qs8_lut_ref(size_t n, const int8_t *x, const int8_t *table, int8_t *y);
+
+// ---- int8 convolution and dense layers (im2col / phase decomposition + kiln_qs8_gemm) ----
+//
+// Work is cut into units that write disjoint outputs; `kiln_qs8_*_task(op, thread, threads)`
+// does units thread, thread + threads, ... so any thread count gives the same bytes.
+
+/// One int8 layer, for one batch. Activations are NCHW, int8. Set up by the runtime at plan time.
+struct kiln_qs8_layer {
+  const struct kiln_qs8_path *path;
+  size_t batch;
+  size_t c, h, w;             // input channels and size
+  size_t m, oh, ow;           // output channels and size
+  size_t kh, kw, sh, sw, dh, dw, pad_top, pad_left;  // conv geometry (transposed: dh = dw = 1)
+  int32_t x_zero, y_zero;     // zero points of input and output
+  // Conv2d: weights [m][c*kh*kw], channels [m].
+  // ConvTranspose2d: per phase (ry, rx) in row-major order, weights [m][c*ty*tx] and channels [m]
+  //   (phase_weights[p], phase_channels[p]), ty = number of taps ky = ry, ry + sh, ... < kh.
+  // Dense: weights [m][c] (h = w = oh = ow = 1), channels [m].
+  const int8_t *weights;
+  const struct kiln_qs8_channel *channels;
+  const int8_t *const *phase_weights;
+  const struct kiln_qs8_channel *const *phase_channels;
+  const int8_t *x;            // [batch][c][h][w]
+  int8_t *y;                  // [batch][m][oh][ow]
+  int8_t *scratch;            // threads * kiln_qs8_*_scratch_per_thread bytes
+};
+
+/// Fills out[i] = {bias[i] - x_zero * sum_p w[i*k + p], requant[3i], requant[3i+1], requant[3i+2]}
+/// for i < m. Returns 0, or -1 when a corrected bias leaves +-2^30 (the layer cannot run).
+int kiln_qs8_make_channels(size_t m, size_t k, const int8_t *w, const int32_t *bias, const int32_t *requant,
+                           int32_t x_zero, struct kiln_qs8_channel *out);
+/// Bytes of the phase kernels of a transposed conv layer (geometry and x_zero of `l` set).
+size_t kiln_qs8_deconv2d_packed_size(const struct kiln_qs8_layer *l);
+/// Splits w [c][m][kh][kw] into the sh * sw phase kernels in `packed` (packed_size bytes) and
+/// their channels (sh * sw * m entries), and points phase_weights / phase_channels (sh * sw
+/// entries each) at them. Returns 0, or -1 as kiln_qs8_make_channels.
+int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
+                           int8_t *packed, struct kiln_qs8_channel *channels, const int8_t **phase_weights,
+                           const struct kiln_qs8_channel **phase_channels);
+
+/// Pixels per conv work unit.
+#define KILN_QS8_CONV_CHUNK 64
+
+/// Bytes of scratch one thread needs for a conv / transposed conv layer.
+size_t kiln_qs8_conv2d_scratch_per_thread(const struct kiln_qs8_layer *layer);
+size_t kiln_qs8_deconv2d_scratch_per_thread(const struct kiln_qs8_layer *layer);
+/// The work of thread `thread` of `threads` (call it for every thread 0 ..< threads).
+void kiln_qs8_conv2d_task(void *layer, size_t thread, size_t threads);
+void kiln_qs8_deconv2d_task(void *layer, size_t thread, size_t threads);
+void kiln_qs8_dense_task(void *layer, size_t thread, size_t threads);
+/// The reference, from the definition: `l` gives geometry, zero points, x and y (its weights and
+/// channels are not used); w is the stored weight tensor ([m][c][kh][kw], or [c][m][kh][kw] when
+/// transposed; Dense is a 1x1 conv on a 1x1 image), bias [m], requant [m][3].
+void kiln_qs8_conv_ref(int transposed, const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias,
+                       const int32_t *requant);
+
+// ---- A fixed pool of worker threads (made at plan time; running a task allocates nothing) ----
+
+struct kiln_pool;
+/// A pool that runs tasks on `threads` threads: the caller and threads - 1 workers. NULL on failure.
+struct kiln_pool *kiln_pool_create(size_t threads);
+void kiln_pool_destroy(struct kiln_pool *pool);
+size_t kiln_pool_threads(const struct kiln_pool *pool);
+/// Calls fn(context, t, threads) once for each t in 0 ..< threads, concurrently, and returns when
+/// all have returned.
+void kiln_pool_run(struct kiln_pool *pool, void (*fn)(void *context, size_t thread, size_t threads), void *context);
 
 #ifdef __cplusplus
 }

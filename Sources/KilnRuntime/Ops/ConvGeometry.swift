@@ -10,13 +10,16 @@ struct ConvGeometry {
     let sh, sw, dh, dw: Int      // strides, dilations
     let padTop, padLeft: Int
     let hasBias: Bool
+    let dtype: DType
 
-    var output: ValueInfo { ValueInfo(dtype: .f32, shape: [n, m, oh, ow]) }
+    var output: ValueInfo { ValueInfo(dtype: dtype, shape: [n, m, oh, ow]) }
 
-    init(node: Node, inputs: [ValueInfo?], transposed: Bool) throws {
-        try node.requireInputs(inputs, max: 3)
-        let xv = try node.input(inputs, 0), wv = try node.input(inputs, 1)
-        let b = try node.optionalInput(inputs, 2)
+    /// `quantized`: the int8 form (x and weight i8, bias i32 required, requant as input 3).
+    init(node: Node, inputs: [ValueInfo?], transposed: Bool, quantized: Bool = false) throws {
+        try node.requireInputs(inputs, max: quantized ? 4 : 3)
+        dtype = quantized ? .i8 : .f32
+        let xv = try node.input(inputs, 0, dtype), wv = try node.input(inputs, 1, dtype)
+        let b = quantized ? try node.input(inputs, 2, .i32) : try node.optionalInput(inputs, 2)
         let (x, k) = (xv.shape, wv.shape)
         let layout = transposed ? "[C, M, KH, KW]" : "[M, C, KH, KW]"
         guard x.count == 4, k.count == 4, k[transposed ? 0 : 1] == x[1] else {

@@ -1,10 +1,10 @@
 import KilnFormat
 
 /// Embedding lookup for class-conditional models: y[n, :] = table[label[n], :].
-/// Inputs: labels i32 [N] or [N, 1], table f32 [classes, dim]. Output [N, dim]. A label outside
+/// Inputs: labels i32 [N] or [N, 1], table f32 or i8 [classes, dim]. Output [N, dim], the table's type. A label outside
 /// 0 ..< classes is an error at run time (`RuntimeError.labelOutOfRange`).
 struct Embedding: Op {
-    let n, classes, dim: Int
+    let n, classes, dim, size: Int
     let name: String
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
@@ -18,8 +18,8 @@ struct Embedding: Op {
         guard table.shape.count == 2, table.shape[0] >= 1 else {
             throw node.shapeError("Embedding table must be [classes, dim], got \(table.shape)")
         }
-        (n, classes, dim, name) = (labels.shape[0], table.shape[0], table.shape[1], node.name)
-        outputs = [ValueInfo(dtype: .f32, shape: [n, dim])]
+        (n, classes, dim, name, size) = (labels.shape[0], table.shape[0], table.shape[1], node.name, table.dtype.size)
+        outputs = [ValueInfo(dtype: table.dtype, shape: [n, dim])]
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) throws {
@@ -30,7 +30,7 @@ struct Embedding: Op {
             guard label >= 0, Int(label) < classes else {
                 throw RuntimeError.labelOutOfRange(node: name, label: label, classes: classes)
             }
-            (outputs[0] + i * dim * 4).copyMemory(from: table + Int(label) * dim * 4, byteCount: dim * 4)
+            (outputs[0] + i * dim * size).copyMemory(from: table + Int(label) * dim * size, byteCount: dim * size)
         }
     }
 }

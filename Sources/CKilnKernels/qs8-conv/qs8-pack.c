@@ -1,0 +1,50 @@
+// Plan-time preparation of int8 layers: per-channel parameters with the zero-point correction
+// folded into the bias, and the phase kernels of a transposed convolution.
+#include "kiln_kernels.h"
+
+int kiln_qs8_make_channels(size_t m, size_t k, const int8_t *w, const int32_t *bias, const int32_t *requant,
+                           int32_t x_zero, struct kiln_qs8_channel *out) {
+  for (size_t i = 0; i < m; i++) {
+    int64_t sum = 0;
+    for (size_t p = 0; p < k; p++) sum += w[i * k + p];
+    const int64_t corrected = (int64_t)bias[i] - (int64_t)x_zero * sum;
+    if (corrected > (1 << 30) || corrected < -(1 << 30)) return -1;
+    out[i] = (struct kiln_qs8_channel){(int32_t)corrected, requant[3 * i], requant[3 * i + 1], requant[3 * i + 2]};
+  }
+  return 0;
+}
+
+static size_t taps(size_t r, size_t k, size_t s) { return r < k ? (k - r + s - 1) / s : 0; }
+
+size_t kiln_qs8_deconv2d_packed_size(const struct kiln_qs8_layer *l) {
+  size_t total = 0;
+  for (size_t ry = 0; ry < l->sh; ry++) {
+    for (size_t rx = 0; rx < l->sw; rx++) total += l->m * l->c * taps(ry, l->kh, l->sh) * taps(rx, l->kw, l->sw);
+  }
+  return total;
+}
+
+int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
+                           int8_t *packed, struct kiln_qs8_channel *channels, const int8_t **phase_weights,
+                           const struct kiln_qs8_channel **phase_channels) {
+  for (size_t ry = 0; ry < l->sh; ry++) {
+    for (size_t rx = 0; rx < l->sw; rx++) {
+      const size_t ty = taps(ry, l->kh, l->sh), tx = taps(rx, l->kw, l->sw), k = l->c * ty * tx;
+      int8_t *p = packed;
+      // w'[m][c][a][b] = w[c][m][ry + a*sh][rx + b*sw]
+      for (size_t m = 0; m < l->m; m++) {
+        for (size_t c = 0; c < l->c; c++) {
+          for (size_t a = 0; a < ty; a++) {
+            for (size_t b = 0; b < tx; b++) *p++ = w[((c * l->m + m) * l->kh + ry + a * l->sh) * l->kw + rx + b * l->sw];
+          }
+        }
+      }
+      if (kiln_qs8_make_channels(l->m, k, packed, bias, requant, l->x_zero, channels) != 0) return -1;
+      phase_weights[ry * l->sw + rx] = packed;
+      phase_channels[ry * l->sw + rx] = channels;
+      packed += l->m * k;
+      channels += l->m;
+    }
+  }
+  return 0;
+}

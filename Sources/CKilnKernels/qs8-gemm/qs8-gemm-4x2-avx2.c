@@ -1,0 +1,44 @@
+// 4x2 int8 micro-kernel for AVX2: 16 bytes of k per step, sign-extended to int16 (VPMOVSXBW) and
+// multiplied pairwise into int32 (VPMADDWD, exact). VPMADDUBSW is not used: it saturates.
+#pragma STDC FP_CONTRACT OFF
+#include "kiln_kernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__((target("avx2"))) static inline int32_t hsum(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm_cvtsi128_si32(s);
+}
+
+__attribute__((target("avx2"))) static inline __m256i load16(const int8_t *p) {
+  return _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)p));
+}
+
+__attribute__((target("avx2")))
+void kiln_qs8_tile_4x2_avx2(size_t k, const int8_t *const *a, const int8_t *const *b, int32_t *acc) {
+  __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  size_t p = 0;
+  for (; p + 16 <= k; p += 16) {
+    const __m256i y0 = load16(b[0] + p), y1 = load16(b[1] + p);
+    __m256i x = load16(a[0] + p);
+    c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(x, y0)); c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(x, y1));
+    x = load16(a[1] + p);
+    c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(x, y0)); c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(x, y1));
+    x = load16(a[2] + p);
+    c20 = _mm256_add_epi32(c20, _mm256_madd_epi16(x, y0)); c21 = _mm256_add_epi32(c21, _mm256_madd_epi16(x, y1));
+    x = load16(a[3] + p);
+    c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(x, y0)); c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(x, y1));
+  }
+  acc[0] = hsum(c00); acc[1] = hsum(c01); acc[2] = hsum(c10); acc[3] = hsum(c11);
+  acc[4] = hsum(c20); acc[5] = hsum(c21); acc[6] = hsum(c30); acc[7] = hsum(c31);
+  for (; p < k; p++) {
+    for (int r = 0; r < 4; r++) {
+      acc[2 * r] += (int32_t)a[r][p] * b[0][p];
+      acc[2 * r + 1] += (int32_t)a[r][p] * b[1][p];
+    }
+  }
+}
+#endif

@@ -1,0 +1,27 @@
+import CKilnKernels
+import KilnFormat
+
+/// DequantizeLinear: i8 -> f32, y = fl32(f32(x - zero_point) * scale). Attributes scale (f32 > 0),
+/// zero_point. Same shape.
+struct DequantizeLinear: Op {
+    let count: Int
+    let scale: Float
+    let zeroPoint: Int32
+    let kernels: Int8Kernels
+    let outputs: [ValueInfo]
+    var macsPerSample: Int { 0 }
+
+    init(node: Node, inputs: [ValueInfo?], context: Int8Context) throws {
+        try node.requireInputs(inputs, max: 1)
+        let x = try node.input(inputs, 0, .i8)
+        scale = try node.scale("scale")
+        zeroPoint = Int32(try node.int("zero_point", default: 0, range: -128 ... 127))
+        (count, kernels) = (x.elementCount, context.kernels)
+        outputs = [ValueInfo(dtype: .f32, shape: x.shape)]
+    }
+
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
+        kernels.path.pointee.dequantize(count, inputs[0]!.assumingMemoryBound(to: Int8.self), scale, zeroPoint,
+                                        outputs[0].assumingMemoryBound(to: Float.self))
+    }
+}

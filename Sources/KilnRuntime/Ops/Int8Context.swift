@@ -1,0 +1,51 @@
+import CKilnKernels
+import KilnFormat
+
+/// What int8 ops get at plan time besides their node: the kernel path, the thread pool, a place
+/// for plan-time buffers (repacked weights, per-channel parameters) and the model's constants.
+struct Int8Context {
+    let kernels: Int8Kernels
+    let pool: ThreadPool
+    let buffers: OwnedBuffers
+    let model: KilnModel
+
+    /// The constant tensor that input `index` of `node` names; int8 ops need their parameters
+    /// at plan time.
+    func constant(_ node: Node, _ index: Int) throws -> Tensor {
+        guard index < node.inputs.count, let t = model.tensor(named: node.inputs[index]) else {
+            throw RuntimeError.badQuantization(node: node.name, message: "input #\(index) of \(node.op) must be a constant tensor")
+        }
+        return t
+    }
+}
+
+typealias Int8OpFactory = @Sendable (Node, [ValueInfo?], Int8Context) throws -> Op
+
+/// The int8 ops (Formats/SPEC.md, "Integer semantics").
+let int8OpFactories: [String: Int8OpFactory] = [
+    "QuantizeLinear": { try QuantizeLinear(node: $0, inputs: $1, context: $2) },
+    "DequantizeLinear": { try DequantizeLinear(node: $0, inputs: $1, context: $2) },
+    "QLookup": { try QLookup(node: $0, inputs: $1, context: $2) },
+    "QConv2d": { try QConv(node: $0, inputs: $1, context: $2, transposed: false) },
+    "QConvTranspose2d": { try QConv(node: $0, inputs: $1, context: $2, transposed: true) },
+    "QDense": { try QDense(node: $0, inputs: $1, context: $2) },
+]
+
+extension Node {
+    /// An integer attribute in `range`.
+    func int(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let a = attribute(key) else { return value }
+        guard let v = a.intValue, v >= Int64(range.lowerBound), v <= Int64(range.upperBound) else {
+            throw RuntimeError.badAttribute(node: name, key: key, message: "expected an integer in \(range.lowerBound) ... \(range.upperBound), got \(a)")
+        }
+        return Int(v)
+    }
+
+    /// A required positive, finite float attribute (a quantization scale).
+    func scale(_ key: String) throws -> Float {
+        guard let v = attribute(key)?.floatValue, v.isFinite, Float(v) > 0, Float(v).isFinite else {
+            throw RuntimeError.badAttribute(node: name, key: key, message: "expected a positive finite scale, got \(attribute(key).map { "\($0)" } ?? "nothing")")
+        }
+        return Float(v)
+    }
+}

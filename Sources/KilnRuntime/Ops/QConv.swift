@@ -1,0 +1,66 @@
+import CKilnKernels
+import KilnFormat
+
+/// QConv2d and QConvTranspose2d: int8 convolutions (Formats/SPEC.md, "QConv2d").
+/// Inputs: x i8 [N, C, H, W], weight i8 ([M, C, KH, KW], or [C, M, KH, KW] when transposed), bias
+/// i32 [M], requant i32 [M, 3]; attributes as Conv2d / ConvTranspose2d plus x_zero_point and
+/// y_zero_point. Output i8 [N, M, OH, OW]. Threads split output pixels (conv) or output rows of
+/// each phase (transposed conv).
+struct QConv: Op {
+    let g: ConvGeometry
+    let transposed: Bool
+    let layer: kiln_qs8_layer
+    let pool: ThreadPool
+    var outputs: [ValueInfo] { [g.output] }
+    var macsPerSample: Int { g.m * g.oh * g.ow * g.c * g.kh * g.kw / (transposed ? g.sh * g.sw : 1) }
+    let scratchBytes: Int
+
+    init(node: Node, inputs: [ValueInfo?], context: Int8Context, transposed: Bool) throws {
+        let g = try ConvGeometry(node: node, inputs: inputs, transposed: transposed, quantized: true)
+        self.g = g
+        self.transposed = transposed
+        pool = context.pool
+        let w = try context.constant(node, 1)
+        try Requantization.checkWeights(w, node: node)
+        let rq = try Requantization(node: node, context: context, channels: g.m)
+        let weights = w.bytes.bindMemory(to: Int8.self)
+        var l = kiln_qs8_layer()
+        l.path = context.kernels.path
+        (l.batch, l.c, l.h, l.w, l.m, l.oh, l.ow) = (g.n, g.c, g.h, g.w, g.m, g.oh, g.ow)
+        (l.kh, l.kw, l.sh, l.sw, l.dh, l.dw) = (g.kh, g.kw, g.sh, g.sw, g.dh, g.dw)
+        (l.pad_top, l.pad_left, l.x_zero, l.y_zero) = (g.padTop, g.padLeft, rq.xZero, rq.yZero)
+        if !transposed {
+            let k = g.c * g.kh * g.kw
+            guard k <= Int(KILN_QS8_MAX_K) else { throw node.shapeError("C x KH x KW = \(k) exceeds the int8 limit \(KILN_QS8_MAX_K)") }
+            l.weights = weights.baseAddress
+            l.channels = try rq.channels(weights: weights.baseAddress!, m: g.m, k: k, node: node, buffers: context.buffers)
+            scratchBytes = context.pool.count * withUnsafePointer(to: l) { kiln_qs8_conv2d_scratch_per_thread($0) }
+        } else {
+            guard g.dh == 1, g.dw == 1 else { throw node.shapeError("int8 ConvTranspose2d supports dilation 1 only, got \([g.dh, g.dw])") }
+            guard g.c * ((g.kh + g.sh - 1) / g.sh) * ((g.kw + g.sw - 1) / g.sw) <= Int(KILN_QS8_MAX_K) else {
+                throw node.shapeError("C x taps per phase exceeds the int8 limit \(KILN_QS8_MAX_K)")
+            }
+            // Phase kernels, their channels, and the two pointer tables, all made here once.
+            let phases = g.sh * g.sw, b = context.buffers
+            let packed = b.allocate(bytes: withUnsafePointer(to: l) { kiln_qs8_deconv2d_packed_size($0) }).assumingMemoryBound(to: Int8.self)
+            let channels = b.allocate(bytes: phases * g.m * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: phases * g.m)
+            let pw = b.allocate(bytes: phases * 8).bindMemory(to: UnsafePointer<Int8>?.self, capacity: phases)
+            let pc = b.allocate(bytes: phases * 8).bindMemory(to: UnsafePointer<kiln_qs8_channel>?.self, capacity: phases)
+            let status = withUnsafePointer(to: l) {
+                kiln_qs8_deconv2d_pack($0, weights.baseAddress!, rq.biasValues, rq.requantValues, packed, channels, pw, pc)
+            }
+            guard status == 0 else { throw Requantization.biasRangeError(node) }
+            (l.phase_weights, l.phase_channels) = (UnsafePointer(pw), UnsafePointer(pc))
+            scratchBytes = context.pool.count * withUnsafePointer(to: l) { kiln_qs8_deconv2d_scratch_per_thread($0) }
+        }
+        layer = l
+    }
+
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
+        var l = layer
+        l.x = inputs[0]!.assumingMemoryBound(to: Int8.self)
+        l.y = outputs[0].assumingMemoryBound(to: Int8.self)
+        l.scratch = scratch.assumingMemoryBound(to: Int8.self)
+        withUnsafeMutablePointer(to: &l) { pool.run(transposed ? kiln_qs8_deconv2d_task : kiln_qs8_conv2d_task, UnsafeMutableRawPointer($0)) }
+    }
+}

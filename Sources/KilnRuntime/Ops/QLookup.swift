@@ -1,0 +1,28 @@
+import CKilnKernels
+import KilnFormat
+
+/// QLookup: i8 -> i8 through a 256-entry table, y = table[x + 128]. Inputs: x, table i8 [256]
+/// (a constant). Every int8 element-wise op (Tanh, Sigmoid, a standalone activation, a change of
+/// scale) is one of these; the quantizer computes the table, the runtime evaluates no libm.
+struct QLookup: Op {
+    let count: Int
+    let kernels: Int8Kernels
+    let outputs: [ValueInfo]
+    var macsPerSample: Int { 0 }
+
+    init(node: Node, inputs: [ValueInfo?], context: Int8Context) throws {
+        try node.requireInputs(inputs, max: 2)
+        let x = try node.input(inputs, 0, .i8)
+        let table = try context.constant(node, 1)
+        guard table.dtype == .i8, table.shape == [256] else {
+            throw node.shapeError("the table must be i8 [256], got \(table.dtype) \(table.shape)")
+        }
+        (count, kernels) = (x.elementCount, context.kernels)
+        outputs = [x]
+    }
+
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
+        kernels.path.pointee.lut(count, inputs[0]!.assumingMemoryBound(to: Int8.self), inputs[1]!.assumingMemoryBound(to: Int8.self),
+                                 outputs[0].assumingMemoryBound(to: Int8.self))
+    }
+}

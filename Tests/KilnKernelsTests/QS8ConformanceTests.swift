@@ -1,0 +1,46 @@
+import CKilnConformance
+import CKilnKernels
+import KilnRuntime
+import KilnTestSupport
+import XCTest
+
+/// Every int8 kernel path this CPU supports, with 1, 2 and 3 threads, against the scalar
+/// references (tolerance 0), and the SHA-256 of all outputs against the digests committed in
+/// Formats/conformance/qs8-kernels-v1.txt (which Tools/arm64 checks on AArch64 too).
+final class QS8ConformanceTests: XCTestCase {
+    static let digestFile = "Formats/conformance/qs8-kernels-v1.txt"
+
+    /// "group digest" lines of the committed file.
+    func committedDigests() throws -> [String: String] {
+        let text = try String(contentsOfFile: Repo.path(Self.digestFile), encoding: .utf8)
+        var d: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let f = line.split(separator: " ")
+            if f.count == 2 { d[String(f[0])] = String(f[1]) }
+        }
+        return d
+    }
+
+    func testEveryPathMatchesTheReferenceAndTheCommittedDigests() throws {
+        let committed = try committedDigests()
+        var checked = 0
+        for index in 0 ..< kiln_qs8_path_count() {
+            let path = kiln_qs8_path_at(index)!, name = String(cString: path.pointee.name)
+            guard path.pointee.required_features & kiln_cpu_features() == path.pointee.required_features else { continue }
+            for threads in [1, 2, 3] {
+                for group in 0 ..< kiln_conformance_count() {
+                    var r = kiln_conformance_result()
+                    XCTAssertEqual(kiln_conformance_run(group, path, threads, &r), 0)
+                    let group = String(cString: r.name)
+                    let digest = withUnsafeBytes(of: r.digest) { $0.map { String(format: "%02x", $0) }.joined() }
+                    XCTAssertEqual(r.mismatches, 0, "\(name) x\(threads) \(group): \(r.mismatches) outputs differ from the reference")
+                    XCTAssertEqual(digest, committed[group], "\(name) x\(threads) \(group): digest differs from \(Self.digestFile)")
+                    if threads == 1, name == "scalar" { print("\(group) \(digest)  (\(r.cases) cases)") }
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 7 * 3)
+        print("int8 conformance: \(checked) group runs, paths \(Int8Kernels.all.filter(\.isSupported).map(\.name))")
+    }
+}
