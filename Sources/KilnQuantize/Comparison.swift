@@ -28,16 +28,34 @@ public struct Comparison: Sendable {
               (qs.labelInput == nil) == (rs.labelInput == nil), qs.classNames == rs.classNames else {
             throw QuantizeError("the two models have different latent spaces or classes; verify a model against the float model it was made from.")
         }
+        return try run(quantized, reference, samples: samples, range: rs.outputRange) { isQuantized, plan, first in
+            (isQuantized ? qs : rs).fillInputs(of: plan, seed: seed, first: first)
+        }
+    }
+
+    /// Runs both one-input models on `inputs` (`samples` inputs one after another); the PSNR
+    /// range is the reference's output.range (default [-1, 1]).
+    public static func run(quantized: KilnModel, reference: KilnModel, inputs: [Float], samples: Int) throws -> Comparison {
+        let r = reference[metadata: "output.range"]?.floatsValue ?? [-1, 1]
+        return try run(quantized, reference, samples: samples, range: (r[0], r[1])) { _, plan, first in
+            let x = plan.inputBuffer(0).bindMemory(to: Float.self)
+            let per = x.count / plan.batch
+            for i in 0 ..< plan.batch { for j in 0 ..< per { x[i * per + j] = inputs[((first + i) % samples) * per + j] } }
+        }
+    }
+
+    private static func run(_ quantized: KilnModel, _ reference: KilnModel, samples: Int, range outputRange: (lo: Double, hi: Double),
+                            fill: (_ isQuantized: Bool, Plan, _ first: Int) -> Void) throws -> Comparison {
         let batch = min(32, samples)
         let (q, r) = (try Plan(model: quantized, batch: batch), try Plan(model: reference, batch: batch))
         guard q.outputs[0].shape == r.outputs[0].shape else { throw QuantizeError("the two models' outputs differ in shape.") }
         let per = q.outputs[0].elementCount / batch
         var out = Comparison(psnr: [], maxAbsError: 0, quantized: [], reference: [], perSample: per)
-        let range = rs.outputRange.hi - rs.outputRange.lo
+        let range = outputRange.hi - outputRange.lo
         var done = 0
         while done < samples {
-            for (plan, spec) in [(q, qs), (r, rs)] {
-                spec.fillInputs(of: plan, seed: seed, first: done)
+            for plan in [q, r] {
+                fill(plan === q, plan, done)
                 try plan.run()
             }
             let n = min(batch, samples - done)

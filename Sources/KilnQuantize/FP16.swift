@@ -28,15 +28,11 @@ public enum FP16 {
             if let bad = values.first(where: { !$0.isFinite }) {
                 throw QuantizeError("tensor '\(t.name)' holds \(bad); a model with NaN or infinite weights cannot be quantized. Retrain or repair it.")
             }
-            if let big = values.first(where: { abs($0) > 65504 }) {
-                throw QuantizeError("tensor '\(t.name)' holds \(big), beyond the largest half (65504); keep this model in f32.")
-            }
-            var halfs = [UInt16](repeating: 0, count: values.count)
-            kiln_f32_to_f16_ref(values.baseAddress!, &halfs, values.count)
+            let halfs = try half(t, name: t.name)
             var back = [Float](repeating: 0, count: values.count)
-            kiln_f16_to_f32_ref(halfs, &back, values.count)
+            halfs.bytes.withMemoryRebound(to: UInt16.self) { kiln_f16_to_f32_ref($0.baseAddress!, &back, values.count) }
             for (w, r) in zip(values, back) where abs(w) >= 0x1p-14 { report.maxRelativeError = max(report.maxRelativeError, Double(abs(r - w) / abs(w))) }
-            var q = halfs.withUnsafeBytes { Tensor(name: t.name, dtype: .f16, shape: t.shape, data: $0) }
+            var q = halfs
             (q.quantAxis, q.quantScaleTensor, q.quantZeroPointTensor) = (t.quantAxis, t.quantScaleTensor, t.quantZeroPointTensor)
             out.tensors[i] = q
             report.converted.append((t.name, values.count))
@@ -48,5 +44,16 @@ public enum FP16 {
         out.metadata = out.metadata.map { $0.0 == "general.name" ? ($0.0, .string(name + "-fp16")) : $0 }
         out.metadata += [("quantization.type", .string("fp16")), ("quantization.source", .string(name))]
         return (out, report)
+    }
+
+    /// `t` (f32) rounded to binary16, named `name` (default: t's name + ".f16").
+    static func half(_ t: Tensor, name: String? = nil) throws -> Tensor {
+        let values = t.floats!
+        if let big = values.first(where: { abs($0) > 65504 }) {
+            throw QuantizeError("tensor '\(t.name)' holds \(big), beyond the largest half (65504); keep it in f32.")
+        }
+        var halfs = [UInt16](repeating: 0, count: values.count)
+        if !values.isEmpty { kiln_f32_to_f16_ref(values.baseAddress!, &halfs, values.count) }
+        return halfs.withUnsafeBytes { Tensor(name: name ?? t.name + ".f16", dtype: .f16, shape: t.shape, data: $0) }
     }
 }

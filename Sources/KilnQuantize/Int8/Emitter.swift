@@ -1,0 +1,209 @@
+import KilnFormat
+import KilnRuntime
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Builds the quantized graph node by node from the folded float model (see Int8Quantizer).
+/// A value can exist in float (its original name) and in int8 (name + ".q8"); conversions are
+/// inserted where a consumer needs the other form.
+struct Emitter {
+    let p: Int8Quantizer.Preparation
+    let keepFloat: Set<String>
+    let allowFloatOps: Bool
+    var nodes: [Node] = []
+    var tensors: [Tensor] = []
+    var report = Int8Quantizer.Report()
+    private var floatName: [String: String] = [:]
+    private var int8Value: [String: (name: String, affine: Affine)] = [:]
+    private var preferred: [String: Affine] = [:]
+    private var fusedInto: [String: Node] = [:]   // activation node name -> the layer that absorbs it
+    private var constants: [String: Tensor] = [:]
+
+    init(_ p: Int8Quantizer.Preparation, keepFloat: Set<String>, allowFloatOps: Bool) {
+        (self.p, self.keepFloat, self.allowFloatOps) = (p, keepFloat, allowFloatOps)
+        for t in p.folded.tensors { constants[t.name] = t }
+        for i in p.folded.graph.inputs { floatName[i.name] = i.name }
+    }
+
+    /// Ops that follow their input's precision: int8 only when an input exists only in int8, so
+    /// a float layer's activation or reshape stays float instead of a quantize-dequantize trip.
+    static let followers: Set<String> = ["ReLU", "LeakyReLU", "Tanh", "Sigmoid", "Reshape", "Flatten", "Upsample", "Concat"]
+
+    private func isInt8(_ n: Node) -> Bool {
+        guard Int8Quantizer.int8Ops.contains(n.op), !keepFloat.contains(n.name) else { return false }
+        if n.op == "ConvTranspose2d", let d = n.attribute("dilations")?.intsValue, d.contains(where: { $0 != 1 }) { return false }
+        return true
+    }
+
+    private func affine(_ v: String) throws -> Affine {
+        if let a = preferred[v] { return a }
+        guard let r = p.calibration.ranges[v] else { throw QuantizeError("value '\(v)' was not calibrated (it is not a float value).") }
+        guard let a = Affine(lo: r.lo, hi: r.hi) else {
+            throw QuantizeError("value '\(v)' was 0 on all \(p.calibration.samples) calibration samples, so it has no range to quantize (a dead layer, or a broken model). Check the float model with `kiln run`, or keep the layer in float with `--to mixed`.")
+        }
+        return a
+    }
+
+    mutating func run() throws {
+        let g = p.folded.graph
+        var consumers: [String: [Node]] = [:]
+        for n in g.nodes { for i in n.inputs { consumers[i, default: []].append(n) } }
+        let outputs = Set(g.outputs)
+        // Fuse ReLU / LeakyReLU into the int8 layer before them.
+        for n in g.nodes where Int8Quantizer.weightOps.contains(n.op) && isInt8(n) {
+            let v = n.outputs[0]
+            if let c = consumers[v], c.count == 1, ["ReLU", "LeakyReLU"].contains(c[0].op), isInt8(c[0]), !outputs.contains(v) {
+                fusedInto[c[0].name] = n
+            }
+        }
+        // A value used only by an int8 Concat takes the Concat's quantization: no rescaling.
+        for n in g.nodes where n.op == "Concat" && isInt8(n) {
+            let a = try affine(n.outputs[0])
+            for i in n.inputs where consumers[i]?.count == 1 && !outputs.contains(i) {
+                let producer = g.nodes.first { $0.outputs.contains(i) }
+                let act = producer.flatMap { pr in fusedInto[pr.name] != nil ? pr : nil }
+                if producer == nil || producer.map({ ["Embedding"].contains($0.op) || Int8Quantizer.weightOps.contains($0.op) }) == true || act != nil {
+                    preferred[i] = a
+                }
+            }
+        }
+        for n in g.nodes {
+            if let layer = fusedInto[n.name] {
+                report.layers.append((n.name, n.op, "fused into \(layer.name)"))
+                continue
+            }
+            if isInt8(n) && (!Self.followers.contains(n.op) || n.inputs.contains { int8Value[$0] != nil && floatName[$0] == nil }) {
+                try int8Node(n, consumers: consumers)
+                report.layers.append((n.name, n.op, "int8"))
+            } else {
+                guard allowFloatOps || keepFloat.contains(n.name) || isInt8(n) else {
+                    throw QuantizeError("node '\(n.name)' is a \(n.op), which has no int8 form in this kiln. Quantize with `--to fp16`, or `--to mixed` to keep it (and only it) in float.")
+                }
+                try floatNode(n)
+                report.layers.append((n.name, n.op, FP16.weightOps.contains(n.op) ? "fp16" : "f32"))
+            }
+        }
+        for (v, x) in int8Value.sorted(by: { $0.value.name < $1.value.name }) {
+            report.values.append((x.name, p.calibration.extremes[v] ?? (0, 0), x.affine.scale, x.affine.zeroPoint))
+        }
+        for o in g.outputs where floatName[o] != o {
+            let (q, a) = int8Value[o]!
+            emit("DequantizeLinear", o + ".dq", [q], [o], scaleAttributes(a))
+            floatName[o] = o
+        }
+    }
+
+    // MARK: conversions
+
+    private mutating func int8(_ v: String, as target: Affine? = nil) throws -> (name: String, affine: Affine) {
+        if let x = int8Value[v], target == nil || x.affine == target { return x }
+        if let x = int8Value[v], let t = target {  // rescale through a table
+            let name = "\(v).r\(nodes.count)"
+            emitTable(name, x.name, x.affine.table(to: t) { $0 }, output: name)
+            return (name, t)
+        }
+        guard let f = floatName[v] else { throw QuantizeError("value '\(v)' is neither float nor int8.") }
+        let a = try target ?? affine(v)
+        let name = v + (target == nil ? ".q8" : ".q\(nodes.count)")
+        emit("QuantizeLinear", name, [f], [name], scaleAttributes(a))
+        if target == nil { int8Value[v] = (name, a) }
+        return (name, a)
+    }
+
+    private mutating func float(_ v: String) -> String {
+        if let f = floatName[v] { return f }
+        let (q, a) = int8Value[v]!
+        let name = v + ".f32"
+        emit("DequantizeLinear", name, [q], [name], scaleAttributes(a))
+        floatName[v] = name
+        return name
+    }
+
+    private func scaleAttributes(_ a: Affine) -> [(String, MetadataValue)] {
+        [("scale", .float(Double(a.scale))), ("zero_point", .int(Int64(a.zeroPoint)))]
+    }
+
+    private mutating func emit(_ op: String, _ name: String, _ inputs: [String], _ outputs: [String], _ attributes: [(String, MetadataValue)] = []) {
+        nodes.append(Node(op: op, name: name, inputs: inputs, outputs: outputs, attributes: attributes))
+    }
+
+    private mutating func emitTable(_ nodeName: String, _ input: String, _ table: [Int8], output: String) {
+        let t = table.withUnsafeBytes { Tensor(name: nodeName + ".table", dtype: .i8, shape: [256], data: $0) }
+        tensors.append(t)
+        emit("QLookup", nodeName, [input, t.name], [output])
+        report.tables += 1
+    }
+
+    private mutating func add(_ t: Tensor) -> String {
+        if !tensors.contains(where: { $0.name == t.name }) { tensors.append(t) }
+        return t.name
+    }
+
+    // MARK: nodes
+
+    /// A node kept in float: weights of Conv2d / ConvTranspose2d / Dense / Embedding in fp16,
+    /// other constants as they are.
+    private mutating func floatNode(_ n: Node) throws {
+        var m = n
+        m.inputs = try n.inputs.enumerated().map { i, name in
+            guard !name.isEmpty else { return name }
+            guard let t = constants[name] else { return float(name) }
+            if i == 1, FP16.weightOps.contains(n.op), t.dtype == .f32 { return add(try FP16.half(t)) }
+            return add(t)
+        }
+        nodes.append(m)
+        for o in n.outputs { floatName[o] = o }
+    }
+
+    private mutating func int8Node(_ n: Node, consumers: [String: [Node]]) throws {
+        let v = n.outputs[0]
+        switch n.op {
+        case "Conv2d", "ConvTranspose2d", "Dense":
+            let act = consumers[v]?.first { fusedInto[$0.name]?.name == n.name }
+            let out = act?.outputs[0] ?? v
+            let x = try int8(n.inputs[0])
+            let y = try affine(out)
+            let slope: Double? = act.map { $0.op == "ReLU" ? 0 : ($0.attribute("alpha")?.floatValue ?? 0.01) }
+            let q = try WeightQuantization(node: n, constants: constants, x: x.affine, y: y, negativeSlope: slope)
+            var attributes = n.attributes
+            attributes += [("x_zero_point", .int(Int64(x.affine.zeroPoint))), ("y_zero_point", .int(Int64(y.zeroPoint)))]
+            let names = [add(q.weights), add(q.bias), add(q.requant)]
+            emit("Q" + n.op, n.name, [x.name] + names, [out + ".q8"], attributes)
+            int8Value[out] = (out + ".q8", y)
+        case "ReLU", "LeakyReLU", "Tanh", "Sigmoid":
+            let x = try int8(n.inputs[0])
+            let y = try affine(v)
+            let alpha = n.attribute("alpha")?.floatValue ?? 0.01
+            let f: (Double) -> Double
+            switch n.op {
+            case "ReLU": f = { max($0, 0) }
+            case "LeakyReLU": f = { $0 >= 0 ? $0 : alpha * $0 }
+            case "Tanh": f = { tanh($0) }
+            default: f = { 1 / (1 + exp(-$0)) }
+            }
+            emitTable(n.name, x.name, x.affine.table(to: y, f), output: v + ".q8")
+            int8Value[v] = (v + ".q8", y)
+        case "Reshape", "Flatten", "Upsample":
+            let x = try int8(n.inputs[0])
+            emit(n.op, n.name, [x.name], [v + ".q8"], n.attributes)
+            int8Value[v] = (v + ".q8", x.affine)
+        case "Concat":
+            let y = try affine(v)
+            let ins = try n.inputs.map { try int8($0, as: y).name }
+            emit("Concat", n.name, ins, [v + ".q8"], n.attributes)
+            int8Value[v] = (v + ".q8", y)
+        case "Embedding":
+            let y = try affine(v)
+            guard let table = constants[n.inputs[1]], let f = table.floats else { throw QuantizeError("node '\(n.name)': the embedding table must be a f32 constant.") }
+            let q = f.map { y.level(Double($0)) }
+            let t = q.withUnsafeBytes { Tensor(name: n.inputs[1] + ".q8", dtype: .i8, shape: table.shape, data: $0) }
+            emit("Embedding", n.name, [n.inputs[0], add(t)], [v + ".q8"], n.attributes)
+            int8Value[v] = (v + ".q8", y)
+        default:
+            preconditionFailure("\(n.op) is listed in int8Ops without an emitter")
+        }
+    }
+}
