@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "CKilnConformance", dependencies: ["CKilnKernels"], path: "Tests/CKilnConformance"),
         .testTarget(name: "KilnKernelsTests", dependencies: ["CKilnKernels", "CKilnConformance", "KilnRuntime", "KilnTrain", "KilnTestSupport"]),
         .testTarget(name: "KilnTrainTests", dependencies: ["KilnTrain", "KilnRuntime"]),
-        .testTarget(name: "KilnQuantizeTests", dependencies: ["KilnQuantize", "KilnRuntime", "KilnFormat", "CKilnKernels", "KilnTestSupport"]),
+        .testTarget(name: "KilnQuantizeTests", dependencies: ["KilnQuantize", "KilnRuntime", "KilnFormat", "KilnTrain", "CKilnKernels", "KilnTestSupport"]),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnFormat", "KilnImage", "KilnTestSupport"]),
     ]
 )

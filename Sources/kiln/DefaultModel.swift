@@ -3,8 +3,9 @@ import KilnFormat
 
 /// The shipped default model and how a command finds a model file.
 enum DefaultModel {
-    /// The shipped Fashion-MNIST generator, trained by `kiln train` (see the README).
-    static let relativePath = "Formats/models/fashion-dcgan.kiln"
+    /// The shipped Fashion-MNIST generator (trained by `kiln train`, quantized by `kiln quantize
+    /// --to int8`; see the README).
+    static let relativePath = "Formats/models/fashion-dcgan-int8.kiln"
 
     /// `path` if given; else the default model, looked up from the working directory and then
     /// from the kiln executable's folder upwards (so `swift run kiln` works from the checkout).

@@ -33,9 +33,13 @@ struct Generate: ParsableCommand {
     @Option(help: "Images per forward pass (memory grows with it).")
     var batch = 8
 
+    @Option(help: "Threads (int8 layers split their output work; the bytes do not change).")
+    var threads = 1
+
     func validate() throws {
         guard (1 ... 65536).contains(count) else { throw ValidationError("--count must be 1 to 65536, not \(count).") }
         guard (1 ... 1024).contains(batch) else { throw ValidationError("--batch must be 1 to 1024, not \(batch).") }
+        guard (1 ... 256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, not \(threads).") }
         if let columns, columns < 1 { throw ValidationError("--columns must be at least 1, not \(columns).") }
     }
 
@@ -45,7 +49,7 @@ struct Generate: ParsableCommand {
         do { spec = try GeneratorSpec(model: model) } catch { throw CLIError("\(path): \(error)") }
         let b = min(batch, count)
         let plan: Plan
-        do { plan = try Plan(model: model, batch: b) } catch { throw CLIError("\(path): \(error)") }
+        do { plan = try Plan(model: model, batch: b, threads: threads) } catch { throw CLIError("\(path): \(error)") }
         let shape = Array(plan.outputs[0].shape.dropFirst())
         guard shape.count == 3, shape[0] == 1 || shape[0] == 3 else {
             throw CLIError("\(path): output 0 has per-sample shape \(shape); a picture needs [1 or 3, H, W]. Use `kiln run` for other models.")
@@ -68,7 +72,9 @@ struct Generate: ParsableCommand {
                        lo: spec.outputRange.lo, hi: spec.outputRange.hi,
                        columns: columns ?? (spec.labelInput == nil ? nil : spec.classNames.count))
         }
-        do { try writeFileAtomically(path: out, bytes: try grid.pngData()) } catch { throw CLIError("cannot write '\(out)': \(error)") }
+        let png = try grid.pngData()
+        do { try writeFileAtomically(path: out, bytes: png) } catch { throw CLIError("cannot write '\(out)': \(error)") }
         print("wrote \(out): \(count) image\(count == 1 ? "" : "s") of \(shape[2])x\(shape[1]) from seeds \(seed) to \(seed &+ UInt64(count - 1)) (\(path))")
+        print("sha256 \(png.withUnsafeBytes { sha256Hex($0) })" + (model[metadata: "quantization.type"]?.stringValue == "int8" ? " (int8: the same on every CPU and thread count)" : ""))
     }
 }

@@ -26,7 +26,11 @@ struct Run: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write an output: FILE.npy, or NAME=FILE.npy when the model has several outputs.", valueName: "[NAME=]FILE"))
     var output: [String] = []
 
+    @Option(help: "Threads (int8 layers split their output work; the bytes do not change).")
+    var threads = 1
+
     func validate() throws {
+        guard (1 ... 256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, not \(threads).") }
         guard !input.isEmpty else { throw ValidationError("Give the input array with --input FILE.npy (see `kiln inspect` for the shape).") }
         guard !output.isEmpty else { throw ValidationError("Say where to write the result with --output FILE.npy.") }
     }
@@ -43,7 +47,7 @@ struct Run: ParsableCommand {
             throw CLIError("input '\(spec.name)' has batch \(a.shape[0]) but '\(model.graph.inputs[0].name)' has \(batch); all inputs need the same first dimension.")
         }
         let plan: Plan
-        do { plan = try Plan(model: model, batch: batch) } catch { throw CLIError("\(path): \(error)") }
+        do { plan = try Plan(model: model, batch: batch, threads: threads) } catch { throw CLIError("\(path): \(error)") }
         for (i, a) in arrays.enumerated() {
             let buf = plan.inputBuffer(i)
             switch a.data {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KilnFormat
+import KilnImage
 import KilnQuantize
 import KilnTrain
 
@@ -24,6 +25,7 @@ struct Verify: ParsableCommand {
     @Option(help: "Seed of the first sample.") var seed: UInt64 = 0
     @Option(help: "A classifier (from `kiln train-classifier`) for the class agreement.") var classifier: String?
     @Option(help: "Fail (exit 1) when the mean PSNR in dB is below this.") var minPsnr: Double?
+    @Option(help: "Inputs (.npy, f32, [samples, ...]) for a model without a latent input, e.g. an image-to-image U-Net.") var inputs: String?
 
     func validate() throws {
         guard (1 ... 100_000).contains(samples) else { throw ValidationError("--samples must be 1 to 100,000, not \(samples).") }
@@ -33,9 +35,19 @@ struct Verify: ParsableCommand {
         let (qPath, q) = try DefaultModel.load(file)
         let (rPath, r) = try DefaultModel.load(reference)
         let c: Comparison
-        do { c = try Comparison.run(quantized: q, reference: r, samples: samples, seed: seed) } catch { throw CLIError("\(qPath) vs \(rPath): \(error)") }
+        var count = samples
+        do {
+            if let inputs {
+                let a = try NPYArray.decode(Array(FileManager.default.contents(atPath: inputs) ?? { throw CLIError("cannot read '\(inputs)'.") }()))
+                guard case let .float32(v) = a.data, a.shape.count >= 2 else { throw CLIError("\(inputs) must hold f32 inputs [samples, ...], got \(a.shape).") }
+                count = min(samples, a.shape[0])
+                c = try Comparison.run(quantized: q, reference: r, inputs: v, samples: count)
+            } else {
+                c = try Comparison.run(quantized: q, reference: r, samples: samples, seed: seed)
+            }
+        } catch let e as CLIError { throw e } catch { throw CLIError("\(qPath) vs \(rPath): \(error)") }
         func db(_ v: Double) -> String { v.isInfinite ? "inf (identical)" : String(format: "%.2f dB", v) }
-        print("\(qPath) vs \(rPath), \(samples) samples from seed \(seed)")
+        print("\(qPath) vs \(rPath), \(count) samples " + (inputs.map { "from \($0)" } ?? "from seed \(seed)"))
         print("PSNR mean      \(db(c.meanPSNR))")
         print("PSNR worst     \(db(c.worstPSNR))")
         print(String(format: "max abs error  %.3g", c.maxAbsError))
@@ -44,10 +56,10 @@ struct Verify: ParsableCommand {
             let judge: Judge
             do { judge = try Judge(model: jm) } catch { throw CLIError("\(jPath): \(error)") }
             let k = judge.classNames.count
-            let a = try c.quantized.withUnsafeBufferPointer { try judge.classify($0, count: samples) }.probabilities
-            let b = try c.reference.withUnsafeBufferPointer { try judge.classify($0, count: samples) }.probabilities
-            let same = (0 ..< samples).filter { Judge.argmax(a[$0 * k ..< ($0 + 1) * k]) == Judge.argmax(b[$0 * k ..< ($0 + 1) * k]) }.count
-            print(String(format: "class agreement %.2f%% (%d of %d samples, judged by %@)", Double(same) / Double(samples) * 100, same, samples, jPath))
+            let a = try c.quantized.withUnsafeBufferPointer { try judge.classify($0, count: count) }.probabilities
+            let b = try c.reference.withUnsafeBufferPointer { try judge.classify($0, count: count) }.probabilities
+            let same = (0 ..< count).filter { Judge.argmax(a[$0 * k ..< ($0 + 1) * k]) == Judge.argmax(b[$0 * k ..< ($0 + 1) * k]) }.count
+            print(String(format: "class agreement %.2f%% (%d of %d samples, judged by %@)", Double(same) / Double(count) * 100, same, count, jPath))
         }
         if let minPsnr, c.meanPSNR < minPsnr {
             throw CLIError(String(format: "the mean PSNR %.2f dB is below --min-psnr %.2f dB.", c.meanPSNR, minPsnr))

@@ -13,7 +13,8 @@ enum CLI {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kiln")
     }
 
-    static func run(_ args: [String], in directory: String? = nil) throws -> Result {
+    /// Runs kiln with `args`; `environment` entries are added to this process's environment.
+    static func run(_ args: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
         var exe = executable
         if !FileManager.default.fileExists(atPath: exe.path) {
             // `swift test` runs the xctest bundle from the build folder; find kiln there.
@@ -25,6 +26,7 @@ enum CLI {
         p.executableURL = exe
         p.arguments = args
         if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

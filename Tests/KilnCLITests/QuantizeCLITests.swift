@@ -18,10 +18,55 @@ final class QuantizeCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("inf (identical)"), r.stdout)
         r = try CLI.run(["quantize", half, "--to", "fp16", "-o", CLI.temporary("again.kiln")])
         XCTAssertTrue(r.stderr.contains("already quantized"), r.stderr)
-        r = try CLI.run(["quantize", float, "--to", "int8", "-o", CLI.temporary("x.kiln")])
+        r = try CLI.run(["quantize", float, "--to", "int4", "-o", CLI.temporary("x.kiln")])
         XCTAssertNotEqual(r.status, 0)
-        XCTAssertTrue(r.stderr.contains("Please provide one of 'fp16'"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("'int8'"), r.stderr)
         r = try CLI.run(["inspect", half])
         XCTAssertTrue(r.stdout.split(separator: "\n").contains { $0.contains("quantization.type") && $0.contains("\"fp16\"") }, r.stdout)
+    }
+
+    func testQuantizeInt8AndVerify() throws {
+        let float = Repo.path("Formats/fixtures/dcgan64/model.kiln"), q = CLI.temporary("dcgan64-int8.kiln")
+        var r = try CLI.run(["quantize", float, "--to", "int8", "--calibration-samples", "32", "-o", q])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("fused into") && r.stdout.contains("mse over 32 latent samples"), r.stdout)
+        r = try CLI.run(["verify", q, "--reference", float, "--samples", "8", "--min-psnr", "35"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        r = try CLI.run(["quantize", float, "--to", "int8", "--calibration", "median", "-o", q])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--calibration must be one of minmax, mse"), r.stderr)
+    }
+
+    /// An op with no int8 form: int8 refuses and says what to do; mixed keeps it in float.
+    func testOpWithoutInt8Form() throws {
+        let model = Repo.path("Formats/fixtures/instancenorm/model.kiln"), data = Repo.path("Formats/fixtures/instancenorm/input.npy")
+        var r = try CLI.run(["quantize", model, "--to", "int8", "--calibration-data", data, "-o", CLI.temporary("in8.kiln")])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("InstanceNorm2d, which has no int8 form") && r.stderr.contains("--to fp16") && r.stderr.contains("--to mixed"), r.stderr)
+        r = try CLI.run(["quantize", model, "--to", "int8", "-o", CLI.temporary("in8.kiln")])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("--calibration-data"), r.stderr)
+        r = try CLI.run(["quantize", model, "--to", "mixed", "--calibration-data", data, "--target-psnr", "30", "-o", CLI.temporary("inmix.kiln")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.split(separator: "\n").contains { $0.contains("InstanceNorm2d") && $0.contains("f32") }, r.stdout)
+    }
+
+    /// `kiln generate` with the int8 default model writes the same PNG bytes for every kernel
+    /// path and thread count: the digest committed in Formats/conformance/models-v1.txt.
+    func testGeneratePNGIsTheSameOnEveryPath() throws {
+        let want = try XCTUnwrap(try Repo.digests("Formats/conformance/models-v1.txt")["fashion-dcgan-int8/generate-count-16.png"])
+        let supported = try CLI.run(["inspect"]).stdout
+        for (kernels, threads) in [("scalar", "1"), ("sse41", "2"), ("avx2", "3"), ("neon", "2"), ("neondot", "3")] {
+            guard supported.contains("(of ") && supported.split(separator: "(of ")[1].contains(kernels) else { continue }
+            let out = CLI.temporary("g-\(kernels).png")
+            let r = try CLI.run(["generate", "--count", "16", "--batch", "5", "--threads", threads, "-o", out], environment: ["KILN_KERNELS": kernels])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.contains("sha256 \(want)"), "\(kernels): \(r.stdout)")
+        }
+        #if arch(x86_64)
+        let r = try CLI.run(["generate", "-o", CLI.temporary("no.png")], environment: ["KILN_KERNELS": "neon"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("cannot use the int8 kernel path 'neon' (KILN_KERNELS)"), r.stderr)
+        #endif
     }
 }

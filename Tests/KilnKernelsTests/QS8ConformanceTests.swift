@@ -10,19 +10,8 @@ import XCTest
 final class QS8ConformanceTests: XCTestCase {
     static let digestFile = "Formats/conformance/qs8-kernels-v1.txt"
 
-    /// "group digest" lines of the committed file.
-    func committedDigests() throws -> [String: String] {
-        let text = try String(contentsOfFile: Repo.path(Self.digestFile), encoding: .utf8)
-        var d: [String: String] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            let f = line.split(separator: " ")
-            if f.count == 2 { d[String(f[0])] = String(f[1]) }
-        }
-        return d
-    }
-
     func testEveryPathMatchesTheReferenceAndTheCommittedDigests() throws {
-        let committed = try committedDigests()
+        let committed = try Repo.digests(Self.digestFile)
         var checked = 0
         for index in 0 ..< kiln_qs8_path_count() {
             let path = kiln_qs8_path_at(index)!, name = String(cString: path.pointee.name)

@@ -7,6 +7,16 @@ public enum Repo {
 
     public static func path(_ relative: String) -> String { root + "/" + relative }
 
+    /// "name digest" lines of a file under Formats/conformance ('#' starts a comment line).
+    public static func digests(_ relative: String) throws -> [String: String] {
+        var d: [String: String] = [:]
+        for line in try String(contentsOfFile: path(relative), encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2 { d[String(fields[0])] = String(fields[1]) }
+        }
+        return d
+    }
+
     /// The model.kiln of every fixture under Formats/fixtures.
     public static func fixtureModels() throws -> [String] {
         try fixtureFolders().map { $0 + "/model.kiln" }

@@ -12,6 +12,11 @@ private func fixture(_ name: String) -> String {
     fatalError("run the benchmarks from Benchmarks/ or the repository root: \(name) not found")
 }
 
+/// A shipped model under Formats/models.
+private func shipped(_ name: String) -> String {
+    (try? KilnModel.load(path: "../Formats/models/\(name).kiln")) != nil ? "../Formats/models/\(name).kiln" : "Formats/models/\(name).kiln"
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident],
                                            maxDuration: .seconds(3), maxIterations: 10_000)
@@ -61,14 +66,34 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // The shipped Fashion-MNIST generator, batch 1 and 64, GEMM path.
+    // The shipped Fashion-MNIST generator, batch 1 and 64: f32 (GEMM path), fp16, and int8 on
+    // every kernel path this CPU has, with 1 and 2 threads.
     for batch in [1, 64] {
-        let path = (try? KilnModel.load(path: "../Formats/models/fashion-dcgan.kiln")) != nil ? "../Formats/models/fashion-dcgan.kiln" : "Formats/models/fashion-dcgan.kiln"
-        Benchmark("run-gemm-fashion-dcgan-batch\(batch)", configuration: .init(metrics: [.wallClock, .throughput])) { benchmark, plan in
-            for _ in benchmark.scaledIterations { try plan.run() }
-        } setup: {
-            try Plan(model: try KilnModel.load(path: path), batch: batch)
+        for model in ["fashion-dcgan", "fashion-dcgan-fp16"] {
+            Benchmark("run-\(model)-batch\(batch)", configuration: .init(metrics: [.wallClock, .throughput])) { benchmark, plan in
+                for _ in benchmark.scaledIterations { try plan.run() }
+            } setup: {
+                try Plan(model: try KilnModel.load(path: shipped(model)), batch: batch)
+            }
         }
+        for kernels in Int8Kernels.all where kernels.isSupported {
+            for threads in [1, 2] {
+                Benchmark("run-fashion-dcgan-int8-\(kernels)-batch\(batch)-\(threads)-thread\(threads == 1 ? "" : "s")",
+                          configuration: .init(metrics: [.wallClock, .throughput])) { benchmark, plan in
+                    for _ in benchmark.scaledIterations { try plan.run() }
+                } setup: {
+                    try Plan(model: try KilnModel.load(path: shipped("fashion-dcgan-int8")), batch: batch, int8Kernels: kernels, threads: threads)
+                }
+            }
+        }
+    }
+    // int8 with the thread pool: still no allocation in `run`.
+    Benchmark("run-allocations-fashion-dcgan-int8-2-threads",
+              configuration: .init(metrics: [.mallocCountTotal], maxIterations: 200,
+                                   thresholds: [.mallocCountTotal: .init(absolute: [.p0: 0, .p50: 0, .p90: 0, .p100: 0])])) { benchmark, plan in
+        for _ in benchmark.scaledIterations { try plan.run() }
+    } setup: {
+        try Plan(model: try KilnModel.load(path: shipped("fashion-dcgan-int8")), batch: 1, threads: 2)
     }
 
     // CRC-32 throughput on 16 MiB (the cost of verifying a model of that size at load).

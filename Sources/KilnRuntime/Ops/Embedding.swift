@@ -11,7 +11,7 @@ struct Embedding: Op {
 
     init(node: Node, inputs: [ValueInfo?]) throws {
         try node.requireInputs(inputs, max: 2)
-        let labels = try node.input(inputs, 0, .i32), table = try node.input(inputs, 1)
+        let labels = try node.input(inputs, 0, .i32), table = try node.input(inputs, 1, inputs.count > 1 && inputs[1]?.dtype == .i8 ? .i8 : .f32)
         guard labels.elementCount == labels.shape[0] else {
             throw node.shapeError("Embedding needs one label per sample ([N] or [N, 1]), got \(labels.shape)")
         }

@@ -1,0 +1,77 @@
+import KilnFormat
+import KilnQuantize
+import KilnRuntime
+import KilnTestSupport
+import KilnTrain
+import XCTest
+
+/// The int8 targets of the quantized engine, measured against the float reference.
+final class Int8QualityTests: XCTestCase {
+    func model(_ relative: String) throws -> KilnModel { try KilnModel.load(path: Repo.path(relative)) }
+
+    /// The shipped int8 Fashion-MNIST generator against its float model on 256 samples: mean PSNR
+    /// >= 32 dB, worst >= 26 dB, the classifier's class unchanged for >= 98%, file <= 27%.
+    func testShippedDCGAN() throws {
+        let float = try model("Formats/models/fashion-dcgan.kiln"), int8 = try model("Formats/models/fashion-dcgan-int8.kiln")
+        XCTAssertEqual(int8[metadata: "quantization.type"], .string("int8"))
+        let c = try Comparison.run(quantized: int8, reference: float, samples: 256)
+        let judge = try Judge(model: try model("Formats/models/fashion-classifier.kiln"))
+        let k = judge.classNames.count
+        let a = try c.quantized.withUnsafeBufferPointer { try judge.classify($0, count: 256) }.probabilities
+        let b = try c.reference.withUnsafeBufferPointer { try judge.classify($0, count: 256) }.probabilities
+        let same = (0 ..< 256).filter { Judge.argmax(a[$0 * k ..< ($0 + 1) * k]) == Judge.argmax(b[$0 * k ..< ($0 + 1) * k]) }.count
+        let sizes = try ["fashion-dcgan", "fashion-dcgan-int8"].map { try FileManager.default.attributesOfItem(atPath: Repo.path("Formats/models/\($0).kiln"))[.size] as! Int }
+        let share = Double(sizes[1]) / Double(sizes[0])
+        print(String(format: "fashion-dcgan-int8: PSNR mean %.2f dB, worst %.2f dB, agreement %d/256, file %.1f%%", c.meanPSNR, c.worstPSNR, same, share * 100))
+        XCTAssertGreaterThanOrEqual(c.meanPSNR, 32)
+        XCTAssertGreaterThanOrEqual(c.worstPSNR, 26)
+        XCTAssertGreaterThanOrEqual(Double(same) / 256, 0.98)
+        XCTAssertLessThanOrEqual(share, 0.27)
+    }
+
+    /// The fixture DCGAN 64x64 (calibrated on its latent samples) and U-Net (calibrated on
+    /// uniform images in [-1, 1], checked on others): int8 mean PSNR >= 35 dB.
+    func testFixtureDCGAN64AndUNet() throws {
+        let dcgan = try model("Formats/fixtures/dcgan64/model.kiln")
+        let (q, report) = try Int8Quantizer.emit(try Int8Quantizer.prepare(dcgan, samples: 64))
+        XCTAssertTrue(report.floatLayers.isEmpty)
+        let c = try Comparison.run(quantized: try KilnModel.decode(try q.encode()), reference: dcgan, samples: 16, seed: 1000)
+        let unet = try model("Formats/fixtures/unet64/model.kiln")
+        var rng = SplitMix64(state: 7)
+        let images = (0 ..< 48 * 3 * 64 * 64).map { _ in Float(Double(rng.next() >> 11) * 0x1p-53 * 2 - 1) }
+        let per = 3 * 64 * 64
+        let (qu, ur) = try Int8Quantizer.emit(try Int8Quantizer.prepare(unet, samples: 32, inputs: Array(images[..<(32 * per)])))
+        XCTAssertTrue(ur.tables >= 2, "the U-Net's skip concatenations need rescaling tables")
+        let cu = try Comparison.run(quantized: qu, reference: unet, inputs: Array(images[(32 * per)...]), samples: 16)
+        print(String(format: "fixture dcgan64 int8: %.2f dB mean (%.2f worst); unet64 int8: %.2f dB mean (%.2f worst)",
+                     c.meanPSNR, c.worstPSNR, cu.meanPSNR, cu.worstPSNR))
+        XCTAssertGreaterThanOrEqual(c.meanPSNR, 35)
+        XCTAssertGreaterThanOrEqual(cu.meanPSNR, 35)
+    }
+
+    /// minmax against mse calibration on the shipped generator (the README quotes both).
+    func testMSECalibrationBeatsMinMax() throws {
+        let float = try model("Formats/models/fashion-dcgan.kiln")
+        var psnr: [String: Double] = [:]
+        for method in CalibrationMethod.allCases {
+            let (q, _) = try Int8Quantizer.emit(try Int8Quantizer.prepare(float, samples: 64, method: method))
+            psnr[method.rawValue] = try Comparison.run(quantized: q, reference: float, samples: 32, seed: 5000).meanPSNR
+        }
+        print("calibration on 64 samples, mean PSNR on 32 others: \(psnr.mapValues { (($0 * 100).rounded() / 100) })")
+        XCTAssertGreaterThan(psnr["mse"]!, psnr["minmax"]! + 3)
+    }
+
+    /// --to mixed reaches its target by keeping layers in fp16, and says which.
+    func testMixedReachesItsTarget() throws {
+        let float = try model("Formats/models/fashion-dcgan.kiln")
+        let prep = try Int8Quantizer.prepare(float, samples: 32)
+        let score = { (m: KilnModel) in try Comparison.run(quantized: m, reference: float, samples: 4, seed: 77).meanPSNR }
+        let (m, report, steps) = try MixedPrecision.search(prep, targetPSNR: 50, score: score)
+        XCTAssertGreaterThanOrEqual(steps.last!.meanPSNR, 50)
+        XCTAssertFalse(report.floatLayers.isEmpty)
+        XCTAssertLessThan(steps.first!.meanPSNR, 50)
+        XCTAssertEqual(m[metadata: "quantization.type"], .string("mixed"))
+        XCTAssertEqual(try score(m), steps.last!.meanPSNR)
+        print("mixed: " + steps.map { String(format: "%.2f dB %@", $0.meanPSNR, $0.floatLayers.description) }.joined(separator: " -> "))
+    }
+}
