@@ -10,17 +10,21 @@ size_t kiln_qs8_conv2d_scratch_per_thread(const struct kiln_qs8_layer *l) {
 }
 
 static void gather(const struct kiln_qs8_layer *l, const int8_t *x, size_t p0, size_t p1, int8_t *cols) {
-  const size_t k = l->c * l->kh * l->kw;
+  const size_t taps = l->kh * l->kw, k = l->c * taps, hw = l->h * l->w;
   for (size_t p = p0; p < p1; p++) {
     const size_t oy = p / l->ow, ox = p % l->ow;
     int8_t *col = cols + (p - p0) * k;
-    for (size_t c = 0; c < l->c; c++) {
-      for (size_t ky = 0; ky < l->kh; ky++) {
-        const ptrdiff_t iy = (ptrdiff_t)(oy * l->sh + ky * l->dh) - (ptrdiff_t)l->pad_top;
-        for (size_t kx = 0; kx < l->kw; kx++) {
-          const ptrdiff_t ix = (ptrdiff_t)(ox * l->sw + kx * l->dw) - (ptrdiff_t)l->pad_left;
-          const int inside = iy >= 0 && iy < (ptrdiff_t)l->h && ix >= 0 && ix < (ptrdiff_t)l->w;
-          *col++ = inside ? x[(c * l->h + (size_t)iy) * l->w + (size_t)ix] : (int8_t)l->x_zero;
+    // Tap (ky, kx) reads x[c][iy][ix]: check the position once, then copy all channels.
+    for (size_t ky = 0; ky < l->kh; ky++) {
+      const ptrdiff_t iy = (ptrdiff_t)(oy * l->sh + ky * l->dh) - (ptrdiff_t)l->pad_top;
+      for (size_t kx = 0; kx < l->kw; kx++) {
+        const ptrdiff_t ix = (ptrdiff_t)(ox * l->sw + kx * l->dw) - (ptrdiff_t)l->pad_left;
+        int8_t *dst = col + ky * l->kw + kx;
+        if (iy >= 0 && iy < (ptrdiff_t)l->h && ix >= 0 && ix < (ptrdiff_t)l->w) {
+          const int8_t *src = x + (size_t)iy * l->w + (size_t)ix;
+          for (size_t c = 0; c < l->c; c++) dst[c * taps] = src[c * hw];
+        } else {
+          for (size_t c = 0; c < l->c; c++) dst[c * taps] = (int8_t)l->x_zero;
         }
       }
     }

@@ -39,17 +39,22 @@ void kiln_qs8_deconv2d_task(void *context, size_t thread, size_t threads) {
     const size_t oy = fy + j * l->sh;
     const ptrdiff_t by = (ptrdiff_t)((oy + l->pad_top - ry) / l->sh);
     const int8_t *x = l->x + n * l->c * l->h * l->w;
+    const size_t taps_n = ty * tx, hw = l->h * l->w;
     for (size_t i = 0; i < cols_n; i++) {
       const size_t ox = fx + i * l->sw;
       const ptrdiff_t bx = (ptrdiff_t)((ox + l->pad_left - rx) / l->sw);
       int8_t *col = cols + i * k;
-      for (size_t c = 0; c < l->c; c++) {
-        for (size_t a = 0; a < ty; a++) {
-          const ptrdiff_t iy = by - (ptrdiff_t)a;
-          for (size_t b = 0; b < tx; b++) {
-            const ptrdiff_t ix = bx - (ptrdiff_t)b;
-            const int inside = iy >= 0 && iy < (ptrdiff_t)l->h && ix >= 0 && ix < (ptrdiff_t)l->w;
-            *col++ = inside ? x[(c * l->h + (size_t)iy) * l->w + (size_t)ix] : (int8_t)l->x_zero;
+      // Tap (a, b) reads x[c][by - a][bx - b]: check the position once, then copy all channels.
+      for (size_t a = 0; a < ty; a++) {
+        const ptrdiff_t iy = by - (ptrdiff_t)a;
+        for (size_t b = 0; b < tx; b++) {
+          const ptrdiff_t ix = bx - (ptrdiff_t)b;
+          int8_t *dst = col + a * tx + b;
+          if (iy >= 0 && iy < (ptrdiff_t)l->h && ix >= 0 && ix < (ptrdiff_t)l->w) {
+            const int8_t *src = x + (size_t)iy * l->w + (size_t)ix;
+            for (size_t c = 0; c < l->c; c++) dst[c * taps_n] = src[c * hw];
+          } else {
+            for (size_t c = 0; c < l->c; c++) dst[c * taps_n] = (int8_t)l->x_zero;
           }
         }
       }
