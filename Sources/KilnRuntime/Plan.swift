@@ -87,7 +87,9 @@ public final class Plan {
             let op: Op
             if let factory = int8OpFactories[node.op] {
                 op = try factory(node, ins, int8)
-            } else if let factory = (floatKernels == .gemm ? gemmOpFactories[node.op] : nil) ?? opFactories[node.op] {
+            } else if floatKernels == .gemm, let factory = gemmOpFactories[node.op] {
+                op = try factory(node, ins, pool)
+            } else if let factory = opFactories[node.op] {
                 op = try factory(node, ins)
             } else {
                 throw RuntimeError.unknownOp(op: node.op, node: node.name)

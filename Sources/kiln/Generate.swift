@@ -33,7 +33,7 @@ struct Generate: ParsableCommand {
     @Option(help: "Images per forward pass (memory grows with it).")
     var batch = 8
 
-    @Option(help: "Threads (int8 layers split their output work; the bytes do not change).")
+    @Option(help: "Threads: convolutions and dense layers split their output work (the bytes do not change).")
     var threads = 1
 
     func validate() throws {

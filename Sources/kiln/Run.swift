@@ -26,7 +26,7 @@ struct Run: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write an output: FILE.npy, or NAME=FILE.npy when the model has several outputs.", valueName: "[NAME=]FILE"))
     var output: [String] = []
 
-    @Option(help: "Threads (int8 layers split their output work; the bytes do not change).")
+    @Option(help: "Threads: convolutions and dense layers split their output work (the bytes do not change).")
     var threads = 1
 
     func validate() throws {

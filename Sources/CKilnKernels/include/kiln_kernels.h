@@ -78,6 +78,24 @@ void kiln_f32_gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int 
                    size_t n, size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
                    int accumulate);
 
+/// One GEMM for a thread pool (kiln_pool_run): thread t of T computes its share of whole tiles
+/// of C with workspace + t * workspace_stride. The same bytes for every T.
+struct kiln_f32_gemm_job {
+  const struct kiln_f32_gemm_ukernel *uk;
+  void *workspace;
+  size_t workspace_stride;  // >= kiln_f32_gemm_workspace_size(uk), a multiple of 64
+  int transpose_a, transpose_b;
+  size_t m, n, k;
+  const float *a;
+  size_t lda;
+  const float *b;
+  size_t ldb;
+  float *c;
+  size_t ldc;
+  int accumulate;
+};
+void kiln_f32_gemm_task(void *job, size_t thread, size_t threads);
+
 /// The reference: for each C element, one float sum over p = 0..k-1 of separately rounded products.
 void kiln_f32_gemm_ref(int transpose_a, int transpose_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
                        const float *b, size_t ldb, float *c, size_t ldc, int accumulate);

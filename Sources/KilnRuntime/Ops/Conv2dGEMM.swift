@@ -9,9 +9,12 @@ struct Conv2dGEMM: Op {
     var outputs: [ValueInfo] { [g.output] }
     var macsPerSample: Int { g.m * g.oh * g.ow * g.c * g.kh * g.kw }
     var pointwise: Bool { g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.oh == g.h && g.ow == g.w }
-    var scratchBytes: Int { GEMM.workspaceBytes + (pointwise ? 0 : map.rows * g.oh * g.ow * 4) }
+    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + (pointwise ? 0 : map.rows * g.oh * g.ow * 4) }
 
-    init(node: Node, inputs: [ValueInfo?]) throws {
+    let pool: ThreadPool
+
+    init(node: Node, inputs: [ValueInfo?], pool: ThreadPool) throws {
+        self.pool = pool
         g = try ConvGeometry(node: node, inputs: inputs, transposed: false)
         map = Im2col(channels: g.c, h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
                      padTop: g.padTop, padLeft: g.padLeft, oh: g.oh, ow: g.ow)
@@ -22,11 +25,11 @@ struct Conv2dGEMM: Op {
         let w = inputs[1]!.assumingMemoryBound(to: Float.self)
         let b = g.hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil
         let y = outputs[0].assumingMemoryBound(to: Float.self)
-        let plane = g.oh * g.ow, cols = GEMM.data(scratch)
+        let plane = g.oh * g.ow, cols = GEMM.data(scratch, pool: pool)
         for n in 0 ..< g.n {
             let xn = x + n * g.c * g.h * g.w, yn = y + n * g.m * plane
             if !pointwise { map.im2col(xn, cols, rowStride: plane) }
-            GEMM.run(scratch, m: g.m, n: plane, k: map.rows, a: w, lda: map.rows, b: pointwise ? xn : UnsafePointer(cols), ldb: plane,
+            GEMM.run(scratch, pool: pool, m: g.m, n: plane, k: map.rows, a: w, lda: map.rows, b: pointwise ? xn : UnsafePointer(cols), ldb: plane,
                      c: yn, ldc: plane, accumulate: false)
             if let b { for m in 0 ..< g.m { for j in 0 ..< plane { yn[m * plane + j] += b[m] } } }
         }

@@ -8,9 +8,12 @@ struct ConvTranspose2dGEMM: Op {
     let map: Im2col
     var outputs: [ValueInfo] { [g.output] }
     var macsPerSample: Int { g.c * g.h * g.w * g.m * g.kh * g.kw }
-    var scratchBytes: Int { GEMM.workspaceBytes + map.rows * g.h * g.w * 4 }
+    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + map.rows * g.h * g.w * 4 }
 
-    init(node: Node, inputs: [ValueInfo?]) throws {
+    let pool: ThreadPool
+
+    init(node: Node, inputs: [ValueInfo?], pool: ThreadPool) throws {
+        self.pool = pool
         g = try ConvGeometry(node: node, inputs: inputs, transposed: true)
         // The output is the "image" and the input grid the "positions" of a convolution.
         map = Im2col(channels: g.m, h: g.oh, w: g.ow, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
@@ -22,9 +25,9 @@ struct ConvTranspose2dGEMM: Op {
         let w = inputs[1]!.assumingMemoryBound(to: Float.self)
         let b = g.hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil
         let y = outputs[0].assumingMemoryBound(to: Float.self)
-        let plane = g.h * g.w, outPlane = g.oh * g.ow, cols = GEMM.data(scratch)
+        let plane = g.h * g.w, outPlane = g.oh * g.ow, cols = GEMM.data(scratch, pool: pool)
         for n in 0 ..< g.n {
-            GEMM.run(scratch, transposeA: true, m: map.rows, n: plane, k: g.c, a: w, lda: map.rows,
+            GEMM.run(scratch, pool: pool, transposeA: true, m: map.rows, n: plane, k: g.c, a: w, lda: map.rows,
                      b: x + n * g.c * plane, ldb: plane, c: cols, ldc: plane, accumulate: false)
             let yn = y + n * g.m * outPlane
             for m in 0 ..< g.m { (yn + m * outPlane).update(repeating: b?[m] ?? 0, count: outPlane) }

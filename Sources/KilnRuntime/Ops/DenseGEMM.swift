@@ -6,9 +6,12 @@ struct DenseGEMM: Op {
     let reference: Dense
     var outputs: [ValueInfo] { reference.outputs }
     var macsPerSample: Int { reference.macsPerSample }
-    var scratchBytes: Int { GEMM.workspaceBytes }
+    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) }
 
-    init(node: Node, inputs: [ValueInfo?]) throws {
+    let pool: ThreadPool
+
+    init(node: Node, inputs: [ValueInfo?], pool: ThreadPool) throws {
+        self.pool = pool
         reference = try Dense(node: node, inputs: inputs)
     }
 
@@ -21,6 +24,6 @@ struct DenseGEMM: Op {
             let b = inputs[2]!.assumingMemoryBound(to: Float.self)
             for i in 0 ..< n { (y + i * m).update(from: b, count: m) }
         }
-        GEMM.run(scratch, transposeB: true, m: n, n: m, k: k, a: x, lda: k, b: w, ldb: k, c: y, ldc: m, accumulate: reference.hasBias)
+        GEMM.run(scratch, pool: pool, transposeB: true, m: n, n: m, k: k, a: x, lda: k, b: w, ldb: k, c: y, ldc: m, accumulate: reference.hasBias)
     }
 }
