@@ -70,10 +70,12 @@ let benchmarks: @Sendable () -> Void = {
     // every kernel path this CPU has, with 1 and 2 threads.
     for batch in [1, 64] {
         for model in ["fashion-dcgan", "fashion-dcgan-fp16"] {
-            Benchmark("run-\(model)-batch\(batch)", configuration: .init(metrics: [.wallClock, .throughput])) { benchmark, plan in
-                for _ in benchmark.scaledIterations { try plan.run() }
-            } setup: {
-                try Plan(model: try KilnModel.load(path: shipped(model)), batch: batch)
+            for threads in [1, 2] {
+                Benchmark("run-\(model)-batch\(batch)\(threads == 1 ? "" : "-2-threads")", configuration: .init(metrics: [.wallClock, .throughput])) { benchmark, plan in
+                    for _ in benchmark.scaledIterations { try plan.run() }
+                } setup: {
+                    try Plan(model: try KilnModel.load(path: shipped(model)), batch: batch, threads: threads)
+                }
             }
         }
         for kernels in Int8Kernels.all where kernels.isSupported {

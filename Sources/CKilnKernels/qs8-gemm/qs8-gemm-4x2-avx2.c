@@ -1,7 +1,7 @@
 // 4x2 int8 micro-kernel for AVX2: 16 bytes of k per step, sign-extended to int16 (VPMOVSXBW) and
 // multiplied pairwise into int32 (VPMADDWD, exact). VPMADDUBSW is not used: it saturates.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "qs8-tile-tail.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -34,11 +34,6 @@ void kiln_qs8_tile_4x2_avx2(size_t k, const int8_t *const *a, const int8_t *cons
   }
   acc[0] = hsum(c00); acc[1] = hsum(c01); acc[2] = hsum(c10); acc[3] = hsum(c11);
   acc[4] = hsum(c20); acc[5] = hsum(c21); acc[6] = hsum(c30); acc[7] = hsum(c31);
-  for (; p < k; p++) {
-    for (int r = 0; r < 4; r++) {
-      acc[2 * r] += (int32_t)a[r][p] * b[0][p];
-      acc[2 * r + 1] += (int32_t)a[r][p] * b[1][p];
-    }
-  }
+  kiln_qs8_tile_tail(p, k, 4, 2, a, b, acc);
 }
 #endif

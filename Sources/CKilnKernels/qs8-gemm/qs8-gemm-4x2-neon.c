@@ -2,7 +2,7 @@
 // put two products in each int16 lane (|a| <= 127, |b| <= 128: at most 32512, no overflow), and
 // SADALP adds the lane pairs into int32 accumulators.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "qs8-tile-tail.h"
 
 #if defined(__aarch64__)
 #include <arm_neon.h>
@@ -29,11 +29,6 @@ void kiln_qs8_tile_4x2_neon(size_t k, const int8_t *const *a, const int8_t *cons
   }
   acc[0] = vaddvq_s32(c00); acc[1] = vaddvq_s32(c01); acc[2] = vaddvq_s32(c10); acc[3] = vaddvq_s32(c11);
   acc[4] = vaddvq_s32(c20); acc[5] = vaddvq_s32(c21); acc[6] = vaddvq_s32(c30); acc[7] = vaddvq_s32(c31);
-  for (; p < k; p++) {
-    for (int r = 0; r < 4; r++) {
-      acc[2 * r] += (int32_t)a[r][p] * b[0][p];
-      acc[2 * r + 1] += (int32_t)a[r][p] * b[1][p];
-    }
-  }
+  kiln_qs8_tile_tail(p, k, 4, 2, a, b, acc);
 }
 #endif

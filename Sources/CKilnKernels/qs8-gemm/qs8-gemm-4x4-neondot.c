@@ -2,7 +2,7 @@
 // int8 products into each int32 lane, 16 accumulators. Compiled for +dotprod through a function
 // attribute and called only when getauxval reports ASIMDDP.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "qs8-tile-tail.h"
 
 #if defined(__aarch64__)
 #if defined(__clang__)
@@ -27,11 +27,8 @@ void kiln_qs8_tile_4x4_neondot(size_t k, const int8_t *const *a, const int8_t *c
     }
   }
   for (int r = 0; r < 4; r++) {
-    for (int s = 0; s < 4; s++) {
-      int32_t sum = vaddvq_s32(c[r][s]);
-      for (size_t q = p; q < k; q++) sum += (int32_t)a[r][q] * b[s][q];
-      acc[r * 4 + s] = sum;
-    }
+    for (int s = 0; s < 4; s++) acc[r * 4 + s] = vaddvq_s32(c[r][s]);
   }
+  kiln_qs8_tile_tail(p, k, 4, 4, a, b, acc);
 }
 #endif

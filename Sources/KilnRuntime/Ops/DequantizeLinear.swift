@@ -14,8 +14,7 @@ struct DequantizeLinear: Op {
     init(node: Node, inputs: [ValueInfo?], context: Int8Context) throws {
         try node.requireInputs(inputs, max: 1)
         let x = try node.input(inputs, 0, .i8)
-        scale = try node.scale("scale")
-        zeroPoint = Int32(try node.int("zero_point", default: 0, range: -128 ... 127))
+        (scale, zeroPoint) = try node.linearQuantization()
         (count, kernels) = (x.elementCount, context.kernels)
         outputs = [ValueInfo(dtype: .f32, shape: x.shape)]
     }

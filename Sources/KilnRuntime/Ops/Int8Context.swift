@@ -41,6 +41,11 @@ extension Node {
         return Int(v)
     }
 
+    /// The `scale` and `zero_point` attributes of QuantizeLinear and DequantizeLinear.
+    func linearQuantization() throws -> (scale: Float, zeroPoint: Int32) {
+        (try scale("scale"), Int32(try int("zero_point", default: 0, range: -128 ... 127)))
+    }
+
     /// A required positive, finite float attribute (a quantization scale).
     func scale(_ key: String) throws -> Float {
         guard let v = attribute(key)?.floatValue, v.isFinite, Float(v) > 0, Float(v).isFinite else {

@@ -14,8 +14,8 @@ struct QuantizeLinear: Op {
     init(node: Node, inputs: [ValueInfo?], context: Int8Context) throws {
         try node.requireInputs(inputs, max: 1)
         let x = try node.input(inputs, 0)
-        inverseScale = 1 / (try node.scale("scale"))
-        zeroPoint = Int32(try node.int("zero_point", default: 0, range: -128 ... 127))
+        let q = try node.linearQuantization()
+        (inverseScale, zeroPoint) = (1 / q.scale, q.zeroPoint)
         (count, kernels) = (x.elementCount, context.kernels)
         outputs = [ValueInfo(dtype: .i8, shape: x.shape)]
     }
