@@ -3,8 +3,25 @@
 //
 // Runtime modules (CKilnKernels, KilnFormat, KilnRuntime) import no Foundation and depend on no
 // package, so a deploy binary that links only them stays small. The CLI and image I/O may use
-// swift-argument-parser and libpng.
+// swift-argument-parser and libpng; the ONNX importer uses swift-protobuf.
 import PackageDescription
+
+// swift-protobuf 1.39.0 (the version available) needs Swift 6.1, and its generated code (nonisolated
+// types) 6.2: with Swift 6.0 (Debian trixie)
+// the package builds without KilnONNX, and `kiln convert` says where to convert instead.
+#if compiler(>=6.2)
+let onnx: [Target] = [
+    .target(name: "KilnONNX", dependencies: ["KilnFormat", "KilnRuntime", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/README.md"]),
+    .testTarget(name: "KilnONNXTests", dependencies: ["KilnONNX", "KilnFormat", "KilnRuntime", "KilnImage", "KilnQuantize", "KilnTestSupport"]),
+]
+let onnxPackages: [Package.Dependency] = [.package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0")]
+let onnxProducts: [Target.Dependency] = ["KilnONNX"]
+#else
+let onnx: [Target] = []
+let onnxPackages: [Package.Dependency] = []
+let onnxProducts: [Target.Dependency] = []
+#endif
 
 let package = Package(
     name: "Kiln",
@@ -16,7 +33,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    ],
+    ] + onnxPackages,
     targets: [
         // C: CPU feature detection, CRC-32 and (later) SIMD kernels with their scalar references.
         // Every C file starts with `#pragma STDC FP_CONTRACT OFF`: no silent a*b+c -> fma.
@@ -31,7 +48,7 @@ let package = Package(
         .target(name: "KilnRuntime", dependencies: ["KilnFormat", "CKilnKernels"]),
         .systemLibrary(name: "CKilnZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "KilnImage", dependencies: ["CKilnPNG", "CKilnZlib"]),
-        // Quantization: fp16 (int8 and mixed precision are planned; issue 4).
+        // Quantization: int8, fp16, mixed precision.
         .target(name: "KilnQuantize", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime"]),
         // Training: layers with backward passes, losses, Adam, datasets, the GAN loop.
         .target(name: "KilnTrain", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime", "KilnImage"]),
@@ -40,7 +57,7 @@ let package = Package(
             dependencies: [
                 "KilnFormat", "KilnRuntime", "KilnImage", "KilnTrain", "KilnQuantize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ] + onnxProducts
         ),
         // Paths in the checkout and a Python runner, shared by the test targets.
         .target(name: "KilnTestSupport", path: "Tests/KilnTestSupport"),
@@ -52,5 +69,5 @@ let package = Package(
         .testTarget(name: "KilnTrainTests", dependencies: ["KilnTrain", "KilnRuntime"]),
         .testTarget(name: "KilnQuantizeTests", dependencies: ["KilnQuantize", "KilnRuntime", "KilnFormat", "KilnTrain", "CKilnKernels", "KilnTestSupport"]),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnFormat", "KilnImage", "KilnTestSupport"]),
-    ]
+    ] + onnx
 )

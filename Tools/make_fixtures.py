@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Builds the float-runtime fixtures in Formats/fixtures/ from an independent reference.
 
-Each fixture is one small model built twice from the same numpy weights: as an ONNX graph, run by
+The onnx_* fixtures (Tools/onnx_fixtures.py) are ONNX models shaped like real exports, with
+ONNX Runtime's output, for `kiln convert`. Each other fixture is one small model built twice from
+the same numpy weights: as an ONNX graph, run by
 ONNX Runtime, and as a .kiln file written by Formats/python/kiln.py. The folder of a fixture holds
 
     model.kiln                    the Kiln model
@@ -33,6 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "Formats", "python"))
 import kiln  # noqa: E402
+import onnx_fixtures  # noqa: E402
 
 OPSET = 17
 
@@ -407,6 +410,7 @@ def fixtures():
             "general.description": "pix2pix-style U-Net, 64x64 RGB to RGB, untrained (random weights)",
             "output.shape": kiln.Ints([3, 64, 64]), "output.range": kiln.Floats([-1.0, 1.0])})
 
+    f.update(onnx_fixtures.FIXTURES)
     return f
 
 
