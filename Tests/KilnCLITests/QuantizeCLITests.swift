@@ -70,3 +70,30 @@ final class QuantizeCLITests: XCTestCase {
         #endif
     }
 }
+
+final class ConvertCLITests: XCTestCase {
+    func testConvertThenGenerate() throws {
+        let out = CLI.temporary("tf28.kiln")
+        var r = try CLI.run(["convert", Repo.path("Formats/fixtures/onnx_tf28/model.onnx"), "-o", out])
+        #if compiler(>=6.2)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("a generator: z of 100 normal values in 'input'"), r.stdout)
+        r = try CLI.run(["generate", out, "--count", "4", "-o", CLI.temporary("tf28.png")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        #else
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("built without ONNX import"), r.stderr)
+        #endif
+    }
+
+    /// A failed conversion writes nothing.
+    func testFailureWritesNothing() throws {
+        let out = CLI.temporary("bad.kiln")
+        try? FileManager.default.removeItem(atPath: out)
+        let r = try CLI.run(["convert", Repo.path("Formats/fixtures/dcgan64/model.kiln"), "-o", out])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        let bad = try CLI.run(["convert", "x.onnx", "--output-range", "1,0", "-o", out])
+        XCTAssertTrue(bad.stderr.contains("--output-range must be two numbers LO,HI with LO < HI"), bad.stderr)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+@testable import KilnONNX
+import KilnTestSupport
+import XCTest
+
+/// Files kiln convert refuses, each with a message that names the problem and what to do.
+final class ONNXBadInputTests: XCTestCase {
+    func fixture(_ name: String) throws -> Onnx_ModelProto {
+        try Onnx_ModelProto(serializedBytes: try Data(contentsOf: URL(fileURLWithPath: Repo.path("Formats/fixtures/\(name)/model.onnx"))))
+    }
+
+    func convert(_ m: Onnx_ModelProto) throws { _ = try ONNXImporter.convert(data: try m.serializedData(), directory: nil) }
+
+    func assertError(_ m: Onnx_ModelProto, _ parts: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try convert(m), file: file, line: line) { e in
+            for p in parts { XCTAssertTrue("\(e)".contains(p), "'\(p)' not in: \(e)", file: file, line: line) }
+        }
+    }
+
+    func testUnsupportedOpNamesOpNodeAndOpset() throws {
+        var m = try fixture("onnx_dcgan64")
+        m.graph.node[2].opType = "Einsum"
+        assertError(m, ["node '\(m.graph.node[2].name)' is a Einsum, opset 17", "Supported: Add, BatchNormalization"])
+        m.graph.node[2].domain = "com.microsoft"
+        assertError(m, ["(domain com.microsoft)"])
+    }
+
+    func testOpsetOutOfRange() throws {
+        for v: Int64 in [9, 22] {
+            var m = try fixture("onnx_dcgan64")
+            m.opsetImport[0].version = v
+            assertError(m, ["opset \(v)", "opsets 11 to 21", "opset_version=17"])
+        }
+    }
+
+    func testDynamicSpatialShape() throws {
+        var m = try fixture("onnx_unet64")
+        m.graph.input[0].type.tensorType.shape.dim[2].dimParam = "height"
+        assertError(m, ["graph input 'input' has shape [batch_size, 3, height, 64]", "only the first (batch) dimension may be dynamic"])
+    }
+
+    func testNonConstantWeight() throws {
+        var m = try fixture("onnx_dcgan64")
+        let weight = m.graph.initializer.remove(at: 0)
+        var input = m.graph.input[0]
+        input.name = weight.name
+        m.graph.input.append(input)
+        assertError(m, ["needs its input '\(weight.name)' to be a constant", "do_constant_folding=True"])
+    }
+
+    func testTruncatedAndNonONNXFiles() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Repo.path("Formats/fixtures/onnx_tf28/model.onnx")))
+        for cut in [bytes.count / 2, 100, 7] {
+            XCTAssertThrowsError(try ONNXImporter.convert(data: bytes.prefix(cut), directory: nil)) { e in
+                XCTAssertTrue("\(e)".contains("not an ONNX model"), "\(cut): \(e)")
+            }
+        }
+        XCTAssertThrowsError(try ONNXImporter.convert(data: Data("KILN\u{1}not onnx at all".utf8), directory: nil)) { e in
+            XCTAssertTrue("\(e)".contains("not an ONNX model"), "\(e)")
+        }
+    }
+
+    func testMissingExternalData() throws {
+        let dir = NSTemporaryDirectory() + "kiln-onnx-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: dir + "/model.onnx")
+        try FileManager.default.copyItem(atPath: Repo.path("Formats/fixtures/onnx_upsample_conv/model.onnx"), toPath: dir + "/model.onnx")
+        XCTAssertThrowsError(try ONNXImporter.convert(contentsOf: dir + "/model.onnx")) { e in
+            XCTAssertTrue("\(e)".contains("external data file") && "\(e)".contains("model.onnx.data' is missing") && "\(e)".contains("next to the .onnx file"), "\(e)")
+        }
+    }
+}
