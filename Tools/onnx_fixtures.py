@@ -78,6 +78,8 @@ class Export:
         os.makedirs(folder, exist_ok=True)
         path = os.path.join(folder, "model.onnx")
         if external:
+            if os.path.exists(path + ".data"):
+                os.remove(path + ".data")  # onnx appends to an existing external data file
             onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True,
                             location="model.onnx.data", size_threshold=1024)
         else:
@@ -85,8 +87,11 @@ class Export:
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
         sess = ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
-        (y,) = sess.run(None, {inputs[0].name: feed})
-        np.save(os.path.join(folder, "input.npy"), feed)
+        feeds = feed if isinstance(feed, dict) else {inputs[0].name: feed}
+        (y,) = sess.run(None, feeds)
+        for name, value in feeds.items():  # input.npy, or input-NAME.npy for several; labels as int32, as Kiln takes them
+            np.save(os.path.join(folder, "input.npy" if len(feeds) == 1 else f"input-{name}.npy"),
+                    value.astype(np.int32) if value.dtype == np.int64 else value)
         np.save(os.path.join(folder, "expected.npy"), y)
 
 
@@ -189,4 +194,21 @@ def onnx_upsample_conv(d):
     e.finish([batch_input("input", (64,))], out, (1, 16, 16), e.rng.standard_normal((2, 64)).astype(np.float32), d, external=True)
 
 
-FIXTURES = {f.__name__: f for f in (onnx_dcgan64, onnx_tf28, onnx_unet64, onnx_upsample_conv)}
+def onnx_cgan28(d):
+    """A class-conditional generator: nn.Embedding (Gather on the table by int64 labels) concatenated
+    to z, Gemm + ReLU, view(N, 8, 7, 7), two ConvTranspose k4 s2, Tanh; opset 18."""
+    e = Export("onnx_cgan28", 35, 18)
+    emb = e.op("Gather", [e.weight("embed.weight", (10, 10), gain=3.0), "label"], "embed", axis=0)
+    h = e.op("Concat", ["z", emb], "cat", axis=1)
+    h = e.op("Gemm", [h, e.weight("fc.weight", (8 * 49, 110)), e.tensor("fc.bias", np.zeros(8 * 49, np.float32))], "fc", transB=1)
+    h = e.reshape_like_torch(e.op("Relu", [h], "fc_act"), (8, 7, 7), "view")
+    w = e.weight("up1.weight", (8, 4, 4, 4), gain=2.0)
+    h = e.op("Relu", [e.bn(e.op("ConvTranspose", [h, w], "up1", kernel_shape=[4, 4], pads=[1, 1, 1, 1], strides=[2, 2]), 4, "bn1")], "act1")
+    w = e.weight("up2.weight", (4, 1, 4, 4), gain=2.0)
+    out = e.op("Tanh", [e.op("ConvTranspose", [h, w], "up2", kernel_shape=[4, 4], pads=[1, 1, 1, 1], strides=[2, 2])], "tanh")
+    labels = helper.make_tensor_value_info("label", TensorProto.INT64, ["batch_size"])
+    feed = {"z": e.rng.standard_normal((3, 100)).astype(np.float32), "label": np.array([3, 0, 9], np.int64)}
+    e.finish([batch_input("z", (100,)), labels], out, (1, 28, 28), feed, d)
+
+
+FIXTURES = {f.__name__: f for f in (onnx_dcgan64, onnx_tf28, onnx_unet64, onnx_upsample_conv, onnx_cgan28)}

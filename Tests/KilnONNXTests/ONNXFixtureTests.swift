@@ -10,7 +10,7 @@ import XCTest
 /// `kiln convert` on ONNX models shaped like real exports (Tools/onnx_fixtures.py): Kiln's float
 /// output against ONNX Runtime's, max abs error <= 1e-4 on outputs in [-1, 1].
 final class ONNXFixtureTests: XCTestCase {
-    static let names = ["onnx_dcgan64", "onnx_tf28", "onnx_unet64", "onnx_upsample_conv"]
+    static let names = ["onnx_dcgan64", "onnx_tf28", "onnx_unet64", "onnx_upsample_conv", "onnx_cgan28"]
 
     func npy(_ path: String) throws -> NPYArray { try NPYArray.decode(Array(try XCTUnwrap(FileManager.default.contents(atPath: path), path))) }
 
@@ -19,14 +19,22 @@ final class ONNXFixtureTests: XCTestCase {
             let folder = Repo.path("Formats/fixtures/\(name)")
             let (model, report) = try ONNXImporter.convert(contentsOf: folder + "/model.onnx")
             let decoded = try KilnModel.decode(try model.encode())
-            let input = try npy(folder + "/input.npy"), expected = try npy(folder + "/expected.npy")
-            guard case let .float32(x) = input.data, case let .float32(want) = expected.data else { return XCTFail(name) }
-            let plan = try Plan(model: decoded, batch: input.shape[0])
-            x.withUnsafeBytes { plan.inputBuffer(0).copyMemory(from: $0) }
+            let single = FileManager.default.fileExists(atPath: folder + "/input.npy")
+            let inputs = try decoded.graph.inputs.map { try npy(folder + (single ? "/input.npy" : "/input-\($0.name).npy")) }
+            let expected = try npy(folder + "/expected.npy")
+            guard case let .float32(want) = expected.data else { return XCTFail(name) }
+            let plan = try Plan(model: decoded, batch: inputs[0].shape[0])
+            for (i, a) in inputs.enumerated() {
+                switch a.data {
+                case let .float32(v): v.withUnsafeBytes { plan.inputBuffer(i).copyMemory(from: $0) }
+                case let .int32(v): v.withUnsafeBytes { plan.inputBuffer(i).copyMemory(from: $0) }
+                }
+            }
             try plan.run()
             XCTAssertEqual(plan.outputs[0].shape, expected.shape, name)
             let got = Array(plan.outputBuffer(0).bindMemory(to: Float.self))
             let err = zip(got, want).map { abs($0 - $1) }.max()!
+            if name == "onnx_cgan28" { XCTAssertEqual(decoded[metadata: "classes.names"]?.stringsValue?.count, 10) }
             print("\(name): opset \(report.opset), \(report.onnxNodes) ONNX nodes (\(report.folded) folded) -> \(report.kilnOps.values.reduce(0, +)) Kiln ops; max abs error vs ONNX Runtime \(err)")
             XCTAssertLessThanOrEqual(err, 1e-4, name)
         }
