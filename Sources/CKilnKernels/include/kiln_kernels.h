@@ -251,6 +251,13 @@ void kiln_qs8_dense_task(void *layer, size_t thread, size_t threads);
 void kiln_qs8_conv_ref(int transposed, const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias,
                        const int32_t *requant);
 
+// ---- Peak throughput probes (for "share of peak" in kiln bench) ----
+
+/// Runs `iterations` of a register-only loop of the instruction the int8 (int8 != 0) or f32 GEMM
+/// is built on and returns how many multiply-accumulates it did (0 when this CPU has no probe);
+/// time it to get the core's peak MAC rate. `sink` keeps the work observable.
+size_t kiln_peak_probe_macs(int int8, size_t iterations, uint64_t *sink);
+
 // ---- A fixed pool of worker threads (made at plan time; running a task allocates nothing) ----
 
 struct kiln_pool;

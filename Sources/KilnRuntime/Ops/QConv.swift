@@ -12,7 +12,8 @@ struct QConv: Op {
     let layer: kiln_qs8_layer
     let pool: ThreadPool
     var outputs: [ValueInfo] { [g.output] }
-    var macsPerSample: Int { g.m * g.oh * g.ow * g.c * g.kh * g.kw / (transposed ? g.sh * g.sw : 1) }
+    /// The float layer's count (taps that fall outside the input are computed as zero points).
+    var macsPerSample: Int { transposed ? g.c * g.h * g.w * g.m * g.kh * g.kw : g.m * g.oh * g.ow * g.c * g.kh * g.kw }
     let scratchBytes: Int
 
     init(node: Node, inputs: [ValueInfo?], context: Int8Context, transposed: Bool) throws {
