@@ -99,9 +99,10 @@ def batch_input(name, shape):
     return helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch_size", *shape])
 
 
-def onnx_dcgan64(d):
-    """torch.onnx.export of the PyTorch DCGAN example generator (nz=100, ngf=8), opset 17."""
-    nz, ngf = 100, 8
+def onnx_dcgan64(d, ngf=8):
+    """torch.onnx.export of the PyTorch DCGAN example generator (nz=100, ngf=8; the example's 64 in
+    Benchmarks/anchors), opset 17."""
+    nz = 100
     e = Export("onnx_dcgan64", 31, 17)
     h = "input"
     chans = [nz, ngf * 8, ngf * 4, ngf * 2, ngf]
@@ -116,31 +117,30 @@ def onnx_dcgan64(d):
     e.finish([batch_input("input", (nz, 1, 1))], out, (3, 64, 64), e.rng.standard_normal((2, nz, 1, 1)).astype(np.float32), d)
 
 
-def onnx_tf28(d):
+def onnx_tf28(d, c=(16, 8, 4)):
     """The TensorFlow DCGAN tutorial's generator in NCHW (channels 256/128/64 scaled to 16/8/4):
     Gemm without bias, BatchNorm1d, LeakyReLU 0.3, view(N, 16, 7, 7) with torch's shape
     arithmetic, ConvTranspose 5x5 (stride 1, then stride 2 with output_padding 1), Tanh; opset 13."""
     e = Export("onnx_tf28", 32, 13)
-    w = e.weight("dense.weight", (16 * 49, 100))
+    w = e.weight("dense.weight", (c[0] * 49, 100))
     h = e.op("Gemm", ["input", w], "dense", alpha=1.0, beta=1.0, transB=1)
-    h = e.op("LeakyRelu", [e.bn(h, 16 * 49, "bn0")], "act0", alpha=0.3)
-    h = e.reshape_like_torch(h, (16, 7, 7), "view")
-    for i, (c, m, s) in enumerate([(16, 8, 1), (8, 4, 2)]):
-        w = e.weight(f"convt{i + 1}.weight", (c, m, 5, 5), gain=1.5)
+    h = e.op("LeakyRelu", [e.bn(h, c[0] * 49, "bn0")], "act0", alpha=0.3)
+    h = e.reshape_like_torch(h, (c[0], 7, 7), "view")
+    for i, (c_in, m, s) in enumerate([(c[0], c[1], 1), (c[1], c[2], 2)]):
+        w = e.weight(f"convt{i + 1}.weight", (c_in, m, 5, 5), gain=1.5)
         h = e.op("ConvTranspose", [h, w], f"convt{i + 1}", kernel_shape=[5, 5], pads=[2, 2, 2, 2], strides=[s, s],
                  **({"output_padding": [1, 1]} if s == 2 else {}))
         h = e.op("LeakyRelu", [e.bn(h, m, f"bn{i + 1}")], f"act{i + 1}", alpha=0.3)
-    w = e.weight("convt3.weight", (4, 1, 5, 5), gain=1.5)
+    w = e.weight("convt3.weight", (c[2], 1, 5, 5), gain=1.5)
     h = e.op("ConvTranspose", [h, w], "convt3", kernel_shape=[5, 5], pads=[2, 2, 2, 2], strides=[2, 2], output_padding=[1, 1])
     out = e.op("Tanh", [h], "tanh")
     e.finish([batch_input("input", (100,))], out, (1, 28, 28), e.rng.standard_normal((2, 100)).astype(np.float32), d)
 
 
-def onnx_unet64(d):
+def onnx_unet64(d, ngf=4):
     """A pix2pix U-Net (ngf=4) as exported in eval mode with Dropout kept: Conv k4 s2, LeakyReLU 0.2,
     BatchNorm, ConvTranspose k4 s2, ReLU, Dropout(0.5) in the first up blocks, Concat skips, Tanh;
     opset 15, weights in typed float_data fields."""
-    ngf = 4
     e = Export("onnx_unet64", 33, 15)
     enc = [3, ngf, ngf * 2, ngf * 4, ngf * 8, ngf * 8, ngf * 8]
     skips, h = [], "input"

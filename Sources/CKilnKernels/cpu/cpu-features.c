@@ -16,16 +16,21 @@ static uint32_t detect(void) {
   int avx = (c & bit_AVX) != 0;
   int fma = (c & bit_FMA) != 0;
   int f16c = (c & bit_F16C) != 0;
-  int ymm = 0;
+  int ymm = 0, zmm = 0;
   if (osxsave) {
     unsigned lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    ymm = (lo & 6) == 6;  // XMM and YMM state saved by the OS
+    ymm = (lo & 6) == 6;        // XMM and YMM state saved by the OS
+    zmm = (lo & 0xE6) == 0xE6;  // and the opmask and ZMM state
   }
   if (ymm && avx) {
     if (fma) f |= KILN_CPU_FMA;
     if (f16c) f |= KILN_CPU_F16C;
-    if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_AVX2)) f |= KILN_CPU_AVX2;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+      if (b & bit_AVX2) f |= KILN_CPU_AVX2;
+      // leaf 7: EBX bit 16 AVX512F, bit 30 AVX512BW; ECX bit 11 AVX512_VNNI
+      if (zmm && (b & (1u << 16)) && (b & (1u << 30)) && (c & (1u << 11))) f |= KILN_CPU_AVX512VNNI;
+    }
   }
   return f;
 }

@@ -28,6 +28,7 @@ enum kiln_cpu_feature {
   KILN_CPU_AVX2 = 1u << 1,    // x86: AVX2 with OS support for YMM state
   KILN_CPU_FMA = 1u << 2,     // x86: FMA3
   KILN_CPU_F16C = 1u << 3,    // x86: F16C
+  KILN_CPU_AVX512VNNI = 1u << 4,  // x86: AVX-512 F, BW and VNNI with OS support for ZMM state
   KILN_CPU_NEON = 1u << 8,    // ARM: Advanced SIMD (always on AArch64)
   KILN_CPU_NEONDOT = 1u << 9, // ARM: SDOT/UDOT (ARMv8.2 dot product)
   KILN_CPU_FP16 = 1u << 10,   // ARM: half-precision arithmetic
@@ -164,7 +165,7 @@ typedef void (*kiln_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t *table, 
 
 /// One kernel path (an instruction set): what KILN_KERNELS names.
 struct kiln_qs8_path {
-  const char *name;            // "scalar", "sse41", "avx2", "neon", "neondot"
+  const char *name;            // "scalar", "sse41", "avx2", "avx512vnni", "neon", "neondot"
   uint32_t required_features;  // kiln_cpu_feature bits the CPU must have
   size_t mr, nr;               // GEMM tile
   kiln_qs8_tile_fn tile;

@@ -20,6 +20,19 @@ __attribute__((target("avx2"))) static uint64_t qs8_avx2(size_t n) {
   return (uint64_t)(uint32_t)_mm256_extract_epi32(a[0], 0);
 }
 
+// The same with VPDPBUSD (64 products each), for the avx512vnni path.
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) static uint64_t qs8_vnni(size_t n) {
+  __m512i a[12];
+  for (int k = 0; k < 12; k++) a[k] = _mm512_set1_epi32(k + 1);
+  const __m512i x = _mm512_set1_epi8(3);
+  for (size_t i = 0; i < n; i++) {
+    for (int k = 0; k < 12; k++) a[k] = _mm512_dpbusd_epi32(a[k], x, a[k]);
+    __asm__ volatile("" : "+v"(a[0]), "+v"(a[1]), "+v"(a[2]), "+v"(a[3]), "+v"(a[4]), "+v"(a[5]));
+    __asm__ volatile("" : "+v"(a[6]), "+v"(a[7]), "+v"(a[8]), "+v"(a[9]), "+v"(a[10]), "+v"(a[11]));
+  }
+  return (uint64_t)(uint32_t)_mm512_reduce_add_epi32(a[0]);
+}
+
 __attribute__((target("avx2,fma"))) static uint64_t f32_fma(size_t n) {
   __m256 a0 = _mm256_set1_ps(1), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0;
   const __m256 x = _mm256_set1_ps(0.999f), y = _mm256_set1_ps(1e-3f);
@@ -63,6 +76,7 @@ static uint64_t qs8_neon(size_t n) {
 static size_t probe(int int8, uint64_t (**fn)(size_t)) {
 #if defined(__x86_64__)
   const uint32_t f = kiln_cpu_features();
+  if (int8 && (f & KILN_CPU_AVX512VNNI)) { *fn = qs8_vnni; return 12 * 64; } // 12 VPDPBUSD x 64 products
   if (int8 && (f & KILN_CPU_AVX2)) { *fn = qs8_avx2; return 12 * 16; }      // 12 VPMADDWD x 16 products
   if (!int8 && (f & KILN_CPU_AVX2) && (f & KILN_CPU_FMA)) { *fn = f32_fma; return 10 * 8; }
 #elif defined(__aarch64__)

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Kiln side by side with the runtimes people would otherwise use, on the same models and weights.
+
+Reference models (random weights, built by Tools/onnx_fixtures.py at full size, written to --work):
+  dcgan64  the PyTorch DCGAN example generator (nz 100, ngf 64), 64x64 RGB
+  tf28     the TensorFlow DCGAN tutorial generator (256/128/64 channels), 28x28
+  unet64   a pix2pix-style U-Net (ngf 64), 64x64 RGB to RGB
+
+Runtimes: ONNX Runtime (f32, and int8 QDQ from its static quantizer), ncnn (f32, through pnnx),
+Kiln (f32, fp16, int8 via `kiln convert` / `kiln quantize`, timed by `kiln bench`). LiteRT is not
+run: making a .tflite needs TensorFlow's converter, which is not installable here (the
+ai-edge-litert wheel only runs .tflite files). ncnn int8 is not run: ncnn cannot quantize
+Deconvolution (every generator here is made of them).
+
+The runtimes are interleaved (round robin, --rounds rounds of --block seconds each) for 1 and 2
+threads and batch 1 and 16; the table gives the median per-image latency, the ratio to Kiln int8,
+and each runtime's PSNR against ONNX Runtime f32 on the same inputs (range [-1, 1]).
+
+    pip install numpy onnx onnxruntime ncnn pnnx
+    swift build -c release
+    python3 Benchmarks/anchors/run.py --write Benchmarks/RESULTS.md
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "Tools"))
+sys.path.insert(0, os.path.join(ROOT, "Formats", "python"))
+import onnx_fixtures  # noqa: E402
+
+MODELS = {
+    "dcgan64": (lambda d: onnx_fixtures.onnx_dcgan64(d, ngf=64), "latent", (100, 1, 1)),
+    "tf28": (lambda d: onnx_fixtures.onnx_tf28(d, c=(256, 128, 64)), "latent", (100,)),
+    "unet64": (lambda d: onnx_fixtures.onnx_unet64(d, ngf=64), "image", (3, 64, 64)),
+}
+
+
+def inputs(kind, shape, n, seed):
+    rng = np.random.default_rng(seed)
+    if kind == "latent":
+        return rng.standard_normal((n, *shape)).astype(np.float32)
+    return rng.uniform(-1, 1, (n, *shape)).astype(np.float32)
+
+
+class ORT:
+    def __init__(self, path, threads):
+        import onnxruntime as ort
+        o = ort.SessionOptions()
+        o.intra_op_num_threads, o.inter_op_num_threads = threads, 1
+        o.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        self.sess = ort.InferenceSession(path, o, providers=["CPUExecutionProvider"])
+        self.name = self.sess.get_inputs()[0].name
+
+    def run(self, x):
+        return self.sess.run(None, {self.name: x})[0]
+
+
+class NCNN:
+    def __init__(self, param, weights, threads):
+        import ncnn
+        self.ncnn = ncnn
+        self.net = ncnn.Net()
+        self.net.opt.num_threads = threads
+        self.net.load_param(param)
+        self.net.load_model(weights)
+
+    def run(self, x):
+        out = []
+        for sample in x:  # ncnn runs one sample per extractor
+            ex = self.net.create_extractor()
+            ex.input("in0", self.ncnn.Mat(np.ascontiguousarray(sample.reshape(sample.shape if sample.ndim > 1 else (-1,)))))
+            _, y = ex.extract("out0")
+            out.append(np.array(y))
+        return np.stack(out)
+
+
+def kiln(args, *rest):
+    return subprocess.run([args.kiln, *rest], check=True, capture_output=True, text=True).stdout
+
+
+def prepare(name, args):
+    build, kind, shape = MODELS[name]
+    d = os.path.join(args.work, name)
+    if not os.path.exists(os.path.join(d, "model.onnx")):
+        build(d)
+    onnx_path = os.path.join(d, "model.onnx")
+    files = {"kiln-f32": os.path.join(d, "model.kiln")}
+    if not os.path.exists(files["kiln-f32"]):
+        kiln(args, "convert", onnx_path, "-o", files["kiln-f32"], "--latent", "normal" if kind == "latent" else "none")
+    cal = os.path.join(d, "calibration.npy")
+    np.save(cal, inputs(kind, shape, 32, 7))
+    for precision in ("fp16", "int8"):
+        files[f"kiln-{precision}"] = os.path.join(d, f"model-{precision}.kiln")
+        if not os.path.exists(files[f"kiln-{precision}"]):
+            extra = [] if kind == "latent" or precision == "fp16" else ["--calibration-data", cal]
+            kiln(args, "quantize", files["kiln-f32"], "--to", precision, "-o", files[f"kiln-{precision}"], *extra)
+    qdq = os.path.join(d, "model-qdq.onnx")
+    if not os.path.exists(qdq):
+        from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+
+        class Reader(CalibrationDataReader):
+            def __init__(self):
+                self.it = iter([{"input": x[None]} for x in np.load(cal)])
+
+            def get_next(self):
+                return next(self.it, None)
+
+        quantize_static(onnx_path, qdq, Reader(), quant_format=QuantFormat.QDQ, per_channel=True,
+                        weight_type=QuantType.QInt8, activation_type=QuantType.QInt8)
+    ncnn_param = os.path.join(d, "model.ncnn.param")
+    if not os.path.exists(ncnn_param):
+        dims = ",".join(str(v) for v in (1, *shape))
+        subprocess.run(["pnnx", "model.onnx", f"inputshape=[{dims}]"], cwd=d, check=True, capture_output=True)
+    return d, kind, shape, onnx_path, qdq, files
+
+
+def kiln_output(args, file, x, d):
+    xi, yo = os.path.join(d, "x.npy"), os.path.join(d, "y.npy")
+    np.save(xi, x)
+    kiln(args, "run", file, "-i", xi, "-o", yo)
+    return np.load(yo)
+
+
+def psnr(y, ref):
+    mse = float(np.mean((y.astype(np.float64) - ref) ** 2))
+    return float("inf") if mse == 0 else 10 * np.log10(4 / mse)
+
+
+def measure(name, args):
+    d, kind, shape, onnx_path, qdq, files = prepare(name, args)
+    macs = json.loads(kiln(args, "bench", files["kiln-f32"], "--runs", "1", "--warmup", "0", "--json"))["macs_per_image"]
+    rows = {}
+    for threads in args.threads:
+        for batch in args.batch:
+            x = inputs(kind, shape, batch, 1)
+            py = {"onnxruntime-f32": ORT(onnx_path, threads), "onnxruntime-int8": ORT(qdq, threads),
+                  "ncnn-f32": NCNN(os.path.join(d, "model.ncnn.param"), os.path.join(d, "model.ncnn.bin"), threads)}
+            times = {k: [] for k in list(py) + list(files)}
+            for _ in range(args.rounds):
+                for k, rt in py.items():
+                    rt.run(x)
+                    end = time.perf_counter() + args.block
+                    while time.perf_counter() < end:
+                        t = time.perf_counter()
+                        rt.run(x)
+                        times[k].append((time.perf_counter() - t) / batch)
+                for k, f in files.items():
+                    per = json.loads(kiln(args, "bench", f, "--threads", str(threads), "--batch", str(batch),
+                                          "--runs", str(max(3, int(args.block * 1000 / max(1, batch) / 2))), "--warmup", "3", "--json"))
+                    times[k].append(per["p50_ms"] / 1e3)
+            ref = py["onnxruntime-f32"].run(x).astype(np.float64)
+            quality = {k: psnr(rt.run(x), ref) for k, rt in py.items()}
+            quality.update({k: psnr(kiln_output(args, f, x, d), ref) for k, f in files.items()})
+            for k in times:
+                rows.setdefault(k, {})[(threads, batch)] = (statistics.median(times[k]) * 1e3, quality[k])
+    return macs, rows
+
+
+def table(name, macs, rows, configs):
+    base = rows["kiln-int8"]
+    head = "| runtime | " + " | ".join(f"{t} thr, batch {b}" for t, b in configs) + " | PSNR vs ORT f32 |"
+    lines = [f"### {name} ({macs / 1e6:.1f} M MACs per image); median ms per image (ratio to Kiln int8)", "", head,
+             "|" + "---|" * (len(configs) + 2)]
+    for k, v in rows.items():
+        cells = [f"{v[c][0]:.3f} ({v[c][0] / base[c][0]:.2f}x)" for c in configs]
+        q = v[configs[0]][1]
+        lines.append(f"| {k} | " + " | ".join(cells) + f" | {'inf' if q == float('inf') else f'{q:.1f} dB'} |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kiln", default=os.path.join(ROOT, ".build", "release", "kiln"))
+    ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "kiln-anchors"))
+    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--batch", default="1,16")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--block", type=float, default=0.3, help="seconds per runtime per round")
+    ap.add_argument("--write", help="also write the tables to this Markdown file")
+    args = ap.parse_args()
+    args.threads = [int(v) for v in args.threads.split(",")]
+    args.batch = [int(v) for v in args.batch.split(",")]
+    os.makedirs(args.work, exist_ok=True)
+    configs = [(t, b) for t in args.threads for b in args.batch]
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    import ncnn
+    import onnxruntime
+    out = [f"# Side-by-side results, {datetime.date.today()}", "",
+           f"Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}. onnxruntime {onnxruntime.__version__}, "
+           f"ncnn {ncnn.__version__}, Kiln {kiln(args, '--version').strip()} (release build). Command: "
+           f"`python3 Benchmarks/anchors/run.py --rounds {args.rounds} --block {args.block}`.", ""]
+    for name in args.models.split(","):
+        macs, rows = measure(name, args)
+        out += [table(name, macs, rows, configs), ""]
+        print(out[-2] + "\n", flush=True)
+    if args.write:
+        with open(args.write, "w") as f:
+            f.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
