@@ -188,7 +188,7 @@ static size_t conv_group(int transposed, const struct kiln_qs8_path *path, size_
     struct kiln_qs8_channel *ch = malloc(l.sh * l.sw * l.m * sizeof *ch);
     const int8_t *pw[9];
     const struct kiln_qs8_channel *pc[9];
-    int8_t *packed = malloc(transposed ? kiln_qs8_deconv2d_packed_size(&l) + 1 : 1);
+    int8_t *packed = malloc(transposed ? kiln_qs8_deconv2d_packed_size(&l) + 1 : nw + 1);
     if (!w || !x || !want || !got || !bias || !rq || !ch || !packed) return 0;
     fill(w, nw, -127);
     fill(x, nx, -128);
@@ -197,22 +197,24 @@ static size_t conv_group(int transposed, const struct kiln_qs8_path *path, size_
     l.x = x;
     l.y = want;
     kiln_qs8_conv_ref(transposed, &l, w, bias, rq);
-    size_t per_thread;
+    size_t scratch;
     if (transposed) {
       if (kiln_qs8_deconv2d_pack(&l, w, bias, rq, packed, ch, pw, pc) != 0) return 0;
       l.phase_weights = pw;
       l.phase_channels = pc;
-      per_thread = kiln_qs8_deconv2d_scratch_per_thread(&l);
+      scratch = kiln_qs8_deconv2d_scratch_bytes(&l, threads);
     } else {
-      if (kiln_qs8_make_channels(l.m, l.c * l.kh * l.kw, w, bias, rq, l.x_zero, ch) != 0) return 0;
-      l.weights = w;
+      if (kiln_qs8_conv2d_pack(&l, w, bias, rq, packed, ch) != 0) return 0;
+      l.weights = packed;
       l.channels = ch;
-      per_thread = kiln_qs8_conv2d_scratch_per_thread(&l);
+      scratch = kiln_qs8_conv2d_scratch_bytes(&l, threads);
     }
-    l.scratch = malloc(per_thread * threads + 1);
+    l.scratch = malloc(scratch + 1);
     if (!l.scratch) return 0;
     l.y = got;
     memset(got, 0x55, ny);
+    // Two passes, as the runtime runs them: every thread's NHWC rows, then every thread's outputs.
+    for (size_t i = 0; i < threads; i++) kiln_qs8_to_nhwc_task(&l, i, threads);
     for (size_t i = 0; i < threads; i++) (transposed ? kiln_qs8_deconv2d_task : kiln_qs8_conv2d_task)(&l, i, threads);
     for (size_t i = 0; i < ny; i++) *bad += want[i] != got[i];
     if (append(s, got, ny)) return 0;

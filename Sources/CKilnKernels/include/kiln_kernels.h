@@ -210,8 +210,8 @@ struct kiln_qs8_layer {
   size_t m, oh, ow;           // output channels and size
   size_t kh, kw, sh, sw, dh, dw, pad_top, pad_left;  // conv geometry (transposed: dh = dw = 1)
   int32_t x_zero, y_zero;     // zero points of input and output
-  // Conv2d: weights [m][c*kh*kw], channels [m].
-  // ConvTranspose2d: per phase (ry, rx) in row-major order, weights [m][c*ty*tx] and channels [m]
+  // Conv2d: weights packed [m][kh][kw][c] (kiln_qs8_conv2d_pack), channels [m].
+  // ConvTranspose2d: per phase (ry, rx) in row-major order, weights [m][ty][tx][c] and channels [m]
   //   (phase_weights[p], phase_channels[p]), ty = number of taps ky = ry, ry + sh, ... < kh.
   // Dense: weights [m][c] (h = w = oh = ow = 1), channels [m].
   const int8_t *weights;
@@ -220,13 +220,17 @@ struct kiln_qs8_layer {
   const struct kiln_qs8_channel *const *phase_channels;
   const int8_t *x;            // [batch][c][h][w]
   int8_t *y;                  // [batch][m][oh][ow]
-  int8_t *scratch;            // threads * kiln_qs8_*_scratch_per_thread bytes
+  int8_t *scratch;            // kiln_qs8_conv2d_scratch_bytes / kiln_qs8_deconv2d_scratch_bytes
 };
 
 /// Fills out[i] = {bias[i] - x_zero * sum_p w[i*k + p], requant[3i], requant[3i+1], requant[3i+2]}
 /// for i < m. Returns 0, or -1 when a corrected bias leaves +-2^30 (the layer cannot run).
 int kiln_qs8_make_channels(size_t m, size_t k, const int8_t *w, const int32_t *bias, const int32_t *requant,
                            int32_t x_zero, struct kiln_qs8_channel *out);
+/// Packs w [m][c][kh][kw] into `packed` [m][kh][kw][c] (m * c * kh * kw bytes) and fills
+/// `channels` (m entries). Returns 0, or -1 as kiln_qs8_make_channels.
+int kiln_qs8_conv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
+                         int8_t *packed, struct kiln_qs8_channel *channels);
 /// Bytes of the phase kernels of a transposed conv layer (geometry and x_zero of `l` set).
 size_t kiln_qs8_deconv2d_packed_size(const struct kiln_qs8_layer *l);
 /// Splits w [c][m][kh][kw] into the sh * sw phase kernels in `packed` (packed_size bytes) and
@@ -239,10 +243,14 @@ int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, cons
 /// Pixels per conv work unit.
 #define KILN_QS8_CONV_CHUNK 64
 
-/// Bytes of scratch one thread needs for a conv / transposed conv layer.
-size_t kiln_qs8_conv2d_scratch_per_thread(const struct kiln_qs8_layer *layer);
-size_t kiln_qs8_deconv2d_scratch_per_thread(const struct kiln_qs8_layer *layer);
-/// The work of thread `thread` of `threads` (call it for every thread 0 ..< threads).
+/// Bytes of scratch a conv / transposed conv layer needs with `threads` threads: the input in
+/// NHWC order (so a tap's channels are contiguous), then each thread's gathered patches.
+size_t kiln_qs8_conv2d_scratch_bytes(const struct kiln_qs8_layer *layer, size_t threads);
+size_t kiln_qs8_deconv2d_scratch_bytes(const struct kiln_qs8_layer *layer, size_t threads);
+/// First pass of a conv / transposed conv: x [batch][c][h][w] -> NHWC at the start of scratch.
+void kiln_qs8_to_nhwc_task(void *layer, size_t thread, size_t threads);
+/// The work of thread `thread` of `threads` (call it for every thread 0 ..< threads), after the
+/// first pass has finished for every thread.
 void kiln_qs8_conv2d_task(void *layer, size_t thread, size_t threads);
 void kiln_qs8_deconv2d_task(void *layer, size_t thread, size_t threads);
 void kiln_qs8_dense_task(void *layer, size_t thread, size_t threads);

@@ -3,8 +3,13 @@
 // base = (oy + pad_top - ry) / sh and ky = ry + t * sh; likewise for columns. So each of the
 // sh * sw phases is a plain correlation with a sub-kernel of ty x tx taps: gather, one GEMM per
 // output row of the phase, results written straight into their strided places. No col2im, no
-// scatter-add; a unit is (sample, phase, output row).
+// scatter-add; a unit is (sample, phase, output row). Patches are gathered from the NHWC copy of
+// the input as [pixel][a][b][c], matching the phase kernels [m][a][b][c].
 #include "kiln_kernels.h"
+
+#include <string.h>
+
+#include "qs8-conv.h"
 
 static size_t taps(size_t r, size_t k, size_t s) { return r < k ? (k - r + s - 1) / s : 0; }
 
@@ -12,7 +17,7 @@ static size_t taps(size_t r, size_t k, size_t s) { return r < k ? (k - r + s - 1
 static size_t phase_first(size_t r, size_t pad, size_t s) { return (r + s - pad % s) % s; }
 static size_t phase_count(size_t first, size_t out, size_t s) { return first < out ? (out - first + s - 1) / s : 0; }
 
-size_t kiln_qs8_deconv2d_scratch_per_thread(const struct kiln_qs8_layer *l) {
+static size_t per_thread(const struct kiln_qs8_layer *l) {
   size_t most = 0;
   for (size_t ry = 0; ry < l->sh; ry++) {
     for (size_t rx = 0; rx < l->sw; rx++) {
@@ -23,10 +28,14 @@ size_t kiln_qs8_deconv2d_scratch_per_thread(const struct kiln_qs8_layer *l) {
   return most;
 }
 
+size_t kiln_qs8_deconv2d_scratch_bytes(const struct kiln_qs8_layer *l, size_t threads) {
+  return kiln_qs8_nhwc_bytes(l) + threads * per_thread(l);
+}
+
 void kiln_qs8_deconv2d_task(void *context, size_t thread, size_t threads) {
   const struct kiln_qs8_layer *l = context;
   const size_t phases = l->sh * l->sw, plane = l->oh * l->ow;
-  int8_t *cols = l->scratch + thread * kiln_qs8_deconv2d_scratch_per_thread(l);
+  int8_t *cols = l->scratch + kiln_qs8_nhwc_bytes(l) + thread * per_thread(l);
   // Units are (n, phase, row j of the phase); rows per phase are at most ceil(oh / sh).
   const size_t rows = (l->oh + l->sh - 1) / l->sh;
   for (size_t u = thread; u < l->batch * phases * rows; u += threads) {
@@ -38,23 +47,20 @@ void kiln_qs8_deconv2d_task(void *context, size_t thread, size_t threads) {
     const size_t ty = taps(ry, l->kh, l->sh), tx = taps(rx, l->kw, l->sw), k = l->c * ty * tx;
     const size_t oy = fy + j * l->sh;
     const ptrdiff_t by = (ptrdiff_t)((oy + l->pad_top - ry) / l->sh);
-    const int8_t *x = l->x + n * l->c * l->h * l->w;
-    const size_t taps_n = ty * tx, hw = l->h * l->w;
+    const int8_t *xt = l->scratch + n * l->h * l->w * l->c;  // NHWC
     for (size_t i = 0; i < cols_n; i++) {
       const size_t ox = fx + i * l->sw;
       const ptrdiff_t bx = (ptrdiff_t)((ox + l->pad_left - rx) / l->sw);
       int8_t *col = cols + i * k;
-      // Tap (a, b) reads x[c][by - a][bx - b]: check the position once, then copy all channels.
+      // Tap (a, b) reads the channels of input pixel (by - a, bx - b): one copy of C bytes.
       for (size_t a = 0; a < ty; a++) {
         const ptrdiff_t iy = by - (ptrdiff_t)a;
-        for (size_t b = 0; b < tx; b++) {
+        for (size_t b = 0; b < tx; b++, col += l->c) {
           const ptrdiff_t ix = bx - (ptrdiff_t)b;
-          int8_t *dst = col + a * tx + b;
           if (iy >= 0 && iy < (ptrdiff_t)l->h && ix >= 0 && ix < (ptrdiff_t)l->w) {
-            const int8_t *src = x + (size_t)iy * l->w + (size_t)ix;
-            for (size_t c = 0; c < l->c; c++) dst[c * taps_n] = src[c * hw];
+            memcpy(col, xt + ((size_t)iy * l->w + (size_t)ix) * l->c, l->c);
           } else {
-            for (size_t c = 0; c < l->c; c++) dst[c * taps_n] = (int8_t)l->x_zero;
+            memset(col, (int8_t)l->x_zero, l->c);
           }
         }
       }

@@ -14,6 +14,18 @@ int kiln_qs8_make_channels(size_t m, size_t k, const int8_t *w, const int32_t *b
   return 0;
 }
 
+int kiln_qs8_conv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
+                         int8_t *packed, struct kiln_qs8_channel *channels) {
+  // packed[m][ky][kx][c] = w[m][c][ky][kx]
+  const size_t taps = l->kh * l->kw, k = l->c * taps;
+  for (size_t m = 0; m < l->m; m++) {
+    for (size_t t = 0; t < taps; t++) {
+      for (size_t c = 0; c < l->c; c++) packed[m * k + t * l->c + c] = w[m * k + c * taps + t];
+    }
+  }
+  return kiln_qs8_make_channels(l->m, k, packed, bias, requant, l->x_zero, channels);
+}
+
 static size_t taps(size_t r, size_t k, size_t s) { return r < k ? (k - r + s - 1) / s : 0; }
 
 size_t kiln_qs8_deconv2d_packed_size(const struct kiln_qs8_layer *l) {
@@ -31,11 +43,11 @@ int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, cons
     for (size_t rx = 0; rx < l->sw; rx++) {
       const size_t ty = taps(ry, l->kh, l->sh), tx = taps(rx, l->kw, l->sw), k = l->c * ty * tx;
       int8_t *p = packed;
-      // w'[m][c][a][b] = w[c][m][ry + a*sh][rx + b*sw]
+      // w'[m][a][b][c] = w[c][m][ry + a*sh][rx + b*sw]
       for (size_t m = 0; m < l->m; m++) {
-        for (size_t c = 0; c < l->c; c++) {
-          for (size_t a = 0; a < ty; a++) {
-            for (size_t b = 0; b < tx; b++) *p++ = w[((c * l->m + m) * l->kh + ry + a * l->sh) * l->kw + rx + b * l->sw];
+        for (size_t a = 0; a < ty; a++) {
+          for (size_t b = 0; b < tx; b++) {
+            for (size_t c = 0; c < l->c; c++) *p++ = w[((c * l->m + m) * l->kh + ry + a * l->sh) * l->kw + rx + b * l->sw];
           }
         }
       }

@@ -33,9 +33,13 @@ struct QConv: Op {
         if !transposed {
             let k = g.c * g.kh * g.kw
             guard k <= Int(KILN_QS8_MAX_K) else { throw node.shapeError("C x KH x KW = \(k) exceeds the int8 limit \(KILN_QS8_MAX_K)") }
-            l.weights = weights.baseAddress
-            l.channels = try rq.channels(weights: weights.baseAddress!, m: g.m, k: k, node: node, buffers: context.buffers)
-            scratchBytes = context.pool.count * withUnsafePointer(to: l) { kiln_qs8_conv2d_scratch_per_thread($0) }
+            // Weights packed [m][kh][kw][c] once, to match patches gathered from the NHWC input.
+            let packed = context.buffers.allocate(bytes: g.m * k).assumingMemoryBound(to: Int8.self)
+            let channels = context.buffers.allocate(bytes: g.m * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: g.m)
+            let status = withUnsafePointer(to: l) { kiln_qs8_conv2d_pack($0, weights.baseAddress!, rq.biasValues, rq.requantValues, packed, channels) }
+            guard status == 0 else { throw Requantization.biasRangeError(node) }
+            (l.weights, l.channels) = (UnsafePointer(packed), UnsafePointer(channels))
+            scratchBytes = withUnsafePointer(to: l) { kiln_qs8_conv2d_scratch_bytes($0, context.pool.count) }
         } else {
             guard g.dh == 1, g.dw == 1 else { throw node.shapeError("int8 ConvTranspose2d supports dilation 1 only, got \([g.dh, g.dw])") }
             guard g.c * ((g.kh + g.sh - 1) / g.sh) * ((g.kw + g.sw - 1) / g.sw) <= Int(KILN_QS8_MAX_K) else {
@@ -52,7 +56,7 @@ struct QConv: Op {
             }
             guard status == 0 else { throw Requantization.biasRangeError(node) }
             (l.phase_weights, l.phase_channels) = (UnsafePointer(pw), UnsafePointer(pc))
-            scratchBytes = context.pool.count * withUnsafePointer(to: l) { kiln_qs8_deconv2d_scratch_per_thread($0) }
+            scratchBytes = withUnsafePointer(to: l) { kiln_qs8_deconv2d_scratch_bytes($0, context.pool.count) }
         }
         layer = l
     }
@@ -62,6 +66,9 @@ struct QConv: Op {
         l.x = inputs[0]!.assumingMemoryBound(to: Int8.self)
         l.y = outputs[0].assumingMemoryBound(to: Int8.self)
         l.scratch = scratch.assumingMemoryBound(to: Int8.self)
-        withUnsafeMutablePointer(to: &l) { pool.run(transposed ? kiln_qs8_deconv2d_task : kiln_qs8_conv2d_task, UnsafeMutableRawPointer($0)) }
+        withUnsafeMutablePointer(to: &l) {
+            pool.run(kiln_qs8_to_nhwc_task, UnsafeMutableRawPointer($0))
+            pool.run(transposed ? kiln_qs8_deconv2d_task : kiln_qs8_conv2d_task, UnsafeMutableRawPointer($0))
+        }
     }
 }
