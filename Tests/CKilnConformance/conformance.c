@@ -41,7 +41,7 @@ static double typical(size_t k) {
 
 /// Random requantization for an accumulator of about `magnitude`: outputs spread over int8 with
 /// some saturation; every tenth channel is ReLU-like (negative multiplier 0), every seventh has
-/// a negative multiplier of its own sign.
+/// a negative multiplier of its own sign; some channels use shift 62 or 1.
 static void random_requant(int32_t *rq, size_t m, double magnitude) {
   int bits = 0;
   while ((double)(1ull << bits) < magnitude && bits < 30) bits++;
@@ -49,7 +49,7 @@ static void random_requant(int32_t *rq, size_t m, double magnitude) {
     const int32_t mp = uniform(1 << 30, 0x7fffffff);
     rq[3 * i] = mp;
     rq[3 * i + 1] = i % 10 == 3 ? 0 : i % 7 == 2 ? -uniform(1 << 28, 1 << 30) : uniform(1 << 27, 0x7fffffff);
-    rq[3 * i + 2] = 31 + bits - 6 + uniform(-1, 1);
+    rq[3 * i + 2] = i % 11 == 5 ? 62 : i % 13 == 6 ? 1 : 31 + bits - 6 + uniform(-1, 1);  // and the extreme shifts
   }
 }
 

@@ -162,6 +162,9 @@ typedef void (*kiln_qs8_quantize_fn)(size_t n, const float *x, float inv_scale, 
 typedef void (*kiln_qs8_dequantize_fn)(size_t n, const int8_t *x, float scale, int32_t zero_point, float *y);
 /// Table lookup: y = table[x + 128].
 typedef void (*kiln_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t *table, int8_t *y);
+/// One output row: c[j * cs] = kiln_qs8_requantize(ch->bias + acc[j], ch, zero_out) for j < n.
+typedef void (*kiln_qs8_requant_fn)(size_t n, const int32_t *acc, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
+                                    size_t cs);
 
 /// One kernel path (an instruction set): what KILN_KERNELS names.
 struct kiln_qs8_path {
@@ -172,6 +175,7 @@ struct kiln_qs8_path {
   kiln_qs8_quantize_fn quantize;
   kiln_qs8_dequantize_fn dequantize;
   kiln_qs8_lut_fn lut;
+  kiln_qs8_requant_fn requant;
 };
 
 /// Every path compiled into this build, fastest first; the last is "scalar".
@@ -196,6 +200,7 @@ void kiln_qs8_gemm_ref(size_t m, size_t n, size_t k, const int8_t *a, size_t lda
 void kiln_qs8_quantize_ref(size_t n, const float *x, float inv_scale, int32_t zero_point, int8_t *y);
 void kiln_qs8_dequantize_ref(size_t n, const int8_t *x, float scale, int32_t zero_point, float *y);
 void kiln_qs8_lut_ref(size_t n, const int8_t *x, const int8_t *table, int8_t *y);
+void kiln_qs8_requant_ref(size_t n, const int32_t *acc, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t cs);
 
 // ---- int8 convolution and dense layers (im2col / phase decomposition + kiln_qs8_gemm) ----
 //

@@ -11,7 +11,23 @@
 
 #define KILN_AVX512 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 
-KILN_AVX512 static inline int32_t hsum(__m512i v) { return _mm512_reduce_add_epi32(v); }
+/// The 16 lane sums of v[0..15], as out[i] = sum of v[i]: folds 512 -> 128 bits pairwise, then
+/// reduces four 4-lane groups at once with unpacks, then puts the sums in order.
+KILN_AVX512 static inline void hsum16(const __m512i v[16], int32_t *out) {
+  __m512i s[8], t[4];
+  for (int i = 0; i < 8; i++) {
+    s[i] = _mm512_add_epi32(_mm512_shuffle_i64x2(v[2 * i], v[2 * i + 1], 0x44), _mm512_shuffle_i64x2(v[2 * i], v[2 * i + 1], 0xEE));
+  }
+  for (int i = 0; i < 4; i++) {  // quarter q of t[i] holds 4 partial sums of v[4i + q]
+    t[i] = _mm512_add_epi32(_mm512_shuffle_i64x2(s[2 * i], s[2 * i + 1], 0x88), _mm512_shuffle_i64x2(s[2 * i], s[2 * i + 1], 0xDD));
+  }
+  const __m512i a = _mm512_add_epi32(_mm512_unpacklo_epi32(t[0], t[1]), _mm512_unpackhi_epi32(t[0], t[1]));
+  const __m512i b = _mm512_add_epi32(_mm512_unpacklo_epi32(t[2], t[3]), _mm512_unpackhi_epi32(t[2], t[3]));
+  const __m512i r = _mm512_add_epi32(_mm512_unpacklo_epi64(a, b), _mm512_unpackhi_epi64(a, b));
+  // lane 4q + j now holds the sum of v[4j + q]
+  const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  _mm512_storeu_si512(out, _mm512_permutexvar_epi32(order, r));
+}
 
 KILN_AVX512
 void kiln_qs8_tile_4x4_avx512vnni(size_t k, const int8_t *const *a, const int8_t *const *b, int32_t *acc) {
@@ -32,9 +48,10 @@ void kiln_qs8_tile_4x4_avx512vnni(size_t k, const int8_t *const *a, const int8_t
       bias[r] = _mm512_dpbusd_epi32(bias[r], k128, x);  // 128 * sum of the row
     }
   }
+  __m512i v[16];
   for (int r = 0; r < 4; r++) {
-    const int32_t correction = hsum(bias[r]);
-    for (int s = 0; s < 4; s++) acc[r * 4 + s] = hsum(c[r][s]) - correction;
+    for (int s = 0; s < 4; s++) v[r * 4 + s] = _mm512_sub_epi32(c[r][s], bias[r]);
   }
+  hsum16(v, acc);
 }
 #endif

@@ -1,33 +1,39 @@
 // The int8 GEMM driver shared by every path: walks C in tiles of the path's mr x nr, lets the
-// micro-kernel sum the products, adds the bias and requantizes. Edge tiles repeat the last valid
+// micro-kernel sum the products, then requantizes each row of up to 256 sums at once with the
+// path's requantization kernel (which adds the bias). Edge tiles repeat the last valid
 // row / column pointer and discard the extra results, so micro-kernels see only full tiles.
 #pragma STDC FP_CONTRACT OFF
 #include "kiln_kernels.h"
 
 #include <assert.h>
 
-enum { MAX_TILE = 8 };
+enum { MAX_TILE = 8, BLOCK = 256 };
 
 void kiln_qs8_gemm(const struct kiln_qs8_path *path, size_t m, size_t n, size_t k, const int8_t *a, size_t lda,
                    const int8_t *b, size_t ldb, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
                    size_t c_row_stride, size_t c_col_stride) {
   const size_t mr = path->mr, nr = path->nr;
-  assert(mr >= 1 && mr <= MAX_TILE && nr >= 1 && nr <= MAX_TILE);
+  assert(mr >= 1 && mr <= MAX_TILE && nr >= 1 && nr <= MAX_TILE && BLOCK % nr == 0);
   assert(k <= KILN_QS8_MAX_K);
   const int8_t *rows[MAX_TILE], *cols[MAX_TILE];
   int32_t acc[MAX_TILE * MAX_TILE];
+  int32_t sums[MAX_TILE][BLOCK];  // the sums of mr rows x up to BLOCK columns, then one requantization per row
   for (size_t i = 0; i < m; i += mr) {
     const size_t mv = m - i < mr ? m - i : mr;
     for (size_t r = 0; r < mr; r++) rows[r] = a + (i + (r < mv ? r : mv - 1)) * lda;
-    for (size_t j = 0; j < n; j += nr) {
-      const size_t nv = n - j < nr ? n - j : nr;
-      for (size_t s = 0; s < nr; s++) cols[s] = b + (j + (s < nv ? s : nv - 1)) * ldb;
-      path->tile(k, rows, cols, acc);
-      for (size_t r = 0; r < mv; r++) {
-        const struct kiln_qs8_channel *cr = &ch[i + r];
-        int8_t *out = c + (i + r) * c_row_stride + j * c_col_stride;
-        for (size_t s = 0; s < nv; s++) out[s * c_col_stride] = kiln_qs8_requantize(cr->bias + acc[r * nr + s], cr, zero_out);
+    for (size_t j0 = 0; j0 < n; j0 += BLOCK) {
+      const size_t nb = n - j0 < BLOCK ? n - j0 : BLOCK;
+      for (size_t j = 0; j < nb; j += nr) {
+        const size_t nv = nb - j < nr ? nb - j : nr;
+        for (size_t s = 0; s < nr; s++) cols[s] = b + (j0 + j + (s < nv ? s : nv - 1)) * ldb;
+        path->tile(k, rows, cols, acc);
+        for (size_t r = 0; r < mv; r++) {
+          for (size_t s = 0; s < nv; s++) sums[r][j + s] = acc[r * nr + s];
+        }
       }
+      // A few columns (a dense layer at batch 1) are cheaper in scalar code than a vector setup.
+      const kiln_qs8_requant_fn requant = nb >= 4 ? path->requant : kiln_qs8_requant_ref;
+      for (size_t r = 0; r < mv; r++) requant(nb, sums[r], &ch[i + r], zero_out, c + (i + r) * c_row_stride + j0 * c_col_stride, c_col_stride);
     }
   }
 }
