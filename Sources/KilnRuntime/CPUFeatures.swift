@@ -11,6 +11,7 @@ public struct CPUFeatures: OptionSet, Sendable, CustomStringConvertible {
     public static let fma = CPUFeatures(rawValue: KILN_CPU_FMA.rawValue)
     public static let f16c = CPUFeatures(rawValue: KILN_CPU_F16C.rawValue)
     public static let avx512vnni = CPUFeatures(rawValue: KILN_CPU_AVX512VNNI.rawValue)
+    public static let avx512f = CPUFeatures(rawValue: KILN_CPU_AVX512F.rawValue)
     public static let neon = CPUFeatures(rawValue: KILN_CPU_NEON.rawValue)
     public static let neonDot = CPUFeatures(rawValue: KILN_CPU_NEONDOT.rawValue)
     public static let fp16 = CPUFeatures(rawValue: KILN_CPU_FP16.rawValue)
@@ -19,7 +20,7 @@ public struct CPUFeatures: OptionSet, Sendable, CustomStringConvertible {
     public static var current: CPUFeatures { CPUFeatures(rawValue: kiln_cpu_features()) }
 
     static let names: [(CPUFeatures, String)] = [
-        (.sse41, "sse4.1"), (.avx2, "avx2"), (.fma, "fma"), (.f16c, "f16c"), (.avx512vnni, "avx512-vnni"),
+        (.sse41, "sse4.1"), (.avx2, "avx2"), (.fma, "fma"), (.f16c, "f16c"), (.avx512f, "avx512f"), (.avx512vnni, "avx512-vnni"),
         (.neon, "neon"), (.neonDot, "neon-dot"), (.fp16, "fp16"),
     ]
 

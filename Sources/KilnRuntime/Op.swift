@@ -30,10 +30,10 @@ public enum FloatKernels: String, Sendable, CaseIterable {
 
 /// Ops with a GEMM implementation, used when a plan asks for `FloatKernels.gemm`; they split
 /// their GEMMs between the plan's threads.
-let gemmOpFactories: [String: @Sendable (Node, [ValueInfo?], ThreadPool) throws -> Op] = [
-    "Dense": { try DenseGEMM(node: $0, inputs: $1, pool: $2) },
-    "Conv2d": { try Conv2dGEMM(node: $0, inputs: $1, pool: $2) },
-    "ConvTranspose2d": { try ConvTranspose2dGEMM(node: $0, inputs: $1, pool: $2) },
+let gemmOpFactories: [String: @Sendable (Node, [ValueInfo?], PlanContext) throws -> Op] = [
+    "Dense": { try DenseGEMM(node: $0, inputs: $1, context: $2) },
+    "Conv2d": { try Conv2dGEMM(node: $0, inputs: $1, context: $2) },
+    "ConvTranspose2d": { try ConvTranspose2dGEMM(node: $0, inputs: $1, context: $2) },
 ]
 
 /// Every op the runtime implements, by the op name stored in the file.

@@ -66,7 +66,11 @@ public final class Plan {
             }
         }
         self.widened = widened
-        let int8 = Int8Context(kernels: self.int8Kernels, pool: pool, buffers: widened, model: model)
+        var floatConstants: [String: UnsafePointer<Float>] = [:]
+        for (name, (v, home)) in info where v.dtype == .f32 {
+            if case let .constant(p) = home { floatConstants[name] = p.assumingMemoryBound(to: Float.self) }
+        }
+        let context = PlanContext(kernels: self.int8Kernels, pool: pool, buffers: widened, model: model, floatConstants: floatConstants)
         var buffers: [ArenaPlanner.Buffer] = []
         func slot(_ v: ValueInfo, at step: Int, what: String) throws -> Home {
             let bytes = try checkedCount(v.shape + [v.dtype.size], what: what)
@@ -86,9 +90,9 @@ public final class Plan {
             }
             let op: Op
             if let factory = int8OpFactories[node.op] {
-                op = try factory(node, ins, int8)
+                op = try factory(node, ins, context)
             } else if floatKernels == .gemm, let factory = gemmOpFactories[node.op] {
-                op = try factory(node, ins, pool)
+                op = try factory(node, ins, context)
             } else if let factory = opFactories[node.op] {
                 op = try factory(node, ins)
             } else {

@@ -68,16 +68,20 @@ static void pack_b(int tb, const float *b, size_t ldb, size_t p0, size_t j0, siz
   }
 }
 
-void kiln_f32_gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta, int tb, size_t m, size_t n,
-                   size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc, int accumulate) {
+/// The driver; A comes either from `a` (packed here, per block) or from `packed_a` (all of A packed
+/// by kiln_f32_gemm_pack_a, of which rows row0 ..< row0 + m are used; row0 a multiple of mr).
+static void gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta, int tb, size_t m, size_t n, size_t k,
+                 const float *a, size_t lda, const float *packed_a, size_t packed_rows, size_t row0, const float *b, size_t ldb,
+                 float *c, size_t ldc, int accumulate) {
   assert(uk != NULL && uk->mr > 0 && uk->nr > 0 && workspace != NULL && ((uintptr_t)workspace & 63) == 0);
-  assert(ldc >= n && lda >= (ta ? m : k) && ldb >= (tb ? k : n));
+  assert(ldc >= n && ldb >= (tb ? k : n) && (packed_a || lda >= (ta ? m : k)) && row0 % uk->mr == 0);
   if (m == 0 || n == 0) return;
   if (k == 0) {
     if (!accumulate) for (size_t i = 0; i < m; i++) memset(c + i * ldc, 0, n * sizeof(float));
     return;
   }
   const size_t mr = uk->mr, nr = uk->nr, mc_max = mr * MC_TILES, nc_max = nr * NC_TILES;
+  const size_t mp = (packed_rows + mr - 1) / mr * mr;  // rows of a packed KC block
   float *bp = workspace;
   float *ap = bp + KC * nc_max;
   for (size_t jc = 0; jc < n; jc += nc_max) {
@@ -88,14 +92,39 @@ void kiln_f32_gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int 
       pack_b(tb, b, ldb, pc, jc, kc, nc, nr, bp);
       for (size_t ic = 0; ic < m; ic += mc_max) {
         size_t mc = min_size(mc_max, m - ic);
-        pack_a(ta, a, lda, ic, pc, mc, kc, mr, ap);
+        const float *panel = ap;
+        if (packed_a) {
+          panel = packed_a + pc * mp + (row0 + ic) * kc;
+        } else {
+          pack_a(ta, a, lda, ic, pc, mc, kc, mr, ap);
+        }
         for (size_t jr = 0; jr < nc; jr += nr) {
           for (size_t ir = 0; ir < mc; ir += mr) {
-            uk->fn(kc, ap + ir * kc, bp + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, min_size(mr, mc - ir),
+            uk->fn(kc, panel + ir * kc, bp + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, min_size(mr, mc - ir),
                    min_size(nr, nc - jr), acc);
           }
         }
       }
     }
   }
+}
+
+void kiln_f32_gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta, int tb, size_t m, size_t n,
+                   size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc, int accumulate) {
+  gemm(uk, workspace, ta, tb, m, n, k, a, lda, NULL, m, 0, b, ldb, c, ldc, accumulate);
+}
+
+size_t kiln_f32_gemm_packed_a_size(const struct kiln_f32_gemm_ukernel *uk, size_t m, size_t k) {
+  return (m + uk->mr - 1) / uk->mr * uk->mr * k * sizeof(float);
+}
+
+void kiln_f32_gemm_pack_a(const struct kiln_f32_gemm_ukernel *uk, int ta, size_t m, size_t k, const float *a, size_t lda, float *packed) {
+  const size_t mp = (m + uk->mr - 1) / uk->mr * uk->mr;
+  for (size_t pc = 0; pc < k; pc += KC) pack_a(ta, a, lda, 0, pc, m, min_size(KC, k - pc), uk->mr, packed + pc * mp);
+}
+
+void kiln_f32_gemm_prepacked(const struct kiln_f32_gemm_ukernel *uk, void *workspace, const float *packed_a, size_t packed_rows,
+                             size_t row0, int tb, size_t m, size_t n, size_t k, const float *b, size_t ldb, float *c, size_t ldc,
+                             int accumulate) {
+  gemm(uk, workspace, 0, tb, m, n, k, NULL, 0, packed_a, packed_rows, row0, b, ldb, c, ldc, accumulate);
 }

@@ -14,7 +14,16 @@ void kiln_f32_gemm_task(void *context, size_t thread, size_t threads) {
   const size_t lo = t0 * step, hi = t1 * step < size ? t1 * step : size;
   if (lo >= hi) return;
   void *ws = (char *)j->workspace + thread * j->workspace_stride;
-  if (by_rows) {
+  if (j->packed_a) {
+    if (by_rows) {
+      kiln_f32_gemm_prepacked(j->uk, ws, j->packed_a, j->m, lo, j->transpose_b, hi - lo, j->n, j->k, j->b, j->ldb, j->c + lo * j->ldc,
+                              j->ldc, j->accumulate);
+    } else {
+      const float *b = j->transpose_b ? j->b + lo * j->ldb : j->b + lo;
+      kiln_f32_gemm_prepacked(j->uk, ws, j->packed_a, j->m, 0, j->transpose_b, j->m, hi - lo, j->k, b, j->ldb, j->c + lo, j->ldc,
+                              j->accumulate);
+    }
+  } else if (by_rows) {
     const float *a = j->transpose_a ? j->a + lo : j->a + lo * j->lda;
     kiln_f32_gemm(j->uk, ws, j->transpose_a, j->transpose_b, hi - lo, j->n, j->k, a, j->lda, j->b, j->ldb, j->c + lo * j->ldc, j->ldc,
                   j->accumulate);

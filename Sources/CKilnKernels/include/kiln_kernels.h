@@ -29,6 +29,7 @@ enum kiln_cpu_feature {
   KILN_CPU_FMA = 1u << 2,     // x86: FMA3
   KILN_CPU_F16C = 1u << 3,    // x86: F16C
   KILN_CPU_AVX512VNNI = 1u << 4,  // x86: AVX-512 F, BW and VNNI with OS support for ZMM state
+  KILN_CPU_AVX512F = 1u << 5,     // x86: AVX-512 F with OS support for ZMM state
   KILN_CPU_NEON = 1u << 8,    // ARM: Advanced SIMD (always on AArch64)
   KILN_CPU_NEONDOT = 1u << 9, // ARM: SDOT/UDOT (ARMv8.2 dot product)
   KILN_CPU_FP16 = 1u << 10,   // ARM: half-precision arithmetic
@@ -79,6 +80,17 @@ void kiln_f32_gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int 
                    size_t n, size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
                    int accumulate);
 
+/// Bytes of A [m x k] packed once for micro-kernel `uk` (weights, at plan time).
+size_t kiln_f32_gemm_packed_a_size(const struct kiln_f32_gemm_ukernel *uk, size_t m, size_t k);
+/// Packs op(A) [m x k] into `packed` (kiln_f32_gemm_packed_a_size bytes) in the order the driver reads it.
+void kiln_f32_gemm_pack_a(const struct kiln_f32_gemm_ukernel *uk, int transpose_a, size_t m, size_t k, const float *a, size_t lda,
+                          float *packed);
+/// kiln_f32_gemm with A packed beforehand: rows row0 ..< row0 + m (row0 a multiple of uk->mr) of
+/// the packed_rows-row matrix. The same results as kiln_f32_gemm with that A.
+void kiln_f32_gemm_prepacked(const struct kiln_f32_gemm_ukernel *uk, void *workspace, const float *packed_a, size_t packed_rows,
+                             size_t row0, int transpose_b, size_t m, size_t n, size_t k, const float *b, size_t ldb, float *c,
+                             size_t ldc, int accumulate);
+
 /// One GEMM for a thread pool (kiln_pool_run): thread t of T computes its share of whole tiles
 /// of C with workspace + t * workspace_stride. The same bytes for every T.
 struct kiln_f32_gemm_job {
@@ -87,6 +99,7 @@ struct kiln_f32_gemm_job {
   size_t workspace_stride;  // >= kiln_f32_gemm_workspace_size(uk), a multiple of 64
   int transpose_a, transpose_b;
   size_t m, n, k;
+  const float *packed_a;    // A packed by kiln_f32_gemm_pack_a, or NULL to use a / lda
   const float *a;
   size_t lda;
   const float *b;

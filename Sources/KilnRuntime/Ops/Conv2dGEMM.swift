@@ -12,24 +12,27 @@ struct Conv2dGEMM: Op {
     var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + (pointwise ? 0 : map.rows * g.oh * g.ow * 4) }
 
     let pool: ThreadPool
+    /// W [M, C*KH*KW], packed at plan time.
+    let weights: UnsafePointer<Float>
 
-    init(node: Node, inputs: [ValueInfo?], pool: ThreadPool) throws {
-        self.pool = pool
-        g = try ConvGeometry(node: node, inputs: inputs, transposed: false)
+    init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
+        pool = context.pool
+        let g = try ConvGeometry(node: node, inputs: inputs, transposed: false)
+        self.g = g
         map = Im2col(channels: g.c, h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
                      padTop: g.padTop, padLeft: g.padLeft, oh: g.oh, ow: g.ow)
+        weights = GEMM.pack(try context.floats(node, 1), transpose: false, m: g.m, k: g.c * g.kh * g.kw, buffers: context.buffers)
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let x = inputs[0]!.assumingMemoryBound(to: Float.self)
-        let w = inputs[1]!.assumingMemoryBound(to: Float.self)
         let b = g.hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil
         let y = outputs[0].assumingMemoryBound(to: Float.self)
         let plane = g.oh * g.ow, cols = GEMM.data(scratch, pool: pool)
         for n in 0 ..< g.n {
             let xn = x + n * g.c * g.h * g.w, yn = y + n * g.m * plane
             if !pointwise { map.im2col(xn, cols, rowStride: plane) }
-            GEMM.run(scratch, pool: pool, m: g.m, n: plane, k: map.rows, a: w, lda: map.rows, b: pointwise ? xn : UnsafePointer(cols), ldb: plane,
+            GEMM.run(scratch, pool: pool, packedA: weights, m: g.m, n: plane, k: map.rows, b: pointwise ? xn : UnsafePointer(cols), ldb: plane,
                      c: yn, ldc: plane, accumulate: false)
             if let b { for m in 0 ..< g.m { for j in 0 ..< plane { yn[m * plane + j] += b[m] } } }
         }

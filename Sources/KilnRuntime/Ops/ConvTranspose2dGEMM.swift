@@ -11,10 +11,14 @@ struct ConvTranspose2dGEMM: Op {
     var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + map.rows * g.h * g.w * 4 }
 
     let pool: ThreadPool
+    /// W^T [M*KH*KW, C], packed at plan time.
+    let weights: UnsafePointer<Float>
 
-    init(node: Node, inputs: [ValueInfo?], pool: ThreadPool) throws {
-        self.pool = pool
-        g = try ConvGeometry(node: node, inputs: inputs, transposed: true)
+    init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
+        pool = context.pool
+        let g = try ConvGeometry(node: node, inputs: inputs, transposed: true)
+        self.g = g
+        weights = GEMM.pack(try context.floats(node, 1), transpose: true, m: g.m * g.kh * g.kw, k: g.c, buffers: context.buffers)
         // The output is the "image" and the input grid the "positions" of a convolution.
         map = Im2col(channels: g.m, h: g.oh, w: g.ow, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
                      padTop: g.padTop, padLeft: g.padLeft, oh: g.h, ow: g.w)
@@ -22,12 +26,11 @@ struct ConvTranspose2dGEMM: Op {
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let x = inputs[0]!.assumingMemoryBound(to: Float.self)
-        let w = inputs[1]!.assumingMemoryBound(to: Float.self)
         let b = g.hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil
         let y = outputs[0].assumingMemoryBound(to: Float.self)
         let plane = g.h * g.w, outPlane = g.oh * g.ow, cols = GEMM.data(scratch, pool: pool)
         for n in 0 ..< g.n {
-            GEMM.run(scratch, pool: pool, transposeA: true, m: map.rows, n: plane, k: g.c, a: w, lda: map.rows,
+            GEMM.run(scratch, pool: pool, packedA: weights, m: map.rows, n: plane, k: g.c,
                      b: x + n * g.c * plane, ldb: plane, c: cols, ldc: plane, accumulate: false)
             let yn = y + n * g.m * outPlane
             for m in 0 ..< g.m { (yn + m * outPlane).update(repeating: b?[m] ?? 0, count: outPlane) }

@@ -1,29 +1,33 @@
 import KilnFormat
 
-/// Dense by one GEMM over the batch: y = b (broadcast), then y += x [N, K] x W^T [K, M].
-/// Same semantics as `Dense` (the reference); f32 sums in the GEMM's order.
+/// Dense by one GEMM over the batch with the weights as the packed operand:
+/// t [M, N] = W [M, K] x x^T, then y[n, m] = t[m, n] + b[m]. Same semantics as `Dense` (the
+/// reference); f32 sums in the GEMM's order.
 struct DenseGEMM: Op {
     let reference: Dense
+    let pool: ThreadPool
+    /// W [M, K], packed at plan time.
+    let weights: UnsafePointer<Float>
     var outputs: [ValueInfo] { reference.outputs }
     var macsPerSample: Int { reference.macsPerSample }
-    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) }
+    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + reference.m * reference.n * 4 }
 
-    let pool: ThreadPool
-
-    init(node: Node, inputs: [ValueInfo?], pool: ThreadPool) throws {
-        self.pool = pool
-        reference = try Dense(node: node, inputs: inputs)
+    init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
+        let reference = try Dense(node: node, inputs: inputs)
+        self.reference = reference
+        pool = context.pool
+        weights = GEMM.pack(try context.floats(node, 1), transpose: false, m: reference.m, k: reference.k, buffers: context.buffers)
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let (n, k, m) = (reference.n, reference.k, reference.m)
         let x = inputs[0]!.assumingMemoryBound(to: Float.self)
-        let w = inputs[1]!.assumingMemoryBound(to: Float.self)
         let y = outputs[0].assumingMemoryBound(to: Float.self)
-        if reference.hasBias {
-            let b = inputs[2]!.assumingMemoryBound(to: Float.self)
-            for i in 0 ..< n { (y + i * m).update(from: b, count: m) }
+        let t = GEMM.data(scratch, pool: pool)
+        GEMM.run(scratch, pool: pool, packedA: weights, transposeB: true, m: m, n: n, k: k, b: x, ldb: k, c: t, ldc: n, accumulate: false)
+        let b = reference.hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil
+        for i in 0 ..< n {
+            for o in 0 ..< m { y[i * m + o] = t[o * n + i] + (b?[o] ?? 0) }
         }
-        GEMM.run(scratch, pool: pool, transposeB: true, m: n, n: m, k: k, a: x, lda: k, b: w, ldb: k, c: y, ldc: m, accumulate: reference.hasBias)
     }
 }

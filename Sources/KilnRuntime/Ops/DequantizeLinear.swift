@@ -11,7 +11,7 @@ struct DequantizeLinear: Op {
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
 
-    init(node: Node, inputs: [ValueInfo?], context: Int8Context) throws {
+    init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
         try node.requireInputs(inputs, max: 1)
         let x = try node.input(inputs, 0, .i8)
         (scale, zeroPoint) = try node.linearQuantization()

@@ -16,7 +16,7 @@ struct QConv: Op {
     var macsPerSample: Int { transposed ? g.c * g.h * g.w * g.m * g.kh * g.kw : g.m * g.oh * g.ow * g.c * g.kh * g.kw }
     let scratchBytes: Int
 
-    init(node: Node, inputs: [ValueInfo?], context: Int8Context, transposed: Bool) throws {
+    init(node: Node, inputs: [ValueInfo?], context: PlanContext, transposed: Bool) throws {
         let g = try ConvGeometry(node: node, inputs: inputs, transposed: transposed, quantized: true)
         self.g = g
         self.transposed = transposed

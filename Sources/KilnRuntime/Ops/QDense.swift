@@ -11,7 +11,7 @@ struct QDense: Op {
     let outputs: [ValueInfo]
     var macsPerSample: Int { k * m }
 
-    init(node: Node, inputs: [ValueInfo?], context: Int8Context) throws {
+    init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
         try node.requireInputs(inputs, max: 4)
         let x = try node.input(inputs, 0, .i8)
         let w = try context.constant(node, 1)

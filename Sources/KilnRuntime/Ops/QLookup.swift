@@ -10,7 +10,7 @@ struct QLookup: Op {
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
 
-    init(node: Node, inputs: [ValueInfo?], context: Int8Context) throws {
+    init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
         try node.requireInputs(inputs, max: 2)
         let x = try node.input(inputs, 0, .i8)
         let table = try context.constant(node, 1)

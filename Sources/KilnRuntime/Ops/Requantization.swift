@@ -8,7 +8,7 @@ struct Requantization {
     let xZero, yZero: Int32
     let bias, requant: Tensor
 
-    init(node: Node, context: Int8Context, channels m: Int) throws {
+    init(node: Node, context: PlanContext, channels m: Int) throws {
         xZero = Int32(try node.int("x_zero_point", default: 0, range: -128 ... 127))
         yZero = Int32(try node.int("y_zero_point", default: 0, range: -128 ... 127))
         (bias, requant) = (try context.constant(node, 2), try context.constant(node, 3))

@@ -1,13 +1,23 @@
 import CKilnKernels
 import KilnFormat
 
-/// What int8 ops get at plan time besides their node: the kernel path, the thread pool, a place
-/// for plan-time buffers (repacked weights, per-channel parameters) and the model's constants.
-struct Int8Context {
+/// What int8 and GEMM ops get at plan time besides their node: the kernel path, the thread pool, a
+/// place for plan-time buffers (packed weights, per-channel parameters) and the model's constants.
+struct PlanContext {
     let kernels: Int8Kernels
     let pool: ThreadPool
     let buffers: OwnedBuffers
     let model: KilnModel
+    /// f32 data of the constants (f16 ones already widened), by name.
+    let floatConstants: [String: UnsafePointer<Float>]
+
+    /// The f32 data of constant input `index` of `node`.
+    func floats(_ node: Node, _ index: Int) throws -> UnsafePointer<Float> {
+        guard index < node.inputs.count, let p = floatConstants[node.inputs[index]] else {
+            throw RuntimeError.inputCount(node: node.name, message: "input #\(index) of \(node.op) must be a constant f32 or f16 tensor")
+        }
+        return p
+    }
 
     /// The constant tensor that input `index` of `node` names; int8 ops need their parameters
     /// at plan time.
@@ -19,7 +29,7 @@ struct Int8Context {
     }
 }
 
-typealias Int8OpFactory = @Sendable (Node, [ValueInfo?], Int8Context) throws -> Op
+typealias Int8OpFactory = @Sendable (Node, [ValueInfo?], PlanContext) throws -> Op
 
 /// The int8 ops (Formats/SPEC.md, "Integer semantics").
 let int8OpFactories: [String: Int8OpFactory] = [
