@@ -98,6 +98,30 @@ let benchmarks: @Sendable () -> Void = {
         try Plan(model: try KilnModel.load(path: shipped("fashion-dcgan-int8")), batch: 1, threads: 2)
     }
 
+    // The GEMM kernels alone at the shapes of real layers (m output channels, n output pixels of
+    // one work unit, k = C x taps): throughput = multiply-accumulates per second.
+    let shapes: [(String, Int, Int, Int)] = [
+        ("fashion-dcgan-convt2-phase-row", 128, 7, 1024), ("dcgan64-convt2-phase-row", 256, 8, 2048),
+        ("unet64-conv-chunk", 128, 64, 1024), ("tf28-dense-batch1", 12544, 1, 100),
+    ]
+    for (layer, m, n, k) in shapes {
+        for kernels in Int8Kernels.all where kernels.isSupported && kernels.name != "scalar" {
+            Benchmark("kernel-qs8-\(kernels)-\(layer)", configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .kilo)) { benchmark, g in
+                for _ in benchmark.scaledIterations { g.run() }
+            } setup: { KernelBenchmark(int8: m, n: n, k: k, kernels: kernels) }
+        }
+        Benchmark("kernel-f32-\(layer)", configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .kilo)) { benchmark, g in
+            for _ in benchmark.scaledIterations { g.run() }
+        } setup: { KernelBenchmark(f32: m, n: n, k: k) }
+    }
+
+    // The core's peak MAC rate (register-only probes), the denominator of kiln bench's share of peak.
+    for int8 in [true, false] {
+        Benchmark("peak-\(int8 ? "int8" : "f32")-probe", configuration: .init(metrics: [.wallClock], maxIterations: 5)) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(Peak.macsPerSecond(int8: int8)) }
+        }
+    }
+
     // CRC-32 throughput on 16 MiB (the cost of verifying a model of that size at load).
     let data = [UInt8](unsafeUninitializedCapacity: 16 << 20) { buf, n in
         for i in 0 ..< buf.count { buf[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 13) }
