@@ -199,8 +199,11 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     import ncnn
     import onnxruntime
+    flags = next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), [])
+    simd = " ".join(f for f in ("avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni") if f in flags)
+    family = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("cpu family")), "?")
     out = [f"# Side-by-side results, {datetime.date.today()}", "",
-           f"Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}. onnxruntime {onnxruntime.__version__}, "
+           f"Machine: {cpu} (x86 family {family}; {simd}), {os.cpu_count()} cores, {platform.system()} {platform.release()}. onnxruntime {onnxruntime.__version__}, "
            f"ncnn {ncnn.__version__}, Kiln {kiln(args, '--version').strip()} (release build). Command: "
            f"`python3 Benchmarks/anchors/run.py --rounds {args.rounds} --block {args.block}`.", ""]
     for name in args.models.split(","):

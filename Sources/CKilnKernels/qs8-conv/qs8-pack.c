@@ -39,22 +39,42 @@ size_t kiln_qs8_deconv2d_packed_size(const struct kiln_qs8_layer *l) {
 int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
                            int8_t *packed, struct kiln_qs8_channel *channels, const int8_t **phase_weights,
                            const struct kiln_qs8_channel **phase_channels) {
+  // Phase (ry, rx) holds w'[m][a][b][c] = w[c][m][ry + a*sh][rx + b*sw].
+  int8_t *base[64 * 64];
+  size_t tys[64], txs[64];
+  if (l->sh > 64 || l->sw > 64) return -1;
+  int8_t *p = packed;
+  for (size_t ry = 0; ry < l->sh; ry++) tys[ry] = taps(ry, l->kh, l->sh);
+  for (size_t rx = 0; rx < l->sw; rx++) txs[rx] = taps(rx, l->kw, l->sw);
   for (size_t ry = 0; ry < l->sh; ry++) {
     for (size_t rx = 0; rx < l->sw; rx++) {
-      const size_t ty = taps(ry, l->kh, l->sh), tx = taps(rx, l->kw, l->sw), k = l->c * ty * tx;
-      int8_t *p = packed;
-      // w'[m][a][b][c] = w[c][m][ry + a*sh][rx + b*sw]
-      for (size_t m = 0; m < l->m; m++) {
-        for (size_t a = 0; a < ty; a++) {
-          for (size_t b = 0; b < tx; b++) {
-            for (size_t c = 0; c < l->c; c++) *p++ = w[((c * l->m + m) * l->kh + ry + a * l->sh) * l->kw + rx + b * l->sw];
-          }
+      base[ry * l->sw + rx] = p;
+      p += l->m * l->c * tys[ry] * txs[rx];
+    }
+  }
+  // A blocked transpose: 64 channels at a time, so each write fills a run of a cache line and the
+  // reads follow 64 sequential streams of w.
+  const size_t taps_all = l->kh * l->kw;
+  for (size_t c0 = 0; c0 < l->c; c0 += 64) {
+    const size_t c1 = c0 + 64 < l->c ? c0 + 64 : l->c;
+    for (size_t m = 0; m < l->m; m++) {
+      for (size_t ky = 0; ky < l->kh; ky++) {
+        const size_t ry = ky % l->sh, a = ky / l->sh;
+        for (size_t kx = 0; kx < l->kw; kx++) {
+          const size_t rx = kx % l->sw, b = kx / l->sw;
+          int8_t *dst = base[ry * l->sw + rx] + ((m * tys[ry] + a) * txs[rx] + b) * l->c;
+          const int8_t *src = w + (m * l->kh + ky) * l->kw + kx;
+          for (size_t c = c0; c < c1; c++) dst[c] = src[c * l->m * taps_all];
         }
       }
-      if (kiln_qs8_make_channels(l->m, k, packed, bias, requant, l->x_zero, channels) != 0) return -1;
-      phase_weights[ry * l->sw + rx] = packed;
+    }
+  }
+  for (size_t ry = 0; ry < l->sh; ry++) {
+    for (size_t rx = 0; rx < l->sw; rx++) {
+      const size_t k = l->c * tys[ry] * txs[rx];
+      if (kiln_qs8_make_channels(l->m, k, base[ry * l->sw + rx], bias, requant, l->x_zero, channels) != 0) return -1;
+      phase_weights[ry * l->sw + rx] = base[ry * l->sw + rx];
       phase_channels[ry * l->sw + rx] = channels;
-      packed += l->m * k;
       channels += l->m;
     }
   }
