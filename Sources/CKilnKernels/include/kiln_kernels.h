@@ -242,18 +242,19 @@ struct kiln_qs8_layer {
 };
 
 /// Fills out[i] = {bias[i] - x_zero * sum_p w[i*k + p], requant[3i], requant[3i+1], requant[3i+2]}
-/// for i < m. Returns 0, or -1 when a corrected bias leaves +-2^30 (the layer cannot run).
+/// for i < m. Returns 0, -1 when a corrected bias leaves +-2^30, or -2 when a weight is -128 (the
+/// layer cannot run either way).
 int kiln_qs8_make_channels(size_t m, size_t k, const int8_t *w, const int32_t *bias, const int32_t *requant,
                            int32_t x_zero, struct kiln_qs8_channel *out);
 /// Packs w [m][c][kh][kw] into `packed` [m][kh][kw][c] (m * c * kh * kw bytes) and fills
-/// `channels` (m entries). Returns 0, or -1 as kiln_qs8_make_channels.
+/// `channels` (m entries). Returns 0, or -1 / -2 as kiln_qs8_make_channels.
 int kiln_qs8_conv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
                          int8_t *packed, struct kiln_qs8_channel *channels);
 /// Bytes of the phase kernels of a transposed conv layer (geometry and x_zero of `l` set).
 size_t kiln_qs8_deconv2d_packed_size(const struct kiln_qs8_layer *l);
 /// Splits w [c][m][kh][kw] into the sh * sw phase kernels in `packed` (packed_size bytes) and
 /// their channels (sh * sw * m entries), and points phase_weights / phase_channels (sh * sw
-/// entries each) at them. Returns 0, or -1 as kiln_qs8_make_channels.
+/// entries each) at them. Returns 0, or -1 / -2 as kiln_qs8_make_channels.
 int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
                            int8_t *packed, struct kiln_qs8_channel *channels, const int8_t **phase_weights,
                            const struct kiln_qs8_channel **phase_channels);

@@ -37,7 +37,7 @@ struct QConv: Op {
             let packed = context.buffers.allocate(bytes: g.m * k).assumingMemoryBound(to: Int8.self)
             let channels = context.buffers.allocate(bytes: g.m * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: g.m)
             let status = withUnsafePointer(to: l) { kiln_qs8_conv2d_pack($0, weights.baseAddress!, rq.biasValues, rq.requantValues, packed, channels) }
-            guard status == 0 else { throw Requantization.biasRangeError(node) }
+            guard status == 0 else { throw Requantization.packError(status, node) }
             (l.weights, l.channels) = (UnsafePointer(packed), UnsafePointer(channels))
             scratchBytes = withUnsafePointer(to: l) { kiln_qs8_conv2d_scratch_bytes($0, context.pool.count) }
         } else {
@@ -54,7 +54,7 @@ struct QConv: Op {
             let status = withUnsafePointer(to: l) {
                 kiln_qs8_deconv2d_pack($0, weights.baseAddress!, rq.biasValues, rq.requantValues, packed, channels, pw, pc)
             }
-            guard status == 0 else { throw Requantization.biasRangeError(node) }
+            guard status == 0 else { throw Requantization.packError(status, node) }
             (l.phase_weights, l.phase_channels) = (UnsafePointer(pw), UnsafePointer(pc))
             scratchBytes = withUnsafePointer(to: l) { kiln_qs8_deconv2d_scratch_bytes($0, context.pool.count) }
         }

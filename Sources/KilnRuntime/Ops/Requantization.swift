@@ -27,22 +27,22 @@ struct Requantization {
     var biasValues: UnsafePointer<Int32> { bias.bytes.bindMemory(to: Int32.self).baseAddress! }
     var requantValues: UnsafePointer<Int32> { requant.bytes.bindMemory(to: Int32.self).baseAddress! }
 
-    /// Checks int8 weights are in [-127, 127] (never -128: the NEON kernels rely on it).
+    /// Checks int8 weights are i8 (their range, -127 ... 127, is checked while packing them).
     static func checkWeights(_ w: Tensor, node: Node) throws {
         guard w.dtype == .i8 else { throw node.shapeError("weights must be i8, got \(w.dtype)") }
-        if w.bytes.bindMemory(to: Int8.self).contains(-128) {
-            throw RuntimeError.badQuantization(node: node.name, message: "weight tensor '\(w.name)' holds -128; int8 weights must be in -127 ... 127")
-        }
     }
 
-    static func biasRangeError(_ node: Node) -> RuntimeError {
-        .badQuantization(node: node.name, message: "a bias with its zero-point correction leaves +-2^30")
+    /// The error for a failed kiln_qs8_make_channels / pack status (-2: a weight is -128).
+    static func packError(_ status: Int32, _ node: Node) -> RuntimeError {
+        status == -2 ? .badQuantization(node: node.name, message: "weight tensor '\(node.inputs[1])' holds -128; int8 weights must be in -127 ... 127")
+            : .badQuantization(node: node.name, message: "a bias with its zero-point correction leaves +-2^30")
     }
 
     /// Per-channel kernel parameters for weights [m][k] (the bias corrected for x_zero_point).
     func channels(weights: UnsafePointer<Int8>, m: Int, k: Int, node: Node, buffers: OwnedBuffers) throws -> UnsafePointer<kiln_qs8_channel> {
         let p = buffers.allocate(bytes: m * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: m)
-        guard kiln_qs8_make_channels(m, k, weights, biasValues, requantValues, xZero, p) == 0 else { throw Self.biasRangeError(node) }
+        let status = kiln_qs8_make_channels(m, k, weights, biasValues, requantValues, xZero, p)
+        guard status == 0 else { throw Self.packError(status, node) }
         return UnsafePointer(p)
     }
 }
