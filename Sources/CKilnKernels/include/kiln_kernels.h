@@ -169,6 +169,10 @@ static inline int8_t kiln_qs8_requantize(int32_t acc, const struct kiln_qs8_chan
 /// a[0..mr-1] and the `nr` columns b[0..nr-1] (each k contiguous int8, any alignment).
 typedef void (*kiln_qs8_tile_fn)(size_t k, const int8_t *const *a, const int8_t *const *b, int32_t *acc);
 
+/// A matrix-vector micro-kernel for one column (a dense layer at batch 1): acc[r] = sum over
+/// p < k of a[r][p] * b[p] for the `rows` rows a[0..rows-1].
+typedef void (*kiln_qs8_gemv_fn)(size_t k, const int8_t *const *a, const int8_t *b, int32_t *acc);
+
 /// f32 -> int8: y = clamp(zero_point + round_half_even(fl32(x * inv_scale)), -128, 127); NaN -> zero_point.
 typedef void (*kiln_qs8_quantize_fn)(size_t n, const float *x, float inv_scale, int32_t zero_point, int8_t *y);
 /// int8 -> f32: y = fl32((float)(x - zero_point) * scale).
@@ -189,6 +193,8 @@ struct kiln_qs8_path {
   kiln_qs8_dequantize_fn dequantize;
   kiln_qs8_lut_fn lut;
   kiln_qs8_requant_fn requant;
+  size_t gemv_rows;            // rows of `gemv`, or 0 when the path has none (the tile is used)
+  kiln_qs8_gemv_fn gemv;
 };
 
 /// Every path compiled into this build, fastest first; the last is "scalar".

@@ -54,4 +54,24 @@ void kiln_qs8_tile_4x4_avx512vnni(size_t k, const int8_t *const *a, const int8_t
   }
   hsum16(v, acc);
 }
+/// 8 rows x 1 column (a dense layer at batch 1): the tile would compute 4 copies of the column.
+KILN_AVX512
+void kiln_qs8_gemv_8_avx512vnni(size_t k, const int8_t *const *a, const int8_t *b, int32_t *acc) {
+  __m512i c[8];
+  for (int r = 0; r < 8; r++) c[r] = _mm512_setzero_si512();
+  const __m512i flip = _mm512_set1_epi8((char)0x80);
+  for (size_t p = 0; p < k; p += 64) {
+    const __mmask64 m = k - p >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (k - p)) - 1);
+    const __m512i y = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, b + p), flip);
+    for (int r = 0; r < 8; r++) {
+      const __m512i x = _mm512_maskz_loadu_epi8(m, a[r] + p);
+      c[r] = _mm512_sub_epi32(_mm512_dpbusd_epi32(c[r], y, x), _mm512_dpbusd_epi32(_mm512_setzero_si512(), flip, x));
+    }
+  }
+  __m512i v[16];
+  for (int r = 0; r < 16; r++) v[r] = r < 8 ? c[r] : _mm512_setzero_si512();
+  int32_t out[16];
+  hsum16(v, out);
+  for (int r = 0; r < 8; r++) acc[r] = out[r];
+}
 #endif

@@ -17,6 +17,17 @@ void kiln_qs8_gemm(const struct kiln_qs8_path *path, size_t m, size_t n, size_t 
   assert(k <= KILN_QS8_MAX_K);
   const int8_t *rows[MAX_TILE], *cols[MAX_TILE];
   int32_t acc[MAX_TILE * MAX_TILE];
+  if (n == 1 && path->gemv) {  // one column: the matrix-vector kernel, rows in blocks of gemv_rows
+    const size_t gr = path->gemv_rows;
+    assert(gr <= MAX_TILE);
+    for (size_t i = 0; i < m; i += gr) {
+      const size_t mv = m - i < gr ? m - i : gr;
+      for (size_t r = 0; r < gr; r++) rows[r] = a + (i + (r < mv ? r : mv - 1)) * lda;
+      path->gemv(k, rows, b, acc);
+      for (size_t r = 0; r < mv; r++) c[(i + r) * c_row_stride] = kiln_qs8_requantize(ch[i + r].bias + acc[r], &ch[i + r], zero_out);
+    }
+    return;
+  }
   int32_t sums[MAX_TILE][BLOCK];  // the sums of mr rows x up to BLOCK columns, then one requantization per row
   for (size_t i = 0; i < m; i += mr) {
     const size_t mv = m - i < mr ? m - i : mr;
