@@ -292,6 +292,21 @@ void kiln_qs8_conv_ref(int transposed, const struct kiln_qs8_layer *l, const int
 /// time it to get the core's peak MAC rate. `sink` keeps the work observable.
 size_t kiln_peak_probe_macs(int int8, size_t iterations, uint64_t *sink);
 
+// ---- int8 element-wise ops split between threads (contiguous ranges, multiples of 64) ----
+
+enum kiln_qs8_elementwise_kind { KILN_QS8_QUANTIZE, KILN_QS8_DEQUANTIZE, KILN_QS8_LOOKUP };
+struct kiln_qs8_elementwise {
+  const struct kiln_qs8_path *path;
+  enum kiln_qs8_elementwise_kind kind;
+  size_t n;
+  const void *x;        // f32 (quantize) or i8
+  void *y;              // i8 or f32 (dequantize)
+  const int8_t *table;  // lookup
+  float scale;          // quantize: 1 / scale; dequantize: scale
+  int32_t zero_point;
+};
+void kiln_qs8_elementwise_task(void *op, size_t thread, size_t threads);
+
 // ---- A fixed pool of worker threads (made at plan time; running a task allocates nothing) ----
 
 struct kiln_pool;

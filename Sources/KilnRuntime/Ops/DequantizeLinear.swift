@@ -8,6 +8,7 @@ struct DequantizeLinear: Op {
     let scale: Float
     let zeroPoint: Int32
     let kernels: Int8Kernels
+    let pool: ThreadPool
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
 
@@ -15,12 +16,13 @@ struct DequantizeLinear: Op {
         try node.requireInputs(inputs, max: 1)
         let x = try node.input(inputs, 0, .i8)
         (scale, zeroPoint) = try node.linearQuantization()
-        (count, kernels) = (x.elementCount, context.kernels)
+        (count, kernels, pool) = (x.elementCount, context.kernels, context.pool)
         outputs = [ValueInfo(dtype: .f32, shape: x.shape)]
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
-        kernels.path.pointee.dequantize(count, inputs[0]!.assumingMemoryBound(to: Int8.self), scale, zeroPoint,
-                                        outputs[0].assumingMemoryBound(to: Float.self))
+        var e = kiln_qs8_elementwise(path: kernels.path, kind: KILN_QS8_DEQUANTIZE, n: count, x: inputs[0], y: outputs[0], table: nil,
+                                     scale: scale, zero_point: zeroPoint)
+        withUnsafeMutablePointer(to: &e) { pool.run(kiln_qs8_elementwise_task, UnsafeMutableRawPointer($0)) }
     }
 }

@@ -7,6 +7,7 @@ import KilnFormat
 struct QLookup: Op {
     let count: Int
     let kernels: Int8Kernels
+    let pool: ThreadPool
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
 
@@ -17,12 +18,13 @@ struct QLookup: Op {
         guard table.dtype == .i8, table.shape == [256] else {
             throw node.shapeError("the table must be i8 [256], got \(table.dtype) \(table.shape)")
         }
-        (count, kernels) = (x.elementCount, context.kernels)
+        (count, kernels, pool) = (x.elementCount, context.kernels, context.pool)
         outputs = [x]
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
-        kernels.path.pointee.lut(count, inputs[0]!.assumingMemoryBound(to: Int8.self), inputs[1]!.assumingMemoryBound(to: Int8.self),
-                                 outputs[0].assumingMemoryBound(to: Int8.self))
+        var e = kiln_qs8_elementwise(path: kernels.path, kind: KILN_QS8_LOOKUP, n: count, x: inputs[0], y: outputs[0],
+                                     table: inputs[1]!.assumingMemoryBound(to: Int8.self), scale: 0, zero_point: 0)
+        withUnsafeMutablePointer(to: &e) { pool.run(kiln_qs8_elementwise_task, UnsafeMutableRawPointer($0)) }
     }
 }

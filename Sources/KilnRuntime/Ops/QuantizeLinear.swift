@@ -8,6 +8,7 @@ struct QuantizeLinear: Op {
     let inverseScale: Float
     let zeroPoint: Int32
     let kernels: Int8Kernels
+    let pool: ThreadPool
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
 
@@ -16,12 +17,13 @@ struct QuantizeLinear: Op {
         let x = try node.input(inputs, 0)
         let q = try node.linearQuantization()
         (inverseScale, zeroPoint) = (1 / q.scale, q.zeroPoint)
-        (count, kernels) = (x.elementCount, context.kernels)
+        (count, kernels, pool) = (x.elementCount, context.kernels, context.pool)
         outputs = [ValueInfo(dtype: .i8, shape: x.shape)]
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
-        kernels.path.pointee.quantize(count, inputs[0]!.assumingMemoryBound(to: Float.self), inverseScale, zeroPoint,
-                                      outputs[0].assumingMemoryBound(to: Int8.self))
+        var e = kiln_qs8_elementwise(path: kernels.path, kind: KILN_QS8_QUANTIZE, n: count, x: inputs[0], y: outputs[0], table: nil,
+                                     scale: inverseScale, zero_point: zeroPoint)
+        withUnsafeMutablePointer(to: &e) { pool.run(kiln_qs8_elementwise_task, UnsafeMutableRawPointer($0)) }
     }
 }
