@@ -22,7 +22,7 @@ class Export:
     def __init__(self, name, seed, opset):
         self.name, self.opset = name, opset
         self.rng = np.random.default_rng(seed)
-        self.nodes, self.inits, self.count = [], [], 0
+        self.nodes, self.inits = [], []
 
     def tensor(self, name, array, typed=False):
         array = np.ascontiguousarray(array)
@@ -38,7 +38,6 @@ class Export:
         return self.tensor(name, (self.rng.standard_normal(shape) * gain / np.sqrt(fan_in)).astype(np.float32), typed)
 
     def op(self, op_type, inputs, path, outputs=1, **attrs):
-        self.count += 1
         outs = [f"/{path}/{op_type}_output_{i}" for i in range(outputs)]
         self.nodes.append(helper.make_node(op_type, inputs, outs, name=f"/{path}/{op_type}", **attrs))
         return outs[0] if outputs == 1 else outs

@@ -19,7 +19,8 @@ public enum Peak {
             let macs = kiln_peak_probe_macs(int8 ? 1 : 0, 400_000, &sink)
             best = max(best, Double(macs) / (now() - t0))
         }
-        return sink == 42 ? best + 0 : best
+        withExtendedLifetime(sink) {}
+        return best
     }
 
     /// Monotonic seconds.

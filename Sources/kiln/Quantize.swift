@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import KilnFormat
-import KilnImage
 import KilnQuantize
 
 struct Quantize: ParsableCommand {
@@ -77,11 +76,8 @@ struct Quantize: ParsableCommand {
     private func integer(_ model: KilnModel) throws -> KilnModel {
         var inputs: [Float]?, samples = calibrationSamples
         if let calibrationData {
-            let a = try NPYArray.decode(Array(FileManager.default.contents(atPath: calibrationData) ?? { throw CLIError("cannot read '\(calibrationData)'.") }()))
-            guard case let .float32(v) = a.data, a.shape.count >= 2 else {
-                throw CLIError("\(calibrationData) must hold f32 inputs [samples, ...], got \(a.shape).")
-            }
-            (inputs, samples) = (v, min(samples, a.shape[0]))
+            let (v, n) = try readSamples(calibrationData)
+            (inputs, samples) = (v, min(samples, n))
         }
         let method = CalibrationMethod(rawValue: calibration)!
         print("calibrating on \(samples) samples (\(method.rawValue))")

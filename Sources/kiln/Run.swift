@@ -68,11 +68,7 @@ struct Run: ParsableCommand {
 
     /// Reads an .npy file and checks it against a graph input's dtype and per-sample shape.
     private func readInput(_ file: String, for spec: GraphInput) throws -> NPYArray {
-        guard let bytes = FileManager.default.contents(atPath: file) else {
-            throw CLIError("cannot read input file '\(file)'; check the path.")
-        }
-        let a: NPYArray
-        do { a = try NPYArray.decode(Array(bytes)) } catch { throw CLIError("\(file): \(error)") }
+        let a = try readNPY(file)
         let expected = "[N, " + spec.shape.map(String.init).joined(separator: ", ") + "]"
         guard a.shape.count == spec.shape.count + 1, a.shape.dropFirst().elementsEqual(spec.shape.map { Int($0) }), a.shape[0] >= 1 else {
             throw CLIError("\(file): shape \(a.shape) does not fit input '\(spec.name)', which takes \(expected) with N >= 1.")

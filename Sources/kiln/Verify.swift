@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import KilnFormat
-import KilnImage
 import KilnQuantize
 import KilnTrain
 
@@ -38,9 +37,8 @@ struct Verify: ParsableCommand {
         var count = samples
         do {
             if let inputs {
-                let a = try NPYArray.decode(Array(FileManager.default.contents(atPath: inputs) ?? { throw CLIError("cannot read '\(inputs)'.") }()))
-                guard case let .float32(v) = a.data, a.shape.count >= 2 else { throw CLIError("\(inputs) must hold f32 inputs [samples, ...], got \(a.shape).") }
-                count = min(samples, a.shape[0])
+                let (v, n) = try readSamples(inputs)
+                count = min(samples, n)
                 c = try Comparison.run(quantized: q, reference: r, inputs: v, samples: count)
             } else {
                 c = try Comparison.run(quantized: q, reference: r, samples: samples, seed: seed)

@@ -63,9 +63,10 @@ struct Emitter {
         for n in g.nodes where n.op == "Concat" && isInt8(n) {
             let a = try affine(n.outputs[0])
             for i in n.inputs where consumers[i]?.count == 1 && !outputs.contains(i) {
+                // Made by an op that can write any quantization: a graph input's QuantizeLinear, an
+                // Embedding, a layer, or an activation fused into one.
                 let producer = g.nodes.first { $0.outputs.contains(i) }
-                let act = producer.flatMap { pr in fusedInto[pr.name] != nil ? pr : nil }
-                if producer == nil || producer.map({ ["Embedding"].contains($0.op) || Int8Quantizer.weightOps.contains($0.op) }) == true || act != nil {
+                if producer.map({ $0.op == "Embedding" || Int8Quantizer.weightOps.contains($0.op) || fusedInto[$0.name] != nil }) ?? true {
                     preferred[i] = a
                 }
             }
