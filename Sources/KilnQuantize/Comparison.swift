@@ -37,6 +37,7 @@ public struct Comparison: Sendable {
     /// range is the reference's output.range (default [-1, 1]).
     public static func run(quantized: KilnModel, reference: KilnModel, inputs: [Float], samples: Int) throws -> Comparison {
         let r = reference[metadata: "output.range"]?.floatsValue ?? [-1, 1]
+        try Calibration.checkInputs(inputs, samples: samples, plan: try Plan(model: reference, batch: 1))
         return try run(quantized, reference, samples: samples, range: (r[0], r[1])) { _, plan, first in
             let x = plan.inputBuffer(0).bindMemory(to: Float.self)
             let per = x.count / plan.batch

@@ -41,6 +41,18 @@ final class Int8BadInputTests: XCTestCase {
         XCTAssertThrowsError(try Int8Quantizer.prepare(unet)) { e in XCTAssertTrue("\(e)".contains("--calibration-data"), "\(e)") }
     }
 
+    /// Calibration or comparison inputs of the wrong per-sample size: an error, not a crash.
+    func testInputsOfTheWrongShape() throws {
+        let unet = try KilnModel.load(path: Repo.path("Formats/fixtures/unet64/model.kiln"))
+        let bad = [Float](repeating: 0, count: 40)
+        XCTAssertThrowsError(try Int8Quantizer.prepare(unet, samples: 4, inputs: bad)) { e in
+            XCTAssertTrue("\(e)".contains("the inputs hold 40 values, not 4 samples of [3, 64, 64]"), "\(e)")
+        }
+        XCTAssertThrowsError(try Comparison.run(quantized: unet, reference: unet, inputs: bad, samples: 4)) { e in
+            XCTAssertTrue("\(e)".contains("12288 values each"), "\(e)")
+        }
+    }
+
     /// Files that break the integer limits of Formats/SPEC.md are refused when planned.
     func testRuntimeRefusesBrokenInt8Files() throws {
         let (good, _) = try Int8Quantizer.emit(try Int8Quantizer.prepare(generator(weight: (0 ..< 12).map { Float($0) / 12 - 0.4 }, bias: [0.1, -0.2, 0.3]), samples: 16))

@@ -47,6 +47,9 @@ struct Calibration {
         guard total >= 1 else { throw QuantizeError("calibration needs at least one sample.") }
         let batch = min(64, total)
         let plan = try Plan(model: probe, batch: batch)
+        if case let .inputs(values, _) = source {
+            try Self.checkInputs(values, samples: total, plan: plan)
+        }
         let spec = try? GeneratorSpec(model: model)
         let outputs = names.indices.filter { plan.outputs[$0].dtype == .f32 }
 
@@ -113,6 +116,17 @@ struct Calibration {
         for k in outputs {
             if whole.contains(names[k]) { ranges[names[k]] = extremes[names[k]]; continue }
             ranges[names[k]] = Self.bestRange(hist[k], lo: min(lo[k], 0), hi: max(hi[k], 0), through: squash[names[k]] ?? .identity)
+        }
+    }
+
+    /// Explicit inputs must be `samples` whole samples of the plan's only input.
+    static func checkInputs(_ values: [Float], samples: Int, plan: Plan) throws {
+        guard plan.inputs.count == 1, plan.inputs[0].dtype == .f32 else {
+            throw QuantizeError("explicit inputs need a model with one f32 input; this one has \(plan.inputs.count) inputs.")
+        }
+        let per = plan.inputs[0].elementCount / plan.batch
+        guard values.count % per == 0, values.count / per >= samples else {
+            throw QuantizeError("the inputs hold \(values.count) values, not \(samples) samples of \(plan.inputs[0].shape.dropFirst().map { $0 }) (\(per) values each); save them as [samples, \(plan.inputs[0].shape.dropFirst().map(String.init).joined(separator: ", "))].")
         }
     }
 
