@@ -12,16 +12,18 @@ public struct CPUFeatures: OptionSet, Sendable, CustomStringConvertible {
     public static let f16c = CPUFeatures(rawValue: KILN_CPU_F16C.rawValue)
     public static let avx512vnni = CPUFeatures(rawValue: KILN_CPU_AVX512VNNI.rawValue)
     public static let avx512f = CPUFeatures(rawValue: KILN_CPU_AVX512F.rawValue)
+    public static let pclmul = CPUFeatures(rawValue: KILN_CPU_PCLMUL.rawValue)
     public static let neon = CPUFeatures(rawValue: KILN_CPU_NEON.rawValue)
     public static let neonDot = CPUFeatures(rawValue: KILN_CPU_NEONDOT.rawValue)
     public static let fp16 = CPUFeatures(rawValue: KILN_CPU_FP16.rawValue)
+    public static let crc32 = CPUFeatures(rawValue: KILN_CPU_CRC32.rawValue)
 
     /// The features of this CPU.
     public static var current: CPUFeatures { CPUFeatures(rawValue: kiln_cpu_features()) }
 
     static let names: [(CPUFeatures, String)] = [
         (.sse41, "sse4.1"), (.avx2, "avx2"), (.fma, "fma"), (.f16c, "f16c"), (.avx512f, "avx512f"), (.avx512vnni, "avx512-vnni"),
-        (.neon, "neon"), (.neonDot, "neon-dot"), (.fp16, "fp16"),
+        (.pclmul, "pclmul"), (.neon, "neon"), (.neonDot, "neon-dot"), (.fp16, "fp16"), (.crc32, "crc32"),
     ]
 
     /// Space-separated names, e.g. "sse4.1 avx2 fma f16c"; "none" for an empty set.

@@ -89,6 +89,19 @@ int main(int argc, char **argv) {
   printf("CPU features: 0x%x\n", have);
   const char *digits = "123456789";
   if (kiln_crc32(0, digits, 9) == 0xCBF43926u) passed++; else { failed++; puts("FAIL crc32 check value"); }
+  {  // the CRC32-instruction path (when the CPU has it) against the table path
+    static uint8_t bytes[4096];
+    uint32_t s = 1;
+    for (size_t i = 0; i < sizeof bytes; i++) { s = s * 1103515245u + 12345u; bytes[i] = (uint8_t)(s >> 16); }
+    int ok = 1;
+    for (size_t start = 0; start < 9; start++) {
+      for (size_t n = 0; start + n <= sizeof bytes; n += n < 300 ? 1 : 97) {
+        if (kiln_crc32(7, bytes + start, n) != kiln_crc32_portable(7, bytes + start, n)) ok = 0;
+      }
+    }
+    if (ok) passed++; else { failed++; puts("FAIL crc32 fast path differs from the table path"); }
+    printf("crc32 %s path: %s\n", (have & KILN_CPU_CRC32) ? "crc32x" : "table", ok ? "equals the table path" : "FAILED");
+  }
   for (size_t u = 0; u < kiln_f32_gemm_ukernel_count(); u++) {
     const struct kiln_f32_gemm_ukernel *uk = kiln_f32_gemm_ukernel_at(u);
     if ((uk->required_features & have) != uk->required_features) { printf("skip %s (CPU lacks it)\n", uk->name); continue; }

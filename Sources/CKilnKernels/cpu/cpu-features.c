@@ -12,6 +12,7 @@ static uint32_t detect(void) {
   uint32_t f = 0;
   if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
   if (c & bit_SSE4_1) f |= KILN_CPU_SSE41;
+  if ((c & bit_SSE4_1) && (c & bit_PCLMUL)) f |= KILN_CPU_PCLMUL;
   int osxsave = (c & bit_OSXSAVE) != 0;
   int avx = (c & bit_AVX) != 0;
   int fma = (c & bit_FMA) != 0;
@@ -40,6 +41,9 @@ static uint32_t detect(void) {
 #ifndef HWCAP_ASIMDDP
 #define HWCAP_ASIMDDP (1 << 20)
 #endif
+#ifndef HWCAP_CRC32
+#define HWCAP_CRC32 (1 << 7)
+#endif
 #ifndef HWCAP_ASIMDHP
 #define HWCAP_ASIMDHP (1 << 10)
 #endif
@@ -48,6 +52,7 @@ static uint32_t detect(void) {
   uint32_t f = KILN_CPU_NEON;
   if (hw & HWCAP_ASIMDDP) f |= KILN_CPU_NEONDOT;
   if (hw & HWCAP_ASIMDHP) f |= KILN_CPU_FP16;
+  if (hw & HWCAP_CRC32) f |= KILN_CPU_CRC32;
   return f;
 }
 #else

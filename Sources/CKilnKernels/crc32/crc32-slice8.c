@@ -1,5 +1,6 @@
 // CRC-32 (IEEE, reflected) by slicing-by-8: eight 256-entry tables, eight bytes per step.
-// The tables are built once, on first use, under pthread_once.
+// The tables are built once, on first use, under pthread_once. This is the portable path and the
+// reference the folding paths (crc32-pclmul.c, crc32-armv8.c) are tested against.
 #pragma STDC FP_CONTRACT OFF
 #include "kiln_kernels.h"
 
@@ -20,10 +21,9 @@ static void build_tables(void) {
   }
 }
 
-uint32_t kiln_crc32(uint32_t crc, const void *data, size_t size) {
+uint32_t kiln_crc32_raw_slice8(uint32_t c, const void *data, size_t size) {
   pthread_once(&table_once, build_tables);
   const uint8_t *p = (const uint8_t *)data;
-  uint32_t c = ~crc;
   while (size >= 8) {
     uint32_t lo, hi;
     memcpy(&lo, p, 4);  // little-endian hosts only (Kiln refuses to load on big-endian)
@@ -36,5 +36,9 @@ uint32_t kiln_crc32(uint32_t crc, const void *data, size_t size) {
     size -= 8;
   }
   while (size--) c = table[0][(c ^ *p++) & 0xFF] ^ (c >> 8);
-  return ~c;
+  return c;
+}
+
+uint32_t kiln_crc32_portable(uint32_t crc, const void *data, size_t size) {
+  return ~kiln_crc32_raw_slice8(~crc, data, size);
 }

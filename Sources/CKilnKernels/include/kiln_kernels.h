@@ -13,7 +13,11 @@ extern "C" {
 
 /// Continues a CRC-32 over `size` bytes. Start with crc = 0; the result of one call is the `crc`
 /// of the next call over the following bytes. kiln_crc32(0, "123456789", 9) == 0xCBF43926.
+/// Uses PCLMULQDQ folding on x86-64 and the CRC32 instructions on AArch64 when the CPU has them.
 uint32_t kiln_crc32(uint32_t crc, const void *data, size_t size);
+
+/// The same CRC by the portable table path (slicing-by-8): the reference for the others.
+uint32_t kiln_crc32_portable(uint32_t crc, const void *data, size_t size);
 
 // ---- SHA-256 (FIPS 180-4), for conformance hashes ----
 
@@ -30,9 +34,11 @@ enum kiln_cpu_feature {
   KILN_CPU_F16C = 1u << 3,    // x86: F16C
   KILN_CPU_AVX512VNNI = 1u << 4,  // x86: AVX-512 F, BW and VNNI with OS support for ZMM state
   KILN_CPU_AVX512F = 1u << 5,     // x86: AVX-512 F with OS support for ZMM state
+  KILN_CPU_PCLMUL = 1u << 6,  // x86: PCLMULQDQ and SSE4.1
   KILN_CPU_NEON = 1u << 8,    // ARM: Advanced SIMD (always on AArch64)
   KILN_CPU_NEONDOT = 1u << 9, // ARM: SDOT/UDOT (ARMv8.2 dot product)
   KILN_CPU_FP16 = 1u << 10,   // ARM: half-precision arithmetic
+  KILN_CPU_CRC32 = 1u << 11,  // ARM: CRC32 instructions (ARMv8.0 optional, ARMv8.1 mandatory)
 };
 
 /// The features of this CPU, detected once (cpuid + xgetbv on x86, getauxval on Linux/AArch64).
