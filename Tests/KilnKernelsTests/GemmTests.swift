@@ -84,4 +84,49 @@ final class GemmTests: XCTestCase {
         TrainThreads.count = 1
         XCTAssertEqual(one, two)
     }
+
+    /// With A packed, n = 1 goes to the micro-kernel's matrix-vector form; it must give the tiled
+    /// GEMM's bytes (same rounding per KC slice), at awkward m and k, both B layouts, accumulating or not.
+    func testMatrixVectorEqualsTiledBytes() {
+        let features = kiln_cpu_features()
+        let kc = Int(KILN_F32_GEMM_KC)
+        for i in 0 ..< kiln_f32_gemm_ukernel_count() {
+            let uk = kiln_f32_gemm_ukernel_at(i)!
+            guard uk.pointee.required_features & features == uk.pointee.required_features else { continue }
+            let mr = uk.pointee.mr
+            for m in [1, mr - 1, mr, mr + 1, 3 * mr + 2].filter({ $0 > 0 }) {
+                for k in [1, 7, kc - 1, kc, kc + 3, 2 * kc + 5] {
+                    for tb in [false, true] {
+                        let a = random(m * k), b = random(k * 3), c0 = random(m * 2)
+                        var tiled = c0, gemv = c0
+                        let ldb = tb ? k : 3
+                        kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), 0, tb ? 1 : 0, m, 1, k, a, k, b, ldb, &tiled, 2, Int32(k % 2))
+                        var packed = [Float](repeating: 0, count: kiln_f32_gemm_packed_a_size(uk, m, k) / 4)
+                        kiln_f32_gemm_pack_a(uk, 0, m, k, a, k, &packed)
+                        kiln_f32_gemm_prepacked(uk, kiln_f32_gemm_thread_workspace(uk), packed, m, 0, tb ? 1 : 0, m, 1, k, b, ldb, &gemv, 2, Int32(k % 2))
+                        XCTAssertEqual(gemv, tiled, "\(String(cString: uk.pointee.name)) m\(m) k\(k) tb\(tb)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The FMA micro-kernels round alike (one fused chain per KC slice, then C + slice), so the
+    /// runtime may pick the tile shape per layer without changing a byte: checked pairwise here.
+    func testFusedMicroKernelsGiveTheSameBytes() {
+        let features = kiln_cpu_features()
+        let fused = (0 ..< kiln_f32_gemm_ukernel_count()).map { kiln_f32_gemm_ukernel_at($0)! }.filter {
+            $0.pointee.required_features & features == $0.pointee.required_features && $0.pointee.required_features != 0
+        }
+        guard fused.count >= 2 else { return }
+        for (m, n, k) in [(1, 1, 1), (7, 17, 33), (13, 16, Int(KILN_F32_GEMM_KC) + 9), (40, 100, 300)] {
+            let a = random(m * k), b = random(k * n), c0 = random(m * n)
+            let results = fused.map { uk -> [Float] in
+                var c = c0
+                kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), 0, 0, m, n, k, a, k, b, n, &c, n, 1)
+                return c
+            }
+            for r in results.dropFirst() { XCTAssertEqual(r, results[0], "m\(m) n\(n) k\(k)") }
+        }
+    }
 }

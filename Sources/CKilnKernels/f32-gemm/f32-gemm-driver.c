@@ -82,6 +82,13 @@ static void gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta
   }
   const size_t mr = uk->mr, nr = uk->nr, mc_max = mr * MC_TILES, nc_max = nr * NC_TILES;
   const size_t mp = (packed_rows + mr - 1) / mr * mr;  // rows of a packed KC block
+  if (n == 1 && packed_a) {  // matrix-vector: no B packing, no padded columns
+    for (size_t pc = 0; pc < k; pc += KC) {
+      const size_t kc = min_size(KC, k - pc);
+      uk->gemv(m, kc, packed_a + pc * mp + row0 * kc, tb ? b + pc : b + pc * ldb, tb ? 1 : ldb, c, ldc, accumulate || pc > 0);
+    }
+    return;
+  }
   float *bp = workspace;
   float *ap = bp + KC * nc_max;
   for (size_t jc = 0; jc < n; jc += nc_max) {

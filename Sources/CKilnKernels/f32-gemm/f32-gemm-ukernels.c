@@ -7,17 +7,20 @@ void kiln_f32_gemm_ukernel_4x8_c(size_t, const float *, const float *, float *, 
 void kiln_f32_gemm_ukernel_8x32_avx512(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
 void kiln_f32_gemm_ukernel_6x16_avx2_fma(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
 void kiln_f32_gemm_ukernel_8x8_neon(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
+void kiln_f32_gemv_4_c(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
+void kiln_f32_gemv_6_fma(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
+void kiln_f32_gemv_8_fma(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
 
 // Fastest first.
 static const struct kiln_f32_gemm_ukernel ukernels[] = {
 #if defined(__x86_64__)
-    {"8x32-avx512", KILN_CPU_AVX512F, 8, 32, kiln_f32_gemm_ukernel_8x32_avx512},
-    {"6x16-avx2-fma", KILN_CPU_AVX2 | KILN_CPU_FMA, 6, 16, kiln_f32_gemm_ukernel_6x16_avx2_fma},
+    {"8x32-avx512", KILN_CPU_AVX512F, 8, 32, kiln_f32_gemm_ukernel_8x32_avx512, kiln_f32_gemv_8_fma},
+    {"6x16-avx2-fma", KILN_CPU_AVX2 | KILN_CPU_FMA, 6, 16, kiln_f32_gemm_ukernel_6x16_avx2_fma, kiln_f32_gemv_6_fma},
 #endif
 #if defined(__aarch64__)
-    {"8x8-neon", KILN_CPU_NEON, 8, 8, kiln_f32_gemm_ukernel_8x8_neon},
+    {"8x8-neon", KILN_CPU_NEON, 8, 8, kiln_f32_gemm_ukernel_8x8_neon, kiln_f32_gemv_8_fma},
 #endif
-    {"4x8-c", 0, 4, 8, kiln_f32_gemm_ukernel_4x8_c},
+    {"4x8-c", 0, 4, 8, kiln_f32_gemm_ukernel_4x8_c, kiln_f32_gemv_4_c},
 };
 enum { COUNT = sizeof(ukernels) / sizeof(ukernels[0]) };
 

@@ -58,11 +58,17 @@ uint32_t kiln_cpu_features(void);
 typedef void (*kiln_f32_gemm_ukernel_fn)(size_t kc, const float *ap, const float *bp, float *c, size_t ldc,
                                          size_t mr_valid, size_t nr_valid, int accumulate);
 
+/// Its matrix-vector form: c[i * ldc] (+)= sum over p < kc of Ap[i][p] * x[p * incx] for i < m, with
+/// Ap one KC slice of panels packed for the micro-kernel; the same rounding as the micro-kernel.
+typedef void (*kiln_f32_gemv_fn)(size_t m, size_t kc, const float *ap, const float *x, size_t incx, float *c, size_t ldc,
+                                 int accumulate);
+
 struct kiln_f32_gemm_ukernel {
   const char *name;           // "6x16-avx2-fma": tile and instruction set
   uint32_t required_features; // kiln_cpu_feature bits the CPU must have
   size_t mr, nr;              // tile rows and columns
   kiln_f32_gemm_ukernel_fn fn;
+  kiln_f32_gemv_fn gemv;      // used by the driver when n = 1
 };
 
 /// Every micro-kernel compiled into this build, fastest first (the tests run each one the CPU
