@@ -5,16 +5,19 @@
 
 void kiln_f32_gemm_ukernel_4x8_c(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
 void kiln_f32_gemm_ukernel_8x32_avx512(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
+void kiln_f32_gemm_ukernel_16x16_avx512(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
 void kiln_f32_gemm_ukernel_6x16_avx2_fma(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
 void kiln_f32_gemm_ukernel_8x8_neon(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
 void kiln_f32_gemv_4_c(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
 void kiln_f32_gemv_6_fma(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
+void kiln_f32_gemv_16_fma(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
 void kiln_f32_gemv_8_fma(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
 
-// Fastest first.
+// Fastest first at wide n. Every entry but the last rounds alike (fused multiply-adds).
 static const struct kiln_f32_gemm_ukernel ukernels[] = {
 #if defined(__x86_64__)
-    {"8x32-avx512", KILN_CPU_AVX512F, 8, 32, kiln_f32_gemm_ukernel_8x32_avx512, kiln_f32_gemv_8_fma},
+    {"8x32-avx512", KILN_CPU_AVX512F | KILN_CPU_AVX2 | KILN_CPU_FMA, 8, 32, kiln_f32_gemm_ukernel_8x32_avx512, kiln_f32_gemv_8_fma},
+    {"16x16-avx512", KILN_CPU_AVX512F | KILN_CPU_AVX2 | KILN_CPU_FMA, 16, 16, kiln_f32_gemm_ukernel_16x16_avx512, kiln_f32_gemv_16_fma},
     {"6x16-avx2-fma", KILN_CPU_AVX2 | KILN_CPU_FMA, 6, 16, kiln_f32_gemm_ukernel_6x16_avx2_fma, kiln_f32_gemv_6_fma},
 #endif
 #if defined(__aarch64__)
@@ -34,4 +37,18 @@ const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best(void) {
     if ((ukernels[i].required_features & have) == ukernels[i].required_features) return &ukernels[i];
   }
   return &ukernels[COUNT - 1];  // the portable C kernel needs nothing
+}
+
+const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best_for_columns(size_t n) {
+  const struct kiln_f32_gemm_ukernel *best = kiln_f32_gemm_best();
+  if (best->required_features == 0 || n == 0) return best;  // only the C kernel: nothing to choose
+  uint32_t have = kiln_cpu_features();
+  size_t padded = (n + best->nr - 1) / best->nr * best->nr;
+  for (size_t i = 0; i < COUNT; i++) {
+    const struct kiln_f32_gemm_ukernel *uk = &ukernels[i];
+    if (uk->required_features == 0 || (uk->required_features & have) != uk->required_features) continue;
+    const size_t p = (n + uk->nr - 1) / uk->nr * uk->nr;
+    if (p < padded) best = uk, padded = p;
+  }
+  return best;
 }

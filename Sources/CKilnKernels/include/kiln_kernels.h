@@ -78,6 +78,10 @@ const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_ukernel_at(size_t index);
 
 /// The fastest micro-kernel this CPU supports.
 const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best(void);
+/// The supported fused micro-kernel that pads n columns least (ties: the faster one), e.g.
+/// 16x16-avx512 for a 4x4 feature map. All fused kernels give the same bytes, so this choice
+/// never changes a result. The C kernel where no fused one is supported.
+const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best_for_columns(size_t n);
 
 /// Bytes of packing workspace `kiln_f32_gemm` needs with micro-kernel `uk` (any m, n, k).
 size_t kiln_f32_gemm_workspace_size(const struct kiln_f32_gemm_ukernel *uk);

@@ -13,7 +13,7 @@ struct Conv2dGEMM: Op {
 
     let pool: ThreadPool
     /// W [M, C*KH*KW], packed at plan time.
-    let weights: UnsafePointer<Float>
+    let weights: PackedA
 
     init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
         pool = context.pool
@@ -21,7 +21,7 @@ struct Conv2dGEMM: Op {
         self.g = g
         map = Im2col(channels: g.c, h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
                      padTop: g.padTop, padLeft: g.padLeft, oh: g.oh, ow: g.ow)
-        weights = GEMM.pack(try context.floats(node, 1), transpose: false, m: g.m, k: g.c * g.kh * g.kw, buffers: context.buffers)
+        weights = GEMM.pack(try context.floats(node, 1), transpose: false, m: g.m, k: g.c * g.kh * g.kw, columns: g.oh * g.ow, buffers: context.buffers)
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {

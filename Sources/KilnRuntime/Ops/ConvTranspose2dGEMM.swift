@@ -12,13 +12,13 @@ struct ConvTranspose2dGEMM: Op {
 
     let pool: ThreadPool
     /// W^T [M*KH*KW, C], packed at plan time.
-    let weights: UnsafePointer<Float>
+    let weights: PackedA
 
     init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
         pool = context.pool
         let g = try ConvGeometry(node: node, inputs: inputs, transposed: true)
         self.g = g
-        weights = GEMM.pack(try context.floats(node, 1), transpose: true, m: g.m * g.kh * g.kw, k: g.c, buffers: context.buffers)
+        weights = GEMM.pack(try context.floats(node, 1), transpose: true, m: g.m * g.kh * g.kw, k: g.c, columns: g.h * g.w, buffers: context.buffers)
         // The output is the "image" and the input grid the "positions" of a convolution.
         map = Im2col(channels: g.m, h: g.oh, w: g.ow, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
                      padTop: g.padTop, padLeft: g.padLeft, oh: g.h, ow: g.w)

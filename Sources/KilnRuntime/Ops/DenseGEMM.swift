@@ -7,7 +7,7 @@ struct DenseGEMM: Op {
     let reference: Dense
     let pool: ThreadPool
     /// W [M, K], packed at plan time.
-    let weights: UnsafePointer<Float>
+    let weights: PackedA
     var outputs: [ValueInfo] { reference.outputs }
     var macsPerSample: Int { reference.macsPerSample }
     var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + reference.m * reference.n * 4 }
@@ -16,7 +16,7 @@ struct DenseGEMM: Op {
         let reference = try Dense(node: node, inputs: inputs)
         self.reference = reference
         pool = context.pool
-        weights = GEMM.pack(try context.floats(node, 1), transpose: false, m: reference.m, k: reference.k, buffers: context.buffers)
+        weights = GEMM.pack(try context.floats(node, 1), transpose: false, m: reference.m, k: reference.k, columns: reference.n, buffers: context.buffers)
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
