@@ -130,6 +130,18 @@ void kiln_f32_gemm_task(void *job, size_t thread, size_t threads);
 void kiln_f32_gemm_ref(int transpose_a, int transpose_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
                        const float *b, size_t ldb, float *c, size_t ldc, int accumulate);
 
+// ---- f32 col2im (transposed convolution) ----
+
+/// Geometry of a transposed convolution seen from its output: y [m][oh][ow] gathers
+/// cols [(m*kh + ky)*kw + kx][h*w] (rows row_stride apart): input pixel (iy, ix) of tap (ky, kx)
+/// lands on (iy*sh - pad_top + ky*dh, ix*sw - pad_left + kx*dw) when that is inside y.
+struct kiln_f32_col2im {
+  size_t m, oh, ow, h, w, kh, kw, sh, sw, dh, dw, pad_top, pad_left, row_stride;
+};
+
+/// y = bias[m] (0 when bias is NULL) plus every tap landing on each pixel, added in (ky, kx) order.
+void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y);
+
 // ---- IEEE binary16 <-> binary32 ----
 //
 // f16 -> f32 is exact for every input (NaN payloads are kept, quiet bit set as the hardware does).

@@ -1,0 +1,37 @@
+import CKilnKernels
+import KilnRuntime
+import XCTest
+
+/// kiln_f32_col2im_rows (row at a time, gather order) against Im2col.col2im (the reference
+/// scatter), bitwise: both start each pixel at its bias and add its taps in (ky, kx) order.
+final class Col2imTests: XCTestCase {
+    func testRowGatherEqualsReferenceScatterBitwise() {
+        var rng = SystemRandomNumberGenerator()
+        // (m, h, w, kh, kw, sh, sw, dh, dw, padTop, padLeft, outputPadding): DCGAN layers, k = 1,
+        // odd kernels, stride 3, dilation, asymmetric padding, output padding, 1x1 inputs.
+        let cases: [[Int]] = [
+            [3, 1, 1, 4, 4, 1, 1, 1, 1, 0, 0, 0], [5, 4, 4, 4, 4, 2, 2, 1, 1, 1, 1, 0], [2, 3, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0],
+            [3, 7, 7, 5, 5, 2, 2, 1, 1, 2, 2, 1], [1, 4, 3, 3, 2, 3, 2, 1, 1, 1, 0, 2], [2, 5, 5, 3, 3, 1, 1, 2, 2, 2, 1, 0],
+            [4, 2, 2, 7, 7, 3, 3, 1, 1, 0, 3, 0],
+        ]
+        for c in cases {
+            let (m, h, w, kh, kw, sh, sw, dh, dw, pt, pl, op) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11])
+            let oh = (h - 1) * sh - 2 * pt + dh * (kh - 1) + 1 + op, ow = (w - 1) * sw - 2 * pl + dw * (kw - 1) + 1 + op
+            let cols = (0 ..< m * kh * kw * h * w).map { _ in Float.random(in: -1 ... 1, using: &rng) }
+            let bias = (0 ..< m).map { _ in Float.random(in: -1 ... 1, using: &rng) }
+            var want = (0 ..< m).flatMap { [Float](repeating: bias[$0], count: oh * ow) }
+            Im2col(channels: m, h: oh, w: ow, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw, padTop: pt, padLeft: pl, oh: h, ow: w)
+                .col2im(cols, &want, rowStride: h * w)
+            var got = [Float](repeating: .nan, count: m * oh * ow)
+            var g = kiln_f32_col2im(m: m, oh: oh, ow: ow, h: h, w: w, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw,
+                                    pad_top: pt, pad_left: pl, row_stride: h * w)
+            kiln_f32_col2im_rows(&g, cols, bias, &got)
+            XCTAssertEqual(got, want, "case \(c)")
+            var noBias = [Float](repeating: .nan, count: m * oh * ow), zero = [Float](repeating: 0, count: m * oh * ow)
+            kiln_f32_col2im_rows(&g, cols, nil, &noBias)
+            Im2col(channels: m, h: oh, w: ow, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw, padTop: pt, padLeft: pl, oh: h, ow: w)
+                .col2im(cols, &zero, rowStride: h * w)
+            XCTAssertEqual(noBias, zero, "case \(c) without bias")
+        }
+    }
+}
