@@ -25,10 +25,11 @@ final class Col2imTests: XCTestCase {
             var got = [Float](repeating: .nan, count: m * oh * ow)
             var g = kiln_f32_col2im(m: m, oh: oh, ow: ow, h: h, w: w, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw,
                                     pad_top: pt, pad_left: pl, row_stride: h * w)
-            kiln_f32_col2im_rows(&g, cols, bias, &got)
+            var scratch = [UInt8](repeating: 0xFF, count: kiln_f32_col2im_scratch_bytes(&g))
+            kiln_f32_col2im_rows(&g, cols, bias, &got, &scratch)
             XCTAssertEqual(got, want, "case \(c)")
             var noBias = [Float](repeating: .nan, count: m * oh * ow), zero = [Float](repeating: 0, count: m * oh * ow)
-            kiln_f32_col2im_rows(&g, cols, nil, &noBias)
+            kiln_f32_col2im_rows(&g, cols, nil, &noBias, &scratch)
             Im2col(channels: m, h: oh, w: ow, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw, padTop: pt, padLeft: pl, oh: h, ow: w)
                 .col2im(cols, &zero, rowStride: h * w)
             XCTAssertEqual(noBias, zero, "case \(c) without bias")

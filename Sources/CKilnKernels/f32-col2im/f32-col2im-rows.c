@@ -1,36 +1,69 @@
-// col2im of a transposed convolution, one output row at a time: the row starts at the bias, then
-// every tap (ky, kx) whose input row and columns land on it adds its run of cols, in (ky, kx) order.
-// The same additions in the same order per pixel as Im2col.col2im (the reference, tested
-// bitwise), but each output row is finished while it sits in L1.
+// col2im of a transposed convolution, one output row at a time. The row is split into its sw
+// phases (columns ox = j*sw + rx), each a contiguous buffer that starts at the bias; every tap
+// (ky, kx) whose input row lands on the row adds its run of cols to one phase as a contiguous,
+// vectorizable loop; then the phases are interleaved into the row. Per pixel: the bias, then its
+// taps in (ky, kx) order, as Im2col.col2im (the reference, tested bitwise) adds them. Every
+// division is done once per call, into tables at the start of the scratch.
 #pragma STDC FP_CONTRACT OFF
 #include "kiln_kernels.h"
 
 #include <assert.h>
 
-void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y) {
+struct column_tap {   // tap kx: cols[.., ix] goes to phase rx at index ix + q, for lo <= ix + q < hi
+  ptrdiff_t q, lo, hi;
+  size_t rx;
+};
+struct row_tap {      // tap ky: ky*dh = kq*sh + kr
+  ptrdiff_t kq, kr;
+};
+
+static size_t phase_width(const struct kiln_f32_col2im *g) { return (g->ow + g->sw - 1) / g->sw; }
+
+size_t kiln_f32_col2im_scratch_bytes(const struct kiln_f32_col2im *g) {
+  return g->kw * sizeof(struct column_tap) + g->kh * sizeof(struct row_tap) + g->sw * phase_width(g) * sizeof(float);
+}
+
+void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch) {
   assert(g->sh > 0 && g->sw > 0 && g->dh > 0 && g->dw > 0);
+  const ptrdiff_t sh = (ptrdiff_t)g->sh, sw = (ptrdiff_t)g->sw;
+  const size_t pw = phase_width(g);
+  struct column_tap *ct = scratch;
+  struct row_tap *rt = (struct row_tap *)(ct + g->kw);
+  float *phases = (float *)(rt + g->kh);
+  for (size_t kx = 0; kx < g->kw; kx++) {
+    // ox = ix*sw + off = (ix + q)*sw + rx with 0 <= rx < sw
+    const ptrdiff_t off = (ptrdiff_t)(kx * g->dw) - (ptrdiff_t)g->pad_left;
+    const ptrdiff_t q = off >= 0 ? off / sw : -((-off + sw - 1) / sw);
+    const size_t rx = (size_t)(off - q * sw);
+    const ptrdiff_t count = rx < g->ow ? (ptrdiff_t)((g->ow - rx + g->sw - 1) / g->sw) : 0;  // columns of phase rx
+    const ptrdiff_t hi = (ptrdiff_t)g->w + q;
+    ct[kx] = (struct column_tap){q, q > 0 ? q : 0, hi < count ? hi : count, rx};
+  }
+  for (size_t ky = 0; ky < g->kh; ky++) rt[ky] = (struct row_tap){(ptrdiff_t)(ky * g->dh) / sh, (ptrdiff_t)(ky * g->dh) % sh};
   for (size_t m = 0; m < g->m; m++) {
+    const float b = bias ? bias[m] : 0.0f;
+    ptrdiff_t bq = (ptrdiff_t)g->pad_top / sh, br = (ptrdiff_t)g->pad_top % sh;  // (oy + pad_top) = bq*sh + br
     for (size_t oy = 0; oy < g->oh; oy++) {
-      float *row = y + (m * g->oh + oy) * g->ow;
-      const float b = bias ? bias[m] : 0.0f;
-      for (size_t ox = 0; ox < g->ow; ox++) row[ox] = b;
+      for (size_t j = 0; j < g->sw * pw; j++) phases[j] = b;
       for (size_t ky = 0; ky < g->kh; ky++) {
-        // oy = iy*sh - pad_top + ky*dh for some input row iy in [0, h)
-        const ptrdiff_t t = (ptrdiff_t)(oy + g->pad_top) - (ptrdiff_t)(ky * g->dh);
-        if (t < 0 || t % (ptrdiff_t)g->sh != 0 || (size_t)t / g->sh >= g->h) continue;
-        const size_t iy = (size_t)t / g->sh;
+        // oy = iy*sh - pad_top + ky*dh: iy = (oy + pad_top - ky*dh) / sh when that divides and is in [0, h)
+        ptrdiff_t iq = bq - rt[ky].kq, ir = br - rt[ky].kr;
+        if (ir < 0) ir += sh, iq -= 1;
+        if (ir != 0 || iq < 0 || iq >= (ptrdiff_t)g->h) continue;
+        const float *taps = cols + (m * g->kh + ky) * g->kw * g->row_stride + (size_t)iq * g->w;
         for (size_t kx = 0; kx < g->kw; kx++) {
-          // ox = ix*sw - pad_left + kx*dw: the first ix with ox >= 0, then every ix while ox < ow.
-          const ptrdiff_t off = (ptrdiff_t)(kx * g->dw) - (ptrdiff_t)g->pad_left;
-          size_t ix = off >= 0 ? 0 : ((size_t)(-off) + g->sw - 1) / g->sw;
-          const float *src = cols + ((m * g->kh + ky) * g->kw + kx) * g->row_stride + iy * g->w;
-          for (; ix < g->w; ix++) {
-            const ptrdiff_t ox = (ptrdiff_t)(ix * g->sw) + off;
-            if (ox >= (ptrdiff_t)g->ow) break;
-            row[ox] += src[ix];
-          }
+          const struct column_tap c = ct[kx];
+          float *dst = phases + c.rx * pw;
+          const float *src = taps + kx * g->row_stride - c.q;
+          for (ptrdiff_t j = c.lo; j < c.hi; j++) dst[j] += src[j];
         }
       }
+      float *row = y + (m * g->oh + oy) * g->ow;
+      for (size_t rx = 0; rx < g->sw; rx++) {
+        const float *phase = phases + rx * pw;
+        for (size_t j = 0, ox = rx; ox < g->ow; j++, ox += g->sw) row[ox] = phase[j];
+      }
+      if (++br == sh) br = 0, bq++;
     }
   }
 }

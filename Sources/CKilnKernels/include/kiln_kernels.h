@@ -139,8 +139,10 @@ struct kiln_f32_col2im {
   size_t m, oh, ow, h, w, kh, kw, sh, sw, dh, dw, pad_top, pad_left, row_stride;
 };
 
+/// Bytes of scratch kiln_f32_col2im_rows needs (tables of taps and one row split into phases).
+size_t kiln_f32_col2im_scratch_bytes(const struct kiln_f32_col2im *g);
 /// y = bias[m] (0 when bias is NULL) plus every tap landing on each pixel, added in (ky, kx) order.
-void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y);
+void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch);
 
 // ---- IEEE binary16 <-> binary32 ----
 //

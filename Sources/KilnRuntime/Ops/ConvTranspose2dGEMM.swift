@@ -9,7 +9,7 @@ struct ConvTranspose2dGEMM: Op {
     let gather: kiln_f32_col2im
     var outputs: [ValueInfo] { [g.output] }
     var macsPerSample: Int { g.c * g.h * g.w * g.m * g.kh * g.kw }
-    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + g.m * g.kh * g.kw * g.h * g.w * 4 }
+    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + g.m * g.kh * g.kw * g.h * g.w * 4 + withUnsafePointer(to: gather) { kiln_f32_col2im_scratch_bytes($0) } }
 
     let pool: ThreadPool
     /// W^T [M*KH*KW, C], packed at plan time.
@@ -29,10 +29,11 @@ struct ConvTranspose2dGEMM: Op {
         let b = g.hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil
         let y = outputs[0].assumingMemoryBound(to: Float.self)
         let plane = g.h * g.w, outPlane = g.oh * g.ow, cols = GEMM.data(scratch, pool: pool)
+        let rowScratch = cols + g.m * g.kh * g.kw * plane  // kiln_f32_col2im_scratch_bytes
         for n in 0 ..< g.n {
             GEMM.run(scratch, pool: pool, packedA: weights, m: g.m * g.kh * g.kw, n: plane, k: g.c,
                      b: x + n * g.c * plane, ldb: plane, c: cols, ldc: plane, accumulate: false)
-            withUnsafePointer(to: gather) { kiln_f32_col2im_rows($0, cols, b, y + n * g.m * outPlane) }
+            withUnsafePointer(to: gather) { kiln_f32_col2im_rows($0, cols, b, y + n * g.m * outPlane, rowScratch) }
         }
     }
 }
