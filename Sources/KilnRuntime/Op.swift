@@ -29,8 +29,9 @@ public enum FloatKernels: String, Sendable, CaseIterable {
 }
 
 /// Ops with a GEMM implementation, used when a plan asks for `FloatKernels.gemm`; they split
-/// their GEMMs between the plan's threads.
+/// their GEMMs between the plan's threads. BatchNorm2d: the same op with plan-time square roots.
 let gemmOpFactories: [String: @Sendable (Node, [ValueInfo?], PlanContext) throws -> Op] = [
+    "BatchNorm2d": { try BatchNorm2d(node: $0, inputs: $1, context: $2) },
     "Dense": { try DenseGEMM(node: $0, inputs: $1, context: $2) },
     "Conv2d": { try Conv2dGEMM(node: $0, inputs: $1, context: $2) },
     "ConvTranspose2d": { try ConvTranspose2dGEMM(node: $0, inputs: $1, context: $2) },

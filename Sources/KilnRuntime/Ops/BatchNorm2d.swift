@@ -14,6 +14,19 @@ struct BatchNorm2d: Op {
     let epsilon: Double
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
+    /// 1 / sqrt(var[c] + epsilon), computed at plan time when var is a constant (the same Double
+    /// the run would compute; a BatchNorm1d over 12,544 features otherwise takes as many square roots
+    /// per sample).
+    private(set) var inverseDeviations: UnsafePointer<Double>?
+
+    /// With the plan's constants: the per-channel square roots done once.
+    init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
+        try self.init(node: node, inputs: inputs)
+        guard let variances = try? context.floats(node, 4) else { return }
+        let inv = context.buffers.allocate(bytes: c * MemoryLayout<Double>.stride).assumingMemoryBound(to: Double.self)
+        for ch in 0 ..< c { inv[ch] = 1 / sqrt(Double(variances[ch]) + epsilon) }
+        inverseDeviations = UnsafePointer(inv)
+    }
 
     init(node: Node, inputs: [ValueInfo?]) throws {
         try node.requireInputs(inputs, max: 5)
@@ -37,7 +50,7 @@ struct BatchNorm2d: Op {
         let variances = inputs[4]!.assumingMemoryBound(to: Float.self)
         let y = outputs[0].assumingMemoryBound(to: Float.self)
         for ch in 0 ..< c {
-            let inv = 1 / sqrt(Double(variances[ch]) + epsilon)
+            let inv = inverseDeviations?[ch] ?? 1 / sqrt(Double(variances[ch]) + epsilon)
             let scale = Double(scales[ch]), bias = Double(biases[ch]), mean = Double(means[ch])
             for i in 0 ..< n {
                 let base = (i * c + ch) * inner
