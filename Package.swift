@@ -52,10 +52,12 @@ let package = Package(
         .target(name: "KilnQuantize", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime"]),
         // Training: layers with backward passes, losses, Adam, datasets, the GAN loop.
         .target(name: "KilnTrain", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime", "KilnImage"]),
+        // The latent space: interpolation, concept arithmetic, class blending, classifier searches.
+        .target(name: "KilnLatent", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime", "KilnTrain"]),
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "KilnFormat", "KilnRuntime", "KilnImage", "KilnTrain", "KilnQuantize",
+                "KilnFormat", "KilnRuntime", "KilnImage", "KilnTrain", "KilnQuantize", "KilnLatent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + onnxProducts
         ),
@@ -68,6 +70,7 @@ let package = Package(
         .testTarget(name: "KilnKernelsTests", dependencies: ["CKilnKernels", "CKilnConformance", "KilnRuntime", "KilnTrain", "KilnTestSupport"]),
         .testTarget(name: "KilnTrainTests", dependencies: ["KilnTrain", "KilnRuntime"]),
         .testTarget(name: "KilnQuantizeTests", dependencies: ["KilnQuantize", "KilnRuntime", "KilnFormat", "KilnTrain", "CKilnKernels", "KilnTestSupport"]),
+        .testTarget(name: "KilnLatentTests", dependencies: ["KilnLatent", "KilnRuntime", "KilnFormat", "KilnTrain", "KilnTestSupport"]),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnFormat", "KilnImage", "KilnTestSupport"]),
     ] + onnx
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import KilnFormat
 import KilnImage
+import KilnLatent
 import KilnRuntime
 
 struct Generate: ParsableCommand {
@@ -10,8 +11,11 @@ struct Generate: ParsableCommand {
         Image i of the grid comes from seed SEED + i, so `--seed 12 --count 1` reproduces the
         thirteenth image of `--seed 0`. The latent sampler is bit-exact on every platform
         (Formats/SPEC.md, "Latent sampler"). Conditional models cycle through their classes, one
-        class per column.
+        class per column, or make one class with --class. --latent-file takes the vectors from an
+        .npy file instead of seeds (one image per row; see `kiln sample`).
         Values are mapped to pixels from the model's declared output range (output.range).
+        Examples: kiln generate --seed 3 --count 8
+                  kiln generate Formats/models/fashion-cond-int8.kiln --class sneaker --count 8
         """
     )
 
@@ -21,8 +25,14 @@ struct Generate: ParsableCommand {
     @Option(help: "Seed of the first image (0 to 2^64-1).")
     var seed: UInt64 = 0
 
-    @Option(help: "Number of images.")
-    var count = 16
+    @Option(help: "Number of images (default 16, or every row of --latent-file).")
+    var count: Int?
+
+    @Option(name: .customLong("class"), help: "For a class-conditional model: make only this class (a name from its classes.names, or its number).")
+    var className: String?
+
+    @Option(help: "Take the latent vectors from this .npy file (float32 [N, latent.dim]) instead of seeds.")
+    var latentFile: String?
 
     @Option(name: [.short, .customLong("out")], help: "The PNG file to write.")
     var out = "samples.png"
@@ -37,7 +47,7 @@ struct Generate: ParsableCommand {
     var threads = 1
 
     func validate() throws {
-        guard (1 ... 65536).contains(count) else { throw ValidationError("--count must be 1 to 65536, not \(count).") }
+        if let count, !(1 ... 65536).contains(count) { throw ValidationError("--count must be 1 to 65536, not \(count).") }
         guard (1 ... 1024).contains(batch) else { throw ValidationError("--batch must be 1 to 1024, not \(batch).") }
         guard (1 ... 256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, not \(threads).") }
         if let columns, columns < 1 { throw ValidationError("--columns must be at least 1, not \(columns).") }
@@ -45,36 +55,40 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         let (path, model) = try DefaultModel.load(file)
-        let spec: GeneratorSpec
-        do { spec = try GeneratorSpec(model: model) } catch { throw CLIError("\(path): \(error)") }
-        let b = min(batch, count)
-        let plan: Plan
-        do { plan = try Plan(model: model, batch: b, threads: threads) } catch { throw CLIError("\(path): \(error)") }
-        let shape = Array(plan.outputs[0].shape.dropFirst())
-        guard shape.count == 3, shape[0] == 1 || shape[0] == 3 else {
-            throw CLIError("\(path): output 0 has per-sample shape \(shape); a picture needs [1 or 3, H, W]. Use `kiln run` for other models.")
-        }
-        let perImage = shape.reduce(1, *)
-        var images = [Float](repeating: 0, count: count * perImage)
-        var done = 0
-        while done < count {
-            spec.fillInputs(of: plan, seed: seed, first: done)
-            do { try plan.run() } catch { throw CLIError("\(path): \(error)") }
-            let n = min(b, count - done)
-            let y = plan.outputBuffer(0).bindMemory(to: Float.self)
-            images.withUnsafeMutableBufferPointer { dst in
-                (dst.baseAddress! + done * perImage).update(from: y.baseAddress!, count: n * perImage)
+        let generator: LatentGenerator
+        do { generator = try LatentGenerator(model: model, batch: min(batch, count ?? 16), threads: threads) } catch { throw CLIError("\(path): \(error)") }
+        let spec = generator.spec
+        var latents: [[Float]]
+        var source: String
+        if let latentFile {
+            latents = try readLatents(latentFile, dimension: spec.sampler.dimension)
+            if let count {
+                guard count <= latents.count else { throw CLIError("--count \(count) asks for more images than the \(latents.count) rows of \(latentFile).") }
+                latents = Array(latents.prefix(count))
             }
-            done += n
+            source = "rows 0 to \(latents.count - 1) of \(latentFile)"
+        } else {
+            let n = count ?? 16
+            latents = (0 ..< n).map { spec.sampler.sample(seed: seed &+ UInt64($0)) }
+            source = "seeds \(seed) to \(seed &+ UInt64(n - 1))"
         }
+        var labels: [Int]?
+        if let className {
+            let c = try classIndex(className, of: generator, path: path)
+            labels = [Int](repeating: c, count: latents.count)
+            source += ", class \(spec.classNames[c])"
+        }
+        let images: [Float]
+        do { images = try generator.images(latents: latents, labels: labels) } catch { throw CLIError("\(path): \(error)") }
+        let s = generator.imageShape
         let grid = images.withUnsafeBufferPointer {
-            Grid.image(samples: $0, count: count, channels: shape[0], height: shape[1], width: shape[2],
+            Grid.image(samples: $0, count: latents.count, channels: s[0], height: s[1], width: s[2],
                        lo: spec.outputRange.lo, hi: spec.outputRange.hi,
-                       columns: columns ?? (spec.labelInput == nil ? nil : spec.classNames.count))
+                       columns: columns ?? (spec.labelInput == nil || labels != nil ? nil : spec.classNames.count))
         }
         let png = try grid.pngData()
         do { try writeFileAtomically(path: out, bytes: png) } catch { throw CLIError("cannot write '\(out)': \(error)") }
-        print("wrote \(out): \(count) image\(count == 1 ? "" : "s") of \(shape[2])x\(shape[1]) from seeds \(seed) to \(seed &+ UInt64(count - 1)) (\(path))")
+        print("wrote \(out): \(latents.count) image\(latents.count == 1 ? "" : "s") of \(s[2])x\(s[1]) from \(source) (\(path))")
         print("sha256 \(png.withUnsafeBytes { sha256Hex($0) })" + (model[metadata: "quantization.type"]?.stringValue == "int8" ? " (int8: the same on every CPU and thread count)" : ""))
     }
 }

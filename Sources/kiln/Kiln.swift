@@ -10,6 +10,7 @@ struct Kiln: ParsableCommand {
         need a model use the shipped default model (\(DefaultModel.relativePath)).
         """,
         version: "0.1.0",
-        subcommands: [Inspect.self, Run.self, Generate.self, Bench.self, Train.self, TrainClassifier.self, Eval.self, Convert.self, Quantize.self, Verify.self]
+        subcommands: [Inspect.self, Run.self, Generate.self, Bench.self, Train.self, TrainClassifier.self, Eval.self, Convert.self, Quantize.self, Verify.self,
+                      Sample.self, Interpolate.self, Arith.self, Find.self, Direction.self]
     )
 }

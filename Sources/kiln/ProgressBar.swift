@@ -33,9 +33,10 @@ final class ProgressBar {
         FileHandle.standardError.write(Data(((isTTY ? "\r\u{1B}[K" : "") + line + (isTTY ? "" : "\n")).utf8))
     }
 
-    /// Draws the bar full, with the last rate unit and status.
-    func finish() {
-        update(total, unitsPerItem: last.unitsPerItem, unit: last.unit, status: last.status, force: true)
+    /// Draws the bar a last time, full or at `done` when the work stopped early, with the last rate
+    /// unit and status.
+    func finish(at done: Int? = nil) {
+        update(done ?? total, unitsPerItem: last.unitsPerItem, unit: last.unit, status: last.status, force: true)
         if isTTY { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
