@@ -43,12 +43,10 @@ public final class LatentGenerator {
     public func images(latents: [[Float]], labels: [Int]? = nil) throws -> [Float] {
         precondition(embedding == nil, "a class-blending generator takes class mixtures")
         precondition(labels == nil || labels!.count == latents.count)
-        return try run(count: latents.count) { first, n in
-            let z = plan.inputBuffer(latentIndex).bindMemory(to: Float.self)
-            for i in 0 ..< n { fill(z.baseAddress! + i * dimension, latents[first + i]) }
+        return try run(count: latents.count) { slot, sample in
+            fill(plan.inputBuffer(latentIndex).bindMemory(to: Float.self).baseAddress! + slot * dimension, latents[sample])
             if let li = spec.labelInput {
-                let l = plan.inputBuffer(li).bindMemory(to: Int32.self)
-                for i in 0 ..< n { l[i] = Int32(labels?[first + i] ?? (first + i) % spec.classNames.count) }
+                plan.inputBuffer(li).bindMemory(to: Int32.self)[slot] = Int32(labels?[sample] ?? sample % spec.classNames.count)
             }
         }
     }
@@ -58,12 +56,9 @@ public final class LatentGenerator {
     public func images(latents: [[Float]], classMixtures: [[(classIndex: Int, weight: Double)]]) throws -> [Float] {
         guard let embedding else { preconditionFailure("make the generator with blendingClasses: true") }
         precondition(classMixtures.count == latents.count)
-        return try run(count: latents.count) { first, n in
-            let z = plan.inputBuffer(latentIndex).bindMemory(to: Float.self)
-            for i in 0 ..< n {
-                fill(z.baseAddress! + i * dimension, latents[first + i])
-                embedding.write(classMixtures[first + i], into: plan.inputBuffer(embedding.inputIndex), sample: i)
-            }
+        return try run(count: latents.count) { slot, sample in
+            fill(plan.inputBuffer(latentIndex).bindMemory(to: Float.self).baseAddress! + slot * dimension, latents[sample])
+            embedding.write(classMixtures[sample], into: plan.inputBuffer(embedding.inputIndex), sample: slot)
         }
     }
 
@@ -72,14 +67,15 @@ public final class LatentGenerator {
         z.withUnsafeBufferPointer { dst.update(from: $0.baseAddress!, count: dimension) }
     }
 
-    /// Runs ceil(count / batch) times; `fillInputs(first, n)` sets samples 0 ..< n of the batch.
-    /// Unused batch slots keep the previous inputs (their outputs are dropped).
+    /// Runs ceil(count / batch) times; `fillInputs(slot, sample)` puts sample `sample`'s inputs in
+    /// batch slot `slot`. Slots past the last sample repeat it (the arena may have reused input
+    /// memory, so leftovers could be invalid labels); their outputs are dropped.
     private func run(count: Int, _ fillInputs: (Int, Int) -> Void) throws -> [Float] {
         var out = [Float](repeating: 0, count: count * imageSize)
         var first = 0
         while first < count {
             let n = min(plan.batch, count - first)
-            fillInputs(first, n)
+            for slot in 0 ..< plan.batch { fillInputs(slot, min(first + slot, count - 1)) }
             try plan.run()
             let y = plan.outputBuffer(0).bindMemory(to: Float.self)
             out.withUnsafeMutableBufferPointer { (dst: inout UnsafeMutableBufferPointer<Float>) in

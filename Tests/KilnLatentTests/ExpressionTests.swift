@@ -25,7 +25,7 @@ final class ExpressionTests: XCTestCase {
             ("a +", 3, "missing at the end"),
             ("", 0, "empty"),
             ("a + 1.2.3*b", 4, "not a number"),
-            ("a + 9b", 5, "expected a concept name"),
+            ("a + 2 * * b", 8, "expected a concept name"),
         ]
         for (text, offset, message) in cases {
             XCTAssertThrowsError(try LatentExpression(text), text) { e in
