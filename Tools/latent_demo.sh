@@ -24,3 +24,9 @@ done
   --animation "$out/walk.png" --frames-per-step 12
 "$kiln" interpolate "$models/fashion-cond-int8.kiln" --from-class sandal --to-class sneaker --seeds 1,2,3 --steps 8 \
   --out "$out/class-interpolation.png"
+rm -f "$out/concepts.txt"
+for class in sneaker sandal ankle_boot; do
+  "$kiln" find "$models/fashion-dcgan-int8.kiln" --classifier "$models/fashion-classifier.kiln" --class "$class" --count 8 \
+    --min-confidence 0.95 --save "$class" --concepts "$out/concepts.txt" 2>/dev/null | grep -v '^  seed\|^sha256'
+done
+"$kiln" arith "$models/fashion-dcgan-int8.kiln" "ankle_boot - sneaker + sandal" --concepts "$out/concepts.txt" --out "$out/arith.png"
