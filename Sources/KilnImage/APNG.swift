@@ -18,13 +18,22 @@ public enum APNG {
             out += be32(UInt32(data.count)) + body
             out += be32(UInt32(body.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) }))
         }
-        chunk("IHDR", be32(UInt32(first.width)) + be32(UInt32(first.height)) + [8, first.channels == 1 ? 0 : 2, 0, 0, 0])
+        let colorType: UInt8 = first.channels == 1 ? 0 : 2  // gray or RGB, 8 bits per sample
+        var header: [UInt8] = be32(UInt32(first.width))
+        header += be32(UInt32(first.height))
+        header += [8, colorType, 0, 0, 0]
+        chunk("IHDR", header)
         chunk("acTL", be32(UInt32(frames.count)) + be32(UInt32(loops)))
         var sequence: UInt32 = 0
         for (i, frame) in frames.enumerated() {
             // fcTL: sequence, size, offset (0, 0), delay delay/1000 s, dispose none, blend source.
-            chunk("fcTL", be32(sequence) + be32(UInt32(first.width)) + be32(UInt32(first.height)) + be32(0) + be32(0)
-                + be16(UInt16(delay)) + be16(1000) + [0, 0])
+            var control: [UInt8] = be32(sequence)
+            control += be32(UInt32(first.width))
+            control += be32(UInt32(first.height))
+            control += be32(0) + be32(0)
+            control += be16(UInt16(delay)) + be16(1000)
+            control += [0, 0]
+            chunk("fcTL", control)
             sequence += 1
             let data = try deflate(frame)
             if i == 0 {

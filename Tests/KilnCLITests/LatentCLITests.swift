@@ -36,6 +36,8 @@ final class LatentCLITests: XCTestCase {
         let found = try outputs(["find", int8, "--classifier", classifier, "--class", "sneaker", "--count", "3", "--search", "300",
                                  "--save", "sneaker", "--concepts", "found.txt", "--out", "found.png"], ["found.txt", "found.png"])
         XCTAssertTrue(String(decoding: found[0], as: UTF8.self).hasPrefix("# kiln concepts 1\nlatent normal 100\nsneaker = "))
+        _ = try outputs(["direction", int8, "--classifier", classifier, "--from", "sandal", "--to", "sneaker", "--search", "400",
+                         "--min-confidence", "0.5", "--random", "2", "--show", "4", "--out", "d.png"], ["d.png"])
     }
 
     /// `kiln sample` + `generate --latent-file` reproduce `generate --seed`.
