@@ -65,11 +65,8 @@ struct Arith: ParsableCommand {
         let sampler = g.spec.sampler
         var book = ConceptBook(distribution: sampler.distribution, dimension: sampler.dimension)
         if let conceptsFile {
-            guard let data = FileManager.default.contents(atPath: conceptsFile) else { throw CLIError("cannot read '\(conceptsFile)'; check the path.") }
-            do {
-                book = try ConceptBook(text: String(decoding: data, as: UTF8.self))
-                try book.check(against: sampler)
-            } catch { throw CLIError("\(conceptsFile): \(error)") }
+            guard let loaded = try readConceptBook(conceptsFile, for: sampler) else { throw CLIError("cannot read '\(conceptsFile)'; check the path.") }
+            book = loaded
         }
         do {
             for c in concepts {

@@ -99,13 +99,7 @@ struct Find: ParsableCommand {
         if let save, let concepts {
             if found.count < count { print("note: fewer than --count seeds were found; the concept uses \(found.count).") }
             let sampler = g.spec.sampler
-            var book = ConceptBook(distribution: sampler.distribution, dimension: sampler.dimension)
-            if let data = FileManager.default.contents(atPath: concepts) {
-                do {
-                    book = try ConceptBook(text: String(decoding: data, as: UTF8.self))
-                    try book.check(against: sampler)
-                } catch { throw CLIError("\(concepts): \(error); not overwritten.") }
-            }
+            var book = try readConceptBook(concepts, for: sampler) ?? ConceptBook(distribution: sampler.distribution, dimension: sampler.dimension)
             do { try book.set(save, seeds: found.map(\.seed)) } catch { throw CLIError("\(error)") }
             try writeOutput(Array(book.text.utf8), to: concepts, what: "concept \(save) (\(found.count) seeds judged \(name)); \(book.concepts.count) concept\(book.concepts.count == 1 ? "" : "s") in the file")
         }

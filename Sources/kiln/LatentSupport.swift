@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KilnFormat
 import KilnImage
 import KilnLatent
@@ -82,4 +83,14 @@ func classIndex(_ name: String, of g: LatentGenerator, path: String) throws -> I
         throw CLIError("\(path) is not class-conditional (it has no class-label input); --class needs a model trained with classes, e.g. Formats/models/fashion-cond-int8.kiln.")
     }
     do { return try ClassJudge.classIndex(name, in: g.spec.classNames) } catch { throw CLIError("\(path): \(error)") }
+}
+
+/// The concepts file at `path`, checked against the model's sampler; nil when there is no file.
+func readConceptBook(_ path: String, for sampler: LatentSampler) throws -> ConceptBook? {
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    do {
+        let book = try ConceptBook(text: String(decoding: data, as: UTF8.self))
+        try book.check(against: sampler)
+        return book
+    } catch { throw CLIError("\(path): \(error)") }
 }
