@@ -29,9 +29,15 @@ public enum FloatKernels: String, Sendable, CaseIterable {
 }
 
 /// Ops with a GEMM implementation, used when a plan asks for `FloatKernels.gemm`; they split
-/// their GEMMs between the plan's threads. BatchNorm2d: the same op with plan-time square roots.
+/// their GEMMs between the plan's threads. BatchNorm2d (with plan-time square roots) and the
+/// element-wise ops are the reference ops with their work split between the threads too.
 let gemmOpFactories: [String: @Sendable (Node, [ValueInfo?], PlanContext) throws -> Op] = [
     "BatchNorm2d": { try BatchNorm2d(node: $0, inputs: $1, context: $2) },
+    "ReLU": { try Elementwise(node: $0, inputs: $1, kind: .relu, pool: $2.pool) },
+    "LeakyReLU": { try Elementwise(node: $0, inputs: $1, kind: .leakyReLU, pool: $2.pool) },
+    "Tanh": { try Elementwise(node: $0, inputs: $1, kind: .tanh, pool: $2.pool) },
+    "Sigmoid": { try Elementwise(node: $0, inputs: $1, kind: .sigmoid, pool: $2.pool) },
+    "Mul": { try Elementwise(node: $0, inputs: $1, kind: .mulByConstant, pool: $2.pool) },
     "Dense": { try DenseGEMM(node: $0, inputs: $1, context: $2) },
     "Conv2d": { try Conv2dGEMM(node: $0, inputs: $1, context: $2) },
     "ConvTranspose2d": { try ConvTranspose2dGEMM(node: $0, inputs: $1, context: $2) },

@@ -18,10 +18,13 @@ struct BatchNorm2d: Op {
     /// the run would compute; a BatchNorm1d over 12,544 features otherwise takes as many square roots
     /// per sample).
     private(set) var inverseDeviations: UnsafePointer<Double>?
+    /// Splits (sample, channel) planes between threads in GEMM plans.
+    private(set) var pool: ThreadPool?
 
     /// With the plan's constants: the per-channel square roots done once.
     init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
         try self.init(node: node, inputs: inputs)
+        pool = context.pool
         guard let variances = try? context.floats(node, 4) else { return }
         let inv = context.buffers.allocate(bytes: c * MemoryLayout<Double>.stride).assumingMemoryBound(to: Double.self)
         for ch in 0 ..< c { inv[ch] = 1 / sqrt(Double(variances[ch]) + epsilon) }
@@ -49,13 +52,14 @@ struct BatchNorm2d: Op {
         let means = inputs[3]!.assumingMemoryBound(to: Float.self)
         let variances = inputs[4]!.assumingMemoryBound(to: Float.self)
         let y = outputs[0].assumingMemoryBound(to: Float.self)
-        for ch in 0 ..< c {
-            let inv = inverseDeviations?[ch] ?? 1 / sqrt(Double(variances[ch]) + epsilon)
-            let scale = Double(scales[ch]), bias = Double(biases[ch]), mean = Double(means[ch])
-            for i in 0 ..< n {
-                let base = (i * c + ch) * inner
+        func planes(_ lo: Int, _ hi: Int) {
+            for p in lo ..< hi {  // plane p = (sample i, channel ch)
+                let ch = p % c, base = p * inner
+                let inv = inverseDeviations?[ch] ?? 1 / sqrt(Double(variances[ch]) + epsilon)
+                let scale = Double(scales[ch]), bias = Double(biases[ch]), mean = Double(means[ch])
                 for j in 0 ..< inner { y[base + j] = Float((Double(x[base + j]) - mean) * inv * scale + bias) }
             }
         }
+        if let pool { pool.parallelFor(n * c) { lo, hi, _ in planes(lo, hi) } } else { planes(0, n * c) }
     }
 }

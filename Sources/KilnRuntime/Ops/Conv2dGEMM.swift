@@ -31,10 +31,16 @@ struct Conv2dGEMM: Op {
         let plane = g.oh * g.ow, cols = GEMM.data(scratch, pool: pool)
         for n in 0 ..< g.n {
             let xn = x + n * g.c * g.h * g.w, yn = y + n * g.m * plane
-            if !pointwise { map.im2col(xn, cols, rowStride: plane) }
+            if !pointwise {  // input channels split between threads
+                pool.parallelFor(g.c) { lo, hi, _ in
+                    Im2col(channels: hi - lo, h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
+                           padTop: g.padTop, padLeft: g.padLeft, oh: g.oh, ow: g.ow)
+                        .im2col(xn + lo * g.h * g.w, cols + lo * g.kh * g.kw * plane, rowStride: plane)
+                }
+            }
             GEMM.run(scratch, pool: pool, packedA: weights, m: g.m, n: plane, k: map.rows, b: pointwise ? xn : UnsafePointer(cols), ldb: plane,
                      c: yn, ldc: plane, accumulate: false)
-            if let b { for m in 0 ..< g.m { for j in 0 ..< plane { yn[m * plane + j] += b[m] } } }
+            if let b { pool.parallelFor(g.m) { lo, hi, _ in for m in lo ..< hi { for j in 0 ..< plane { yn[m * plane + j] += b[m] } } } }
         }
     }
 }

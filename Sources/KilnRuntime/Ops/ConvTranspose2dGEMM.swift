@@ -9,7 +9,9 @@ struct ConvTranspose2dGEMM: Op {
     let gather: kiln_f32_col2im
     var outputs: [ValueInfo] { [g.output] }
     var macsPerSample: Int { g.c * g.h * g.w * g.m * g.kh * g.kw }
-    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + g.m * g.kh * g.kw * g.h * g.w * 4 + withUnsafePointer(to: gather) { kiln_f32_col2im_scratch_bytes($0) } }
+    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + g.m * g.kh * g.kw * g.h * g.w * 4 + pool.count * col2imBytes }
+    /// Per thread: kiln_f32_col2im_scratch_bytes, rounded up to 64.
+    var col2imBytes: Int { (withUnsafePointer(to: gather) { kiln_f32_col2im_scratch_bytes($0) } + 63) / 64 * 64 }
 
     let pool: ThreadPool
     /// W^T [M*KH*KW, C], packed at plan time.
@@ -29,11 +31,17 @@ struct ConvTranspose2dGEMM: Op {
         let b = g.hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil
         let y = outputs[0].assumingMemoryBound(to: Float.self)
         let plane = g.h * g.w, outPlane = g.oh * g.ow, cols = GEMM.data(scratch, pool: pool)
-        let rowScratch = cols + g.m * g.kh * g.kw * plane  // kiln_f32_col2im_scratch_bytes
+        let rowScratch = UnsafeMutableRawPointer(cols + g.m * g.kh * g.kw * plane)  // col2imBytes per thread
         for n in 0 ..< g.n {
             GEMM.run(scratch, pool: pool, packedA: weights, m: g.m * g.kh * g.kw, n: plane, k: g.c,
                      b: x + n * g.c * plane, ldb: plane, c: cols, ldc: plane, accumulate: false)
-            withUnsafePointer(to: gather) { kiln_f32_col2im_rows($0, cols, b, y + n * g.m * outPlane, rowScratch) }
+            // Output channels split between threads; each channel's pixels are the same sums either way.
+            pool.parallelFor(g.m) { lo, hi, t in
+                var part = gather
+                part.m = hi - lo
+                kiln_f32_col2im_rows(&part, cols + lo * g.kh * g.kw * plane, b.map { $0 + lo }, y + (n * g.m + lo) * outPlane,
+                                     rowScratch + t * col2imBytes)
+            }
         }
     }
 }

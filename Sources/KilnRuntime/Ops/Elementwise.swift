@@ -16,11 +16,14 @@ struct Elementwise: Op {
 
     let kind: Kind
     let count: Int
+    /// Splits the elements between threads in GEMM plans (the same bytes for any split).
+    var pool: ThreadPool?
     let parameter: Float
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
 
-    init(node: Node, inputs: [ValueInfo?], kind: Kind) throws {
+    init(node: Node, inputs: [ValueInfo?], kind: Kind, pool: ThreadPool? = nil) throws {
+        self.pool = pool
         try node.requireInputs(inputs, max: 1)
         let x = try node.input(inputs, 0)
         self.kind = kind
@@ -40,13 +43,17 @@ struct Elementwise: Op {
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let x = inputs[0]!.assumingMemoryBound(to: Float.self)
         let y = outputs[0].assumingMemoryBound(to: Float.self)
+        if let pool { pool.parallelFor(count) { lo, hi, _ in apply(x, y, lo, hi) } } else { apply(x, y, 0, count) }
+    }
+
+    private func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int) {
         let a = parameter
         switch kind {
-        case .relu: for i in 0 ..< count { y[i] = x[i] > 0 ? x[i] : 0 }
-        case .leakyReLU: for i in 0 ..< count { y[i] = x[i] >= 0 ? x[i] : a * x[i] }
-        case .tanh: for i in 0 ..< count { y[i] = Float(tanh(Double(x[i]))) }
-        case .sigmoid: for i in 0 ..< count { y[i] = Float(1 / (1 + exp(-Double(x[i])))) }
-        case .mulByConstant: for i in 0 ..< count { y[i] = x[i] * a }
+        case .relu: for i in lo ..< hi { y[i] = x[i] > 0 ? x[i] : 0 }
+        case .leakyReLU: for i in lo ..< hi { y[i] = x[i] >= 0 ? x[i] : a * x[i] }
+        case .tanh: for i in lo ..< hi { y[i] = Float(tanh(Double(x[i]))) }
+        case .sigmoid: for i in lo ..< hi { y[i] = Float(1 / (1 + exp(-Double(x[i])))) }
+        case .mulByConstant: for i in lo ..< hi { y[i] = x[i] * a }
         }
     }
 }
