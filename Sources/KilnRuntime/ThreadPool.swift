@@ -19,28 +19,28 @@ final class ThreadPool {
         kiln_pool_run(pool, task, context)
     }
 
-    /// Calls `body(lo, hi, t)` on every thread t for its contiguous share [count * t / T,
-    /// count * (t + 1) / T) of 0 ..< count (empty shares skipped) and waits. Allocates nothing: the
-    /// closure and its context stay on the caller's stack.
-    func parallelFor(_ count: Int, _ body: (Int, Int, Int) -> Void) {
+    /// Calls `body(context, lo, hi)` on every thread for its contiguous share [count * t / T,
+    /// count * (t + 1) / T) of 0 ..< count (empty shares skipped) and waits. A C function and a
+    /// context pointer rather than a Swift closure, so that nothing is allocated per call.
+    func parallelFor(_ count: Int, _ context: UnsafeMutableRawPointer,
+                     _ body: @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> Void) {
         guard self.count > 1, count > 1 else {
-            if count > 0 { body(0, count, 0) }
+            if count > 0 { body(context, 0, count) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            var job = ParallelJob(body: body, count: count)
-            withUnsafeMutablePointer(to: &job) { kiln_pool_run(pool, parallelTrampoline, UnsafeMutableRawPointer($0)) }
-        }
+        var job = RangeJob(count: count, context: context, body: body)
+        withUnsafeMutablePointer(to: &job) { kiln_pool_run(pool, rangeTrampoline, UnsafeMutableRawPointer($0)) }
     }
 }
 
-private struct ParallelJob {
-    let body: (Int, Int, Int) -> Void
+private struct RangeJob {
     let count: Int
+    let context: UnsafeMutableRawPointer
+    let body: @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> Void
 }
 
-private let parallelTrampoline: @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> Void = { context, thread, threads in
-    let job = context!.assumingMemoryBound(to: ParallelJob.self)
-    let lo = job.pointee.count * thread / threads, hi = job.pointee.count * (thread + 1) / threads
-    if lo < hi { job.pointee.body(lo, hi, thread) }
+private let rangeTrampoline: @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> Void = { job, thread, threads in
+    let j = job!.assumingMemoryBound(to: RangeJob.self).pointee
+    let lo = j.count * thread / threads, hi = j.count * (thread + 1) / threads
+    if lo < hi { j.body(j.context, lo, hi) }
 }

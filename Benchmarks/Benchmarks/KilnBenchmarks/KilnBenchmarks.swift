@@ -89,13 +89,16 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
-    // int8 with the thread pool: still no allocation in `run`.
-    Benchmark("run-allocations-fashion-dcgan-int8-2-threads",
-              configuration: .init(metrics: [.mallocCountTotal], maxIterations: 200,
-                                   thresholds: [.mallocCountTotal: .init(absolute: [.p0: 0, .p50: 0, .p90: 0, .p100: 0])])) { benchmark, plan in
-        for _ in benchmark.scaledIterations { try plan.run() }
-    } setup: {
-        try Plan(model: try KilnModel.load(path: shipped("fashion-dcgan-int8")), batch: 1, threads: 2)
+    // int8 and f32 with the thread pool (f32: ThreadPool.parallelFor in col2im, BatchNorm and the
+    // element-wise ops): still no allocation in `run`.
+    for name in ["fashion-dcgan-int8", "fashion-dcgan"] {
+        Benchmark("run-allocations-\(name)-2-threads",
+                  configuration: .init(metrics: [.mallocCountTotal], maxIterations: 200,
+                                       thresholds: [.mallocCountTotal: .init(absolute: [.p0: 0, .p50: 0, .p90: 0, .p100: 0])])) { benchmark, plan in
+            for _ in benchmark.scaledIterations { try plan.run() }
+        } setup: {
+            try Plan(model: try KilnModel.load(path: shipped(name)), batch: 4, threads: 2)
+        }
     }
 
     // The GEMM kernels alone at the shapes of real layers (m output channels, n output pixels of

@@ -67,3 +67,13 @@ void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, co
     }
   }
 }
+
+void kiln_f32_col2im_task(void *context, size_t thread, size_t threads) {
+  const struct kiln_f32_col2im_job *j = context;
+  const size_t lo = j->g.m * thread / threads, hi = j->g.m * (thread + 1) / threads;
+  if (lo >= hi) return;
+  struct kiln_f32_col2im part = j->g;
+  part.m = hi - lo;
+  kiln_f32_col2im_rows(&part, j->cols + lo * j->g.kh * j->g.kw * j->g.row_stride, j->bias ? j->bias + lo : NULL,
+                       j->y + lo * j->g.oh * j->g.ow, (char *)j->scratch + thread * j->scratch_stride);
+}

@@ -144,6 +144,17 @@ size_t kiln_f32_col2im_scratch_bytes(const struct kiln_f32_col2im *g);
 /// y = bias[m] (0 when bias is NULL) plus every tap landing on each pixel, added in (ky, kx) order.
 void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch);
 
+/// kiln_f32_col2im_rows for a thread pool: thread t of T makes output channels [m t / T, m (t+1) / T)
+/// with scratch + t * scratch_stride. The same bytes for every T.
+struct kiln_f32_col2im_job {
+  struct kiln_f32_col2im g;
+  const float *cols, *bias;
+  float *y;
+  void *scratch;
+  size_t scratch_stride;  // >= kiln_f32_col2im_scratch_bytes(&g)
+};
+void kiln_f32_col2im_task(void *job, size_t thread, size_t threads);
+
 // ---- IEEE binary16 <-> binary32 ----
 //
 // f16 -> f32 is exact for every input (NaN payloads are kept, quiet bit set as the hardware does).

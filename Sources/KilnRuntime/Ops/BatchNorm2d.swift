@@ -52,14 +52,28 @@ struct BatchNorm2d: Op {
         let means = inputs[3]!.assumingMemoryBound(to: Float.self)
         let variances = inputs[4]!.assumingMemoryBound(to: Float.self)
         let y = outputs[0].assumingMemoryBound(to: Float.self)
-        func planes(_ lo: Int, _ hi: Int) {
-            for p in lo ..< hi {  // plane p = (sample i, channel ch)
-                let ch = p % c, base = p * inner
-                let inv = inverseDeviations?[ch] ?? 1 / sqrt(Double(variances[ch]) + epsilon)
-                let scale = Double(scales[ch]), bias = Double(biases[ch]), mean = Double(means[ch])
-                for j in 0 ..< inner { y[base + j] = Float((Double(x[base + j]) - mean) * inv * scale + bias) }
-            }
+        var work = Work(x: x, y: y, scales: scales, biases: biases, means: means, variances: variances, inverse: inverseDeviations,
+                        c: c, inner: inner, epsilon: epsilon)
+        guard let pool else { return Self.planes(work, 0, n * c) }
+        pool.parallelFor(n * c, &work) { w, lo, hi in BatchNorm2d.planes(w!.assumingMemoryBound(to: Work.self).pointee, lo, hi) }
+    }
+
+    private struct Work {
+        let x: UnsafePointer<Float>
+        let y: UnsafeMutablePointer<Float>
+        let scales, biases, means, variances: UnsafePointer<Float>
+        let inverse: UnsafePointer<Double>?
+        let c, inner: Int
+        let epsilon: Double
+    }
+
+    /// Planes lo ..< hi, plane p = (sample p / c, channel p % c).
+    private static func planes(_ w: Work, _ lo: Int, _ hi: Int) {
+        for p in lo ..< hi {
+            let ch = p % w.c, base = p * w.inner
+            let inv = w.inverse?[ch] ?? 1 / sqrt(Double(w.variances[ch]) + w.epsilon)
+            let scale = Double(w.scales[ch]), bias = Double(w.biases[ch]), mean = Double(w.means[ch])
+            for j in 0 ..< w.inner { w.y[base + j] = Float((Double(w.x[base + j]) - mean) * inv * scale + bias) }
         }
-        if let pool { pool.parallelFor(n * c) { lo, hi, _ in planes(lo, hi) } } else { planes(0, n * c) }
     }
 }

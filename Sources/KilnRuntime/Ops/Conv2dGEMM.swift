@@ -32,15 +32,27 @@ struct Conv2dGEMM: Op {
         for n in 0 ..< g.n {
             let xn = x + n * g.c * g.h * g.w, yn = y + n * g.m * plane
             if !pointwise {  // input channels split between threads
-                pool.parallelFor(g.c) { lo, hi, _ in
-                    Im2col(channels: hi - lo, h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
-                           padTop: g.padTop, padLeft: g.padLeft, oh: g.oh, ow: g.ow)
-                        .im2col(xn + lo * g.h * g.w, cols + lo * g.kh * g.kw * plane, rowStride: plane)
-                }
+                var work = Columns(g: g, image: xn, cols: cols, plane: plane)
+                pool.parallelFor(g.c, &work) { w, lo, hi in Conv2dGEMM.im2col(w!.assumingMemoryBound(to: Columns.self).pointee, lo, hi) }
             }
             GEMM.run(scratch, pool: pool, packedA: weights, m: g.m, n: plane, k: map.rows, b: pointwise ? xn : UnsafePointer(cols), ldb: plane,
                      c: yn, ldc: plane, accumulate: false)
-            if let b { pool.parallelFor(g.m) { lo, hi, _ in for m in lo ..< hi { for j in 0 ..< plane { yn[m * plane + j] += b[m] } } } }
+            if let b { for m in 0 ..< g.m { for j in 0 ..< plane { yn[m * plane + j] += b[m] } } }
         }
+    }
+
+    private struct Columns {
+        let g: ConvGeometry
+        let image: UnsafePointer<Float>
+        let cols: UnsafeMutablePointer<Float>
+        let plane: Int
+    }
+
+    /// im2col of input channels lo ..< hi (their rows of cols).
+    private static func im2col(_ w: Columns, _ lo: Int, _ hi: Int) {
+        let g = w.g
+        Im2col(channels: hi - lo, h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
+               padTop: g.padTop, padLeft: g.padLeft, oh: g.oh, ow: g.ow)
+            .im2col(w.image + lo * g.h * g.w, w.cols + lo * g.kh * g.kw * w.plane, rowStride: w.plane)
     }
 }

@@ -36,12 +36,9 @@ struct ConvTranspose2dGEMM: Op {
             GEMM.run(scratch, pool: pool, packedA: weights, m: g.m * g.kh * g.kw, n: plane, k: g.c,
                      b: x + n * g.c * plane, ldb: plane, c: cols, ldc: plane, accumulate: false)
             // Output channels split between threads; each channel's pixels are the same sums either way.
-            pool.parallelFor(g.m) { lo, hi, t in
-                var part = gather
-                part.m = hi - lo
-                kiln_f32_col2im_rows(&part, cols + lo * g.kh * g.kw * plane, b.map { $0 + lo }, y + (n * g.m + lo) * outPlane,
-                                     rowScratch + t * col2imBytes)
-            }
+            var job = kiln_f32_col2im_job(g: gather, cols: cols, bias: b, y: y + n * g.m * outPlane, scratch: rowScratch,
+                                          scratch_stride: col2imBytes)
+            withUnsafeMutablePointer(to: &job) { pool.run(kiln_f32_col2im_task, UnsafeMutableRawPointer($0)) }
         }
     }
 }

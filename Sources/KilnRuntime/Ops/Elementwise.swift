@@ -43,12 +43,21 @@ struct Elementwise: Op {
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let x = inputs[0]!.assumingMemoryBound(to: Float.self)
         let y = outputs[0].assumingMemoryBound(to: Float.self)
-        if let pool { pool.parallelFor(count) { lo, hi, _ in apply(x, y, lo, hi) } } else { apply(x, y, 0, count) }
+        var work = Work(kind: kind, a: parameter, x: x, y: y)
+        guard let pool else { return Self.apply(work, 0, count) }
+        pool.parallelFor(count, &work) { w, lo, hi in Elementwise.apply(w!.assumingMemoryBound(to: Work.self).pointee, lo, hi) }
     }
 
-    private func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int) {
-        let a = parameter
-        switch kind {
+    private struct Work {
+        let kind: Kind
+        let a: Float
+        let x: UnsafePointer<Float>
+        let y: UnsafeMutablePointer<Float>
+    }
+
+    private static func apply(_ w: Work, _ lo: Int, _ hi: Int) {
+        let (x, y, a) = (w.x, w.y, w.a)
+        switch w.kind {
         case .relu: for i in lo ..< hi { y[i] = x[i] > 0 ? x[i] : 0 }
         case .leakyReLU: for i in lo ..< hi { y[i] = x[i] >= 0 ? x[i] : a * x[i] }
         case .tanh: for i in lo ..< hi { y[i] = Float(tanh(Double(x[i]))) }
