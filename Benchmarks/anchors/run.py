@@ -210,7 +210,8 @@ def main():
     out = [f"# Side-by-side results, {datetime.date.today()}", "",
            f"Machine: {cpu} (x86 family {family}; {simd}), {os.cpu_count()} cores, {platform.system()} {platform.release()}. onnxruntime {onnxruntime.__version__}, "
            f"ncnn {ncnn.__version__}, Kiln {kiln(args, '--version').strip()} (release build). Command: "
-           f"`python3 Benchmarks/anchors/run.py --rounds {args.rounds} --block {args.block}`.", ""]
+           f"`python3 Benchmarks/anchors/run.py --rounds {args.rounds} --block {args.block}{' --fifo' if args.fifo else ''}`"
+           + (" (every runtime under SCHED_FIFO priority 10, as `chrt -f 10`)" if args.fifo else "") + ".", ""]
     for name in args.models.split(","):
         macs, rows = measure(name, args)
         out += [table(name, macs, rows, configs), ""]
