@@ -5,10 +5,11 @@
 // output row of the phase, results written straight into their strided places. No col2im, no
 // scatter-add; a unit is (sample, phase, output row). Patches are gathered from the NHWC copy of
 // the input as [pixel][a][b][c], matching the phase kernels [m][a][b][c]. When a phase row has
-// fewer than KILN_QS8_CONV_CHUNK pixels and there are several samples, a unit is a group of
-// (sample, row) pairs of one phase whose pixels make one GEMM (the phase kernel is read once per
-// group), written to an [m][pixels] tile and copied to its strided places; as in qs8-conv2d.c,
-// groups are split by output channels when there are fewer of them than threads.
+// fewer than KILN_QS8_CONV_CHUNK pixels, a unit is a group of (sample, row) pairs of one phase
+// whose pixels make one GEMM (the phase kernel is read once per group, and requantization runs on
+// long contiguous rows instead of a few strided bytes), written to an [m][pixels] tile and copied
+// to its strided places; as in qs8-conv2d.c, groups are split by output channels when there are
+// fewer of them than threads.
 #include "kiln_kernels.h"
 
 #include <string.h>
@@ -40,9 +41,9 @@ static struct phase phase_of(const struct kiln_qs8_layer *l, size_t ph) {
   return p;
 }
 
-/// (sample, row) pairs per unit of a phase: several when rows are short and there are samples.
+/// (sample, row) pairs per unit of a phase: several when rows are short.
 static size_t group_size(const struct kiln_qs8_layer *l, const struct phase *p) {
-  if (l->batch < 2 || p->cols == 0 || p->cols >= KILN_QS8_CONV_CHUNK) return 1;
+  if (p->cols == 0 || p->cols >= KILN_QS8_CONV_CHUNK) return 1;
   const size_t g = KILN_QS8_CONV_CHUNK / p->cols, entries = l->batch * p->rows;
   return g < entries ? g : entries;
 }
