@@ -17,7 +17,8 @@ struct Interpolate: ParsableCommand {
         abstract: "Walk the latent space between seeds (or classes) and draw the path as a strip, a grid or an animation.",
         discussion: """
         One row per leg: --from A --to B draws A -> B; --seeds A,B,C draws A -> B and B -> C as two
-        rows (a grid); --latent-file z.npy walks its rows the same way. --from-class and --to-class
+        rows (a grid); --latent-file z.npy walks its rows the same way (a conditional model draws
+        the class given by --class). --from-class and --to-class
         keep the latent vector (seed --from, or each of --seeds) and blend the class embedding of a
         conditional model from one class to the other. Each row has --steps images, both ends
         included. --animation writes an animated PNG that loops through the same points (back to
@@ -42,6 +43,9 @@ struct Interpolate: ParsableCommand {
 
     @Option(help: "Walk through the rows of this .npy file (float32 [N, latent.dim]) instead of seeds.")
     var latentFile: String?
+
+    @Option(name: .customLong("class"), help: "For a conditional model walking between seeds: the class of every image (a name or number).")
+    var className: String?
 
     @Option(help: "For a conditional model: the class at the start (a name or number); needs --to-class.")
     var fromClass: String?
@@ -74,6 +78,7 @@ struct Interpolate: ParsableCommand {
         guard (2 ... 240).contains(framesPerStep) else { throw ValidationError("--frames-per-step must be 2 to 240, not \(framesPerStep).") }
         guard (10 ... 10000).contains(delay) else { throw ValidationError("--delay must be 10 to 10000 ms, not \(delay).") }
         guard (fromClass == nil) == (toClass == nil) else { throw ValidationError("--from-class and --to-class go together; give both.") }
+        guard className == nil || fromClass == nil else { throw ValidationError("--class draws one class; a class walk takes --from-class and --to-class instead.") }
         let sources = [seeds != nil, latentFile != nil, from != nil || to != nil].filter { $0 }.count
         if fromClass != nil {
             guard latentFile == nil, to == nil, seeds == nil || from == nil else {
@@ -125,7 +130,14 @@ struct Interpolate: ParsableCommand {
                 names = s.map { "seed \($0)" }
             }
             let latents = (0 ..< keys.count - 1).flatMap { leg in t.map { Latent.interpolate(keys[leg], keys[leg + 1], t: $0, path: path) } }
-            images = try g.images(latents: latents)
+            var label: Int?
+            if let className {
+                label = try classIndex(className, of: g, path: modelPath)
+            } else if g.spec.labelInput != nil {
+                throw CLIError("\(modelPath) is class-conditional; give the class to draw with --class (one of: \(g.spec.classNames.joined(separator: ", "))), or walk between classes with --from-class and --to-class.")
+            }
+            func labels(_ n: Int) -> [Int]? { label.map { [Int](repeating: $0, count: n) } }
+            images = try g.images(latents: latents, labels: labels(latents.count))
             rows = keys.count - 1
             legend = "\(path.rawValue) " + (0 ..< rows).map { "\(names[$0]) -> \(names[$0 + 1])" }.joined(separator: "; ")
             if let animation {
@@ -133,7 +145,7 @@ struct Interpolate: ParsableCommand {
                 let walk = (0 ..< keys.count).flatMap { leg in
                     (0 ..< framesPerStep).map { Latent.interpolate(loop[leg], loop[leg + 1], t: Double($0) / Double(framesPerStep), path: path) }
                 }
-                frames = split(try g.images(latents: walk), count: walk.count, g)
+                frames = split(try g.images(latents: walk, labels: labels(walk.count)), count: walk.count, g)
                 try writeAnimation(frames, to: animation)
             }
         }

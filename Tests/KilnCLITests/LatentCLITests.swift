@@ -31,6 +31,7 @@ final class LatentCLITests: XCTestCase {
         _ = try outputs(["interpolate", int8, "--from", "3", "--to", "11", "--lerp", "--steps", "4", "--out", "lerp.png"], ["lerp.png"])
         _ = try outputs(["interpolate", cond, "--from-class", "sandal", "--to-class", "sneaker", "--seeds", "1,2", "--steps", "4", "--out", "c.png"], ["c.png"])
         _ = try outputs(["generate", cond, "--class", "Ankle boot", "--count", "5", "--out", "g.png"], ["g.png"])
+        _ = try outputs(["interpolate", cond, "--class", "bag", "--from", "1", "--to", "2", "--steps", "3", "--out", "cb.png"], ["cb.png"])
         _ = try outputs(["arith", int8, "a - b + c", "--concept", "a=1,2,3", "--concept", "b=4,5,6", "--concept", "c=7,8,9",
                          "--neighbours", "3", "--out", "a.png", "--save-concepts", "abc.txt"], ["a.png", "abc.txt"])
         let found = try outputs(["find", int8, "--classifier", classifier, "--class", "sneaker", "--count", "3", "--search", "300",
@@ -71,6 +72,7 @@ final class LatentCLITests: XCTestCase {
         try expectFailure(["interpolate", int8, "--from", "3"], mentions: ["--from and --to go together"])
         try expectFailure(["interpolate", int8, "--seeds", "3"], mentions: ["at least two seeds"])
         try expectFailure(["interpolate", int8, "--from-class", "sandal", "--to-class", "sneaker"], mentions: ["not class-conditional"])
+        try expectFailure(["interpolate", cond, "--from", "1", "--to", "2"], mentions: ["class-conditional", "--class", "Sneaker"])
         try expectFailure(["direction", int8, "--classifier", classifier, "--from", "sandal", "--to", "sandal"], mentions: ["same class"])
         let book = CLI.temporary("bad-book.txt")
         try "# kiln concepts 1\nlatent normal 64\nboot = 1, 2, 3\n".write(toFile: book, atomically: true, encoding: .utf8)
