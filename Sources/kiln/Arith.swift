@@ -8,12 +8,12 @@ struct Arith: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Latent vector arithmetic on concepts: \"A - B + C\", each concept the mean of several seeds.",
         discussion: """
-        A concept is the mean latent vector of at least \(ConceptBook.minimumSeeds) seeds (single samples are unstable
-        directions): define it with --concept NAME=SEED,SEED,SEED, or load a concepts file with
-        --concepts (written by `kiln find --save`, or by --save-concepts here). The expression adds
-        and subtracts concepts, with optional factors: "boot - sandal + sneaker", "0.5*coat + shirt".
-        The picture: first row, each concept's mean and then the result; second row, the result and
-        --neighbours images with small Gaussian jitter added (scale --jitter), to show the region
+        A concept is the mean latent vector of at least \(ConceptBook.minimumSeeds) seeds (single samples are unstable \
+        directions): define it with --concept NAME=SEED,SEED,SEED, or load a concepts file with \
+        --concepts (written by `kiln find --save`, or by --save-concepts here). The expression adds \
+        and subtracts concepts, with optional factors: "boot - sandal + sneaker", "0.5*coat + shirt". \
+        The picture: first row, each concept's mean and then the result; second row, the result and \
+        --neighbours images with small Gaussian jitter added (scale --jitter), to show the region \
         rather than one point.
         Example: kiln arith "ankle_boot - sandal + sneaker" --concepts concepts.txt --out arith.png
         """

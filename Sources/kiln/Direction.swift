@@ -9,12 +9,12 @@ struct Direction: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure a class direction in the latent space: does mean(z of class X) - mean(z of class Y) turn Y into X?",
         discussion: """
-        Classifies the images of seeds --seed ... --seed + --search - 1. Of the seeds judged with
-        probability >= --min-confidence, those of --to X give mean(z_X); the first half (by seed) of
-        those of --from Y give mean(z_Y); the other half of the Y seeds is held out. The direction
-        d = --scale * (mean(z_X) - mean(z_Y)) is added to every held-out Y seed, and the share the
-        classifier then judges X is printed next to the same share for --random directions of the
-        same norm (the baseline). --out draws --show held-out seeds: as they are, plus d, plus the
+        Classifies the images of seeds --seed ... --seed + --search - 1. Of the seeds judged with \
+        probability >= --min-confidence, those of --to X give mean(z_X); the first half (by seed) of \
+        those of --from Y give mean(z_Y); the other half of the Y seeds is held out. The direction \
+        d = --scale * (mean(z_X) - mean(z_Y)) is added to every held-out Y seed, and the share the \
+        classifier then judges X is printed next to the same share for --random directions of the \
+        same norm (the baseline). --out draws --show held-out seeds: as they are, plus d, plus the \
         first random direction.
         Example: kiln direction --classifier Formats/models/fashion-classifier.kiln --from sandal --to sneaker
         """

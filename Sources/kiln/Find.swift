@@ -10,10 +10,10 @@ struct Find: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Search seeds whose images a classifier assigns to a class with high confidence; save them as a concept.",
         discussion: """
-        Generates the images of seeds --seed, --seed + 1, ... (up to --search of them), asks the
-        classifier (`kiln train-classifier`'s model) for each one's class, and keeps the seeds whose
-        most probable class is --class with probability >= --min-confidence, until --count are found.
-        --save NAME stores them as a concept in --concepts FILE (created, or updated in place), for
+        Generates the images of seeds --seed, --seed + 1, ... (up to --search of them), asks the \
+        classifier (`kiln train-classifier`'s model) for each one's class, and keeps the seeds whose \
+        most probable class is --class with probability >= --min-confidence, until --count are found. \
+        --save NAME stores them as a concept in --concepts FILE (created, or updated in place), for \
         `kiln arith`. --out draws the found images.
         Example: kiln find --classifier Formats/models/fashion-classifier.kiln --class sneaker --count 8 --save sneaker --concepts concepts.txt
         """

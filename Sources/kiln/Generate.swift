@@ -8,11 +8,11 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sample latent vectors from seeds, run the generator and write a PNG grid.",
         discussion: """
-        Image i of the grid comes from seed SEED + i, so `--seed 12 --count 1` reproduces the
-        thirteenth image of `--seed 0`. The latent sampler is bit-exact on every platform
-        (Formats/SPEC.md, "Latent sampler"). Conditional models cycle through their classes, one
-        class per column, or make one class with --class. --latent-file takes the vectors from an
-        .npy file instead of seeds (one image per row; see `kiln sample`).
+        Image i of the grid comes from seed SEED + i, so `--seed 12 --count 1` reproduces the \
+        thirteenth image of `--seed 0`. The latent sampler is bit-exact on every platform \
+        (Formats/SPEC.md, "Latent sampler"). Conditional models cycle through their classes, one \
+        class per column, or make one class with --class. --latent-file takes the vectors from an \
+        .npy file instead of seeds (one image per row; see `kiln sample`). \
         Values are mapped to pixels from the model's declared output range (output.range).
         Examples: kiln generate --seed 3 --count 8
                   kiln generate Formats/models/fashion-cond-int8.kiln --class sneaker --count 8

@@ -16,12 +16,12 @@ struct Interpolate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Walk the latent space between seeds (or classes) and draw the path as a strip, a grid or an animation.",
         discussion: """
-        One row per leg: --from A --to B draws A -> B; --seeds A,B,C draws A -> B and B -> C as two
-        rows (a grid); --latent-file z.npy walks its rows the same way (a conditional model draws
-        the class given by --class). --from-class and --to-class
-        keep the latent vector (seed --from, or each of --seeds) and blend the class embedding of a
-        conditional model from one class to the other. Each row has --steps images, both ends
-        included. --animation writes an animated PNG that loops through the same points (back to
+        One row per leg: --from A --to B draws A -> B; --seeds A,B,C draws A -> B and B -> C as two \
+        rows (a grid); --latent-file z.npy walks its rows the same way (a conditional model draws \
+        the class given by --class). --from-class and --to-class \
+        keep the latent vector (seed --from, or each of --seeds) and blend the class embedding of a \
+        conditional model from one class to the other. Each row has --steps images, both ends \
+        included. --animation writes an animated PNG that loops through the same points (back to \
         the first) with --frames-per-step frames per leg.
         Examples: kiln interpolate --from 3 --to 11 --steps 8 --out strip.png
                   kiln interpolate --seeds 3,11,25,40 --steps 10 --animation walk.png

@@ -7,8 +7,8 @@ struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the latent vectors of seeds to an .npy file, for other tools to read or edit.",
         discussion: """
-        Row i is the vector of seed SEED + i, exactly as `kiln generate` samples it (Formats/SPEC.md,
-        "Latent sampler"), as float32 [COUNT, latent.dim]. Feed edited rows back with
+        Row i is the vector of seed SEED + i, exactly as `kiln generate` samples it (Formats/SPEC.md, \
+        "Latent sampler"), as float32 [COUNT, latent.dim]. Feed edited rows back with \
         `kiln generate --latent-file` or `kiln interpolate --latent-file`.
         Example: kiln sample --seed 7 --count 4 --out z.npy
         """
