@@ -7,16 +7,17 @@ Reference models (random weights, built by Tools/onnx_fixtures.py at full size, 
   unet64   a pix2pix-style U-Net (ngf 64), 64x64 RGB to RGB
 
 Runtimes: ONNX Runtime (f32, and int8 QDQ from its static quantizer), ncnn (f32, through pnnx),
-Kiln (f32, fp16, int8 via `kiln convert` / `kiln quantize`, timed by `kiln bench`). LiteRT is not
-run: making a .tflite needs TensorFlow's converter, which is not installable here (the
-ai-edge-litert wheel only runs .tflite files). ncnn int8 is not run: ncnn cannot quantize
-Deconvolution (every generator here is made of them).
+LiteRT (f32 and full-integer int8 .tflite files made by TensorFlow's converter from Keras rebuilds of
+the same graphs, run by ai-edge-litert; see litert.py; skipped with a note when tensorflow-cpu or
+ai-edge-litert is missing), Kiln (f32, fp16, int8 via `kiln convert` / `kiln quantize`, timed by
+`kiln bench`). ncnn int8 is not run: ncnn cannot quantize Deconvolution (every generator here is
+made of them).
 
 The runtimes are interleaved (round robin, --rounds rounds of --block seconds each) for 1 and 2
 threads and batch 1 and 16; the table gives the median per-image latency, the ratio to Kiln int8,
 and each runtime's PSNR against ONNX Runtime f32 on the same inputs (range [-1, 1]).
 
-    pip install numpy onnx onnxruntime ncnn pnnx
+    pip install numpy onnx onnxruntime ncnn pnnx tensorflow-cpu ai-edge-litert
     swift build -c release
     python3 Benchmarks/anchors/run.py --write Benchmarks/RESULTS.md
 """
@@ -39,6 +40,15 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "Tools"))
 sys.path.insert(0, os.path.join(ROOT, "Formats", "python"))
 import onnx_fixtures  # noqa: E402
+
+sys.path.insert(0, HERE)
+try:
+    import litert  # noqa: E402
+    import ai_edge_litert  # noqa: F401,E402
+    import tensorflow  # noqa: F401,E402
+except ImportError as e:  # the rest runs without it
+    print(f"note: LiteRT not run ({e}); pip install tensorflow-cpu ai-edge-litert", file=sys.stderr)
+    litert = None
 
 MODELS = {
     "dcgan64": (lambda d: onnx_fixtures.onnx_dcgan64(d, ngf=64), "latent", (100, 1, 1)),
@@ -119,6 +129,8 @@ def prepare(name, args):
 
         quantize_static(onnx_path, qdq, Reader(), quant_format=QuantFormat.QDQ, per_channel=True,
                         weight_type=QuantType.QInt8, activation_type=QuantType.QInt8)
+    if litert and not all(os.path.exists(litert.path(d, k, b)) for k in ("f32", "int8") for b in args.batch):
+        litert.convert(onnx_path, np.load(cal), d, args.batch)
     ncnn_param = os.path.join(d, "model.ncnn.param")
     if not os.path.exists(ncnn_param):
         dims = ",".join(str(v) for v in (1, *shape))
@@ -147,6 +159,9 @@ def measure(name, args):
             x = inputs(kind, shape, batch, 1)
             py = {"onnxruntime-f32": ORT(onnx_path, threads), "onnxruntime-int8": ORT(qdq, threads),
                   "ncnn-f32": NCNN(os.path.join(d, "model.ncnn.param"), os.path.join(d, "model.ncnn.bin"), threads)}
+            if litert:
+                for k in ("f32", "int8"):
+                    py[f"litert-{k}"] = litert.LiteRT(d, k, threads, batch, len(shape) == 3)
             times = {k: [] for k in list(py) + list(files)}
             for _ in range(args.rounds):
                 for k, rt in py.items():
@@ -204,12 +219,16 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     import ncnn
     import onnxruntime
+    if litert:
+        import ai_edge_litert
+        import tensorflow
     flags = next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), [])
     simd = " ".join(f for f in ("avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni") if f in flags)
     family = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("cpu family")), "?")
     out = [f"# Side-by-side results, {datetime.date.today()}", "",
            f"Machine: {cpu} (x86 family {family}; {simd}), {os.cpu_count()} cores, {platform.system()} {platform.release()}. onnxruntime {onnxruntime.__version__}, "
-           f"ncnn {ncnn.__version__}, Kiln {kiln(args, '--version').strip()} (release build). Command: "
+           f"ncnn {ncnn.__version__}, " + (f"ai-edge-litert {ai_edge_litert.__version__} (.tflite from TensorFlow {tensorflow.__version__}), " if litert else "")
+           + f"Kiln {kiln(args, '--version').strip()} (release build). Command: "
            f"`python3 Benchmarks/anchors/run.py --rounds {args.rounds} --block {args.block}{' --fifo' if args.fifo else ''}`"
            + (" (every runtime under SCHED_FIFO priority 10, as `chrt -f 10`)" if args.fifo else "") + ".", ""]
     for name in args.models.split(","):
