@@ -220,6 +220,9 @@ typedef void (*kiln_qs8_quantize_fn)(size_t n, const float *x, float inv_scale, 
 typedef void (*kiln_qs8_dequantize_fn)(size_t n, const int8_t *x, float scale, int32_t zero_point, float *y);
 /// Table lookup: y = table[x + 128].
 typedef void (*kiln_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t *table, int8_t *y);
+/// One output column: c[i * cs] = kiln_qs8_requantize(ch[i].bias + acc[i], &ch[i], zero_out) for i < m.
+typedef void (*kiln_qs8_requant_rows_fn)(size_t m, const int32_t *acc, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
+                                         size_t cs);
 /// One output row: c[j * cs] = kiln_qs8_requantize(ch->bias + acc[j], ch, zero_out) for j < n.
 typedef void (*kiln_qs8_requant_fn)(size_t n, const int32_t *acc, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
                                     size_t cs);
@@ -236,6 +239,7 @@ struct kiln_qs8_path {
   kiln_qs8_requant_fn requant;
   size_t gemv_rows;            // rows of `gemv`, or 0 when the path has none (the tile is used)
   kiln_qs8_gemv_fn gemv;
+  kiln_qs8_requant_rows_fn requant_rows;  // for gemv's column, or NULL (kiln_qs8_requantize per row)
 };
 
 /// Every path compiled into this build, fastest first; the last is "scalar".

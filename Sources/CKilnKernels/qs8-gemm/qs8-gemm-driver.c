@@ -20,11 +20,20 @@ void kiln_qs8_gemm(const struct kiln_qs8_path *path, size_t m, size_t n, size_t 
   if (n == 1 && path->gemv) {  // one column: the matrix-vector kernel, rows in blocks of gemv_rows
     const size_t gr = path->gemv_rows;
     assert(gr <= MAX_TILE);
-    for (size_t i = 0; i < m; i += gr) {
-      const size_t mv = m - i < gr ? m - i : gr;
-      for (size_t r = 0; r < gr; r++) rows[r] = a + (i + (r < mv ? r : mv - 1)) * lda;
-      path->gemv(k, rows, b, acc);
-      for (size_t r = 0; r < mv; r++) c[(i + r) * c_row_stride] = kiln_qs8_requantize(ch[i + r].bias + acc[r], &ch[i + r], zero_out);
+    int32_t column[BLOCK];  // sums of up to BLOCK rows, then one requantization of the column
+    for (size_t i0 = 0; i0 < m; i0 += BLOCK) {
+      const size_t mb = m - i0 < BLOCK ? m - i0 : BLOCK;
+      for (size_t i = 0; i < mb; i += gr) {
+        const size_t mv = mb - i < gr ? mb - i : gr;
+        for (size_t r = 0; r < gr; r++) rows[r] = a + (i0 + i + (r < mv ? r : mv - 1)) * lda;
+        path->gemv(k, rows, b, acc);
+        for (size_t r = 0; r < mv; r++) column[i + r] = acc[r];
+      }
+      if (path->requant_rows) {
+        path->requant_rows(mb, column, ch + i0, zero_out, c + i0 * c_row_stride, c_row_stride);
+      } else {
+        for (size_t r = 0; r < mb; r++) c[(i0 + r) * c_row_stride] = kiln_qs8_requantize(ch[i0 + r].bias + column[r], &ch[i0 + r], zero_out);
+      }
     }
     return;
   }
