@@ -38,9 +38,11 @@ void kiln_qs8_gemm(const struct kiln_qs8_path *path, size_t m, size_t n, size_t 
     return;
   }
   int32_t sums[MAX_TILE][BLOCK];  // the sums of mr rows x up to BLOCK columns, then one requantization per row
+  int32_t off[MAX_TILE] = {0};
   for (size_t i = 0; i < m; i += mr) {
     const size_t mv = m - i < mr ? m - i : mr;
     for (size_t r = 0; r < mr; r++) rows[r] = a + (i + (r < mv ? r : mv - 1)) * lda;
+    if (path->tile_offset) path->tile_offset(k, rows, off);  // once per block of rows
     for (size_t j0 = 0; j0 < n; j0 += BLOCK) {
       const size_t nb = n - j0 < BLOCK ? n - j0 : BLOCK;
       for (size_t j = 0; j < nb; j += nr) {
@@ -48,7 +50,7 @@ void kiln_qs8_gemm(const struct kiln_qs8_path *path, size_t m, size_t n, size_t 
         for (size_t s = 0; s < nr; s++) cols[s] = b + (j0 + j + (s < nv ? s : nv - 1)) * ldb;
         path->tile(k, rows, cols, acc);
         for (size_t r = 0; r < mv; r++) {
-          for (size_t s = 0; s < nv; s++) sums[r][j + s] = acc[r * nr + s];
+          for (size_t s = 0; s < nv; s++) sums[r][j + s] = acc[r * nr + s] - off[r];
         }
       }
       // A few columns (a dense layer at batch 1) are cheaper in scalar code than a vector setup.
