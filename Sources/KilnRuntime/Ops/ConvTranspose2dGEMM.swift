@@ -9,7 +9,9 @@ struct ConvTranspose2dGEMM: Op {
     let gather: kiln_f32_col2im
     var outputs: [ValueInfo] { [g.output] }
     var macsPerSample: Int { g.c * g.h * g.w * g.m * g.kh * g.kw }
-    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + g.m * g.kh * g.kw * g.h * g.w * 4 + pool.count * col2imBytes }
+    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + colsBytes + pool.count * col2imBytes }
+    /// The GEMM's output, rounded up to 64 so that the col2im tables after it are aligned.
+    var colsBytes: Int { (g.m * g.kh * g.kw * g.h * g.w * 4 + 63) / 64 * 64 }
     /// Per thread: kiln_f32_col2im_scratch_bytes, rounded up to 64.
     var col2imBytes: Int { (withUnsafePointer(to: gather) { kiln_f32_col2im_scratch_bytes($0) } + 63) / 64 * 64 }
 
@@ -31,7 +33,7 @@ struct ConvTranspose2dGEMM: Op {
         let b = g.hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil
         let y = outputs[0].assumingMemoryBound(to: Float.self)
         let plane = g.h * g.w, outPlane = g.oh * g.ow, cols = GEMM.data(scratch, pool: pool)
-        let rowScratch = UnsafeMutableRawPointer(cols + g.m * g.kh * g.kw * plane)  // col2imBytes per thread
+        let rowScratch = UnsafeMutableRawPointer(cols) + colsBytes  // col2imBytes per thread, 64-byte aligned
         for n in 0 ..< g.n {
             GEMM.run(scratch, pool: pool, packedA: weights, m: g.m * g.kh * g.kw, n: plane, k: g.c,
                      b: x + n * g.c * plane, ldb: plane, c: cols, ldc: plane, accumulate: false)
