@@ -156,6 +156,8 @@ static const size_t convs[][16] = {
     {1, 33, 4, 4, 9, 2, 2, 1, 1, 1, 1, 0, 0, 1, 1, 0}, {1, 8, 16, 16, 4, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0},
     // Grouped samples (maps under a chunk): one group split by channels, and groups of 3 over 7.
     {5, 9, 4, 4, 33, 4, 4, 1, 1, 1, 1, 0, 0, 0, 0, 0}, {7, 6, 8, 10, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0},
+    // The NHWC pass's 16 x 16 transpose blocks with channel and pixel tails (20 channels, 33 wide).
+    {2, 20, 5, 33, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0},
 };
 static const size_t deconvs[][16] = {
     {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0},  {1, 8, 1, 1, 16, 4, 4, 1, 1, 1, 1, 0, 0, 0, 0, 0},
@@ -165,6 +167,8 @@ static const size_t deconvs[][16] = {
     {1, 2, 4, 3, 3, 2, 3, 3, 2, 1, 1, 0, 1, 0, 1, 1},
     // Grouped (sample, row) pairs: one phase, one group split by channels; four phases over 5 samples.
     {4, 8, 1, 1, 16, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0, 0}, {5, 6, 3, 3, 7, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0},
+    // 16 x 16 NHWC blocks only.
+    {1, 32, 4, 16, 3, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0},
 };
 
 static size_t conv_group(int transposed, const struct kiln_qs8_path *path, size_t threads, struct sink *s, size_t *bad) {
