@@ -1,0 +1,39 @@
+// The arithmetic shared by the AVX-512 requantization kernels: 16 int32 sums (bias included) to
+// 16 int8 with per-lane multiplier and shift, as kiln_qs8_requantize: 64-bit products of even and
+// odd lanes, + 2^(shift-1), arithmetic shift, + zero point, clamp, narrow with saturation.
+#ifndef KILN_QS8_REQUANT_AVX512_H
+#define KILN_QS8_REQUANT_AVX512_H
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#include "kiln_kernels.h"
+
+/// a: sums with bias; mp / mn: multipliers for a >= 0 / a < 0; shift: per 32-bit lane (1..62).
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static inline __m128i
+kiln_qs8_requant16_avx512(__m512i a, __m512i mp, __m512i mn, __m512i shift, int32_t zero_out) {
+  const __m512i zero = _mm512_set1_epi64(zero_out), lo = _mm512_set1_epi64(-128), hi = _mm512_set1_epi64(127);
+  const __m512i one = _mm512_set1_epi64(1);
+  const __m512i mult = _mm512_mask_blend_epi32(_mm512_cmplt_epi32_mask(a, _mm512_setzero_si512()), mp, mn);
+  const __m512i sh_even = _mm512_and_si512(shift, _mm512_set1_epi64(0xFFFFFFFF)), sh_odd = _mm512_srli_epi64(shift, 32);
+  __m512i even = _mm512_mul_epi32(a, mult);
+  __m512i odd = _mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(mult, 32));
+  even = _mm512_add_epi64(even, _mm512_sllv_epi64(one, _mm512_sub_epi64(sh_even, one)));
+  odd = _mm512_add_epi64(odd, _mm512_sllv_epi64(one, _mm512_sub_epi64(sh_odd, one)));
+  even = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(_mm512_srav_epi64(even, sh_even), zero), lo), hi);
+  odd = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(_mm512_srav_epi64(odd, sh_odd), zero), lo), hi);
+  return _mm512_cvtsepi32_epi8(_mm512_mask_blend_epi32((__mmask16)0xAAAA, even, _mm512_slli_epi64(odd, 32)));
+}
+
+/// Stores the `mask` lanes of `bytes` to c[t * cs].
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static inline void
+kiln_qs8_store16_avx512(__m128i bytes, __mmask16 mask, int8_t *c, size_t cs) {
+  if (cs == 1) {
+    _mm_mask_storeu_epi8(c, mask, bytes);
+  } else {
+    int8_t tmp[16];
+    _mm_storeu_si128((__m128i *)tmp, bytes);
+    for (size_t t = 0; t < 16 && (mask >> t) & 1; t++) c[t * cs] = tmp[t];
+  }
+}
+#endif
+#endif
