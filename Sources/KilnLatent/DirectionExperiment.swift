@@ -20,9 +20,13 @@ public struct DirectionExperiment {
         public let stayed, randomStayed: Double
     }
 
-    /// Seeds of the random baseline directions: 2^63 + k for k = 0 ..< count (far from the seeds
-    /// searched from 0).
-    public static func randomDirectionSeed(_ k: Int) -> UInt64 { (1 << 63) + UInt64(k) }
+    /// Random baseline direction k: N(0, I) from seed 2^63 + k (far from the seeds searched from
+    /// 0), scaled to `norm`.
+    public static func randomDirection(_ k: Int, dimension: Int, norm: Double) -> [Float] {
+        let g = LatentSampler(dimension: dimension, distribution: .normal).sample(seed: (1 << 63) + UInt64(k))
+        let r = Latent.norm(g)
+        return g.map { Float(Double($0) / r * norm) }
+    }
 
     /// Runs the experiment on `classified` seeds (from `ClassJudge.classify`): those with
     /// confidence >= `minConfidence` count as examples of their class. `scale` multiplies the
@@ -50,9 +54,7 @@ public struct DirectionExperiment {
         let moved = try shares(direction)
         var randomTo: [Double] = [], randomStay = 0.0
         for k in 0 ..< randomDirections {
-            let g = LatentSampler(dimension: sampler.dimension, distribution: .normal).sample(seed: randomDirectionSeed(k))
-            let r = Latent.norm(g)
-            let s = try shares(g.map { Float(Double($0) / r * norm) })
+            let s = try shares(randomDirection(k, dimension: sampler.dimension, norm: norm))
             randomTo.append(s.toX)
             randomStay += s.stayY / Double(randomDirections)
         }

@@ -91,8 +91,7 @@ struct Direction: ParsableCommand {
         if let out {
             let sampler = g.spec.sampler
             let held = r.heldOut.prefix(show).map { sampler.sample(seed: $0) }
-            let normal = LatentSampler(dimension: sampler.dimension, distribution: .normal).sample(seed: DirectionExperiment.randomDirectionSeed(0))
-            let randomDirection = normal.map { Float(Double($0) / Latent.norm(normal) * r.norm) }
+            let randomDirection = DirectionExperiment.randomDirection(0, dimension: sampler.dimension, norm: r.norm)
             let latents = held + held.map { Latent.add($0, r.direction) } + held.map { Latent.add($0, randomDirection) }
             let images = try g.images(latents: latents)
             try writeOutput(try options.picture(images, count: latents.count, columns: held.count, of: g).pngData(), to: out,

@@ -11,9 +11,9 @@ struct ConvTranspose2dGEMM: Op {
     var macsPerSample: Int { g.c * g.h * g.w * g.m * g.kh * g.kw }
     var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + colsBytes + pool.count * col2imBytes }
     /// The GEMM's output, rounded up to 64 so that the col2im tables after it are aligned.
-    var colsBytes: Int { (g.m * g.kh * g.kw * g.h * g.w * 4 + 63) / 64 * 64 }
+    let colsBytes: Int
     /// Per thread: kiln_f32_col2im_scratch_bytes, rounded up to 64.
-    var col2imBytes: Int { (withUnsafePointer(to: gather) { kiln_f32_col2im_scratch_bytes($0) } + 63) / 64 * 64 }
+    let col2imBytes: Int
 
     let pool: ThreadPool
     /// W^T [M*KH*KW, C], packed at plan time.
@@ -26,6 +26,8 @@ struct ConvTranspose2dGEMM: Op {
         weights = GEMM.pack(try context.floats(node, 1), transpose: true, m: g.m * g.kh * g.kw, k: g.c, columns: g.h * g.w, buffers: context.buffers)
         gather = kiln_f32_col2im(m: g.m, oh: g.oh, ow: g.ow, h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
                                  pad_top: g.padTop, pad_left: g.padLeft, row_stride: g.h * g.w)
+        colsBytes = (g.m * g.kh * g.kw * g.h * g.w * 4 + 63) / 64 * 64
+        col2imBytes = (withUnsafePointer(to: gather) { kiln_f32_col2im_scratch_bytes($0) } + 63) / 64 * 64
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
