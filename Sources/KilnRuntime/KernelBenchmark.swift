@@ -17,9 +17,13 @@ public final class KernelBenchmark {
         let ch = s.allocate(bytes: m * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: m)
         for i in 0 ..< m * k { a[i] = Int8(truncatingIfNeeded: (i &* 37) % 255 - 127) }
         for i in 0 ..< n * k { b[i] = Int8(truncatingIfNeeded: i &* 11) }
-        for i in 0 ..< m { ch[i] = kiln_qs8_channel(bias: 0, multiplier_pos: 1 << 30, multiplier_neg: 1 << 29, shift: 40) }
+        for i in 0 ..< m {
+            let sum = (0 ..< k).reduce(Int32(0)) { $0 + Int32(a[i * k + $1]) }
+            ch[i] = kiln_qs8_channel(bias: 0, multiplier_pos: 1 << 30, multiplier_neg: 1 << 29, shift: 40, weight_sum: sum)
+        }
         let path = kernels.path
-        run_ = { kiln_qs8_gemm(path, m, n, k, a, k, b, k, ch, 0, c, n, 1) }
+        let ws = s.allocate(bytes: kiln_qs8_gemm_workspace_bytes(path, k) + 1)
+        run_ = { kiln_qs8_gemm(path, ws, m, n, k, a, k, b, k, ch, 0, c, n, 1) }
         storage = s
     }
 

@@ -54,7 +54,10 @@ static void random_requant(int32_t *rq, size_t m, double magnitude) {
 }
 
 static size_t gemm_group(const struct kiln_qs8_path *path, size_t threads, struct sink *s, size_t *bad) {
-  static const size_t ms[] = {1, 2, 3, 4, 5, 7, 9, 17}, ns[] = {1, 2, 3, 4, 5, 9, 33}, ks[] = {1, 7, 8, 9, 15, 16, 17, 32, 33, 100, 257};
+  // m and n around the tiles (2x2 ... 4x4) and the packed kernels' 8-row blocks and 16- / 32-column
+  // panels; k around the 4-byte groups and 64-byte vectors.
+  static const size_t ms[] = {1, 2, 3, 4, 5, 7, 8, 9, 12, 17, 33}, ns[] = {1, 2, 3, 4, 5, 9, 15, 16, 17, 31, 32, 33, 65},
+                      ks[] = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 32, 33, 63, 64, 65, 100, 257, 1030};
   size_t cases = 0;
   (void)threads;  // the GEMM itself is single-threaded; layers split it
   for (size_t a = 0; a < sizeof ms / sizeof *ms; a++) {
@@ -64,21 +67,33 @@ static size_t gemm_group(const struct kiln_qs8_path *path, size_t threads, struc
         int8_t *A = malloc(m * lda), *B = malloc(n * ldb), *want = malloc(m * n), *got = malloc(m * n);
         struct kiln_qs8_channel *ch = malloc(m * sizeof *ch);
         int32_t *rq = malloc(m * 3 * sizeof *rq);
-        if (!A || !B || !want || !got || !ch || !rq) return 0;
+        void *workspace = malloc(kiln_qs8_gemm_workspace_bytes(path, k) + 1);
+        int8_t *wide = malloc(2 * m * n);
+        if (!A || !B || !want || !got || !ch || !rq || !workspace || !wide) return 0;
         fill(A, m * lda, -127);
         fill(B, n * ldb, -128);
         random_requant(rq, m, typical(k));
         for (size_t i = 0; i < m; i++) {
           // The last case of each shape uses extreme biases; the rest small ones.
           const int32_t limit = (1 << 30) - (int32_t)(k * 16256);
-          ch[i] = (struct kiln_qs8_channel){c == 0 ? (i % 2 ? limit : -limit) : uniform(-(1 << 20), 1 << 20), rq[3 * i], rq[3 * i + 1], rq[3 * i + 2]};
+          int32_t sum = 0;
+          for (size_t p = 0; p < k; p++) sum += A[i * lda + p];
+          ch[i] = (struct kiln_qs8_channel){c == 0 ? (i % 2 ? limit : -limit) : uniform(-(1 << 20), 1 << 20), rq[3 * i], rq[3 * i + 1], rq[3 * i + 2], sum};
         }
         const int32_t zero = uniform(-128, 127);
         kiln_qs8_gemm_ref(m, n, k, A, lda, B, ldb, ch, zero, want, n, 1);
-        kiln_qs8_gemm(path, m, n, k, A, lda, B, ldb, ch, zero, got, n, 1);
+        // Without workspace (the tile), then with it (the packed kernel where the path has one).
+        kiln_qs8_gemm(path, 0, m, n, k, A, lda, B, ldb, ch, zero, got, n, 1);
         for (size_t i = 0; i < m * n; i++) *bad += want[i] != got[i];
+        memset(got, 0, m * n);
+        kiln_qs8_gemm(path, workspace, m, n, k, A, lda, B, ldb, ch, zero, got, n, 1);
+        for (size_t i = 0; i < m * n; i++) *bad += want[i] != got[i];
+        // Columns two bytes apart (a transposed conv's phase row): the bytes between stay unwritten.
+        memset(wide, 0x5A, 2 * m * n);
+        kiln_qs8_gemm(path, workspace, m, n, k, A, lda, B, ldb, ch, zero, wide, 2 * n, 2);
+        for (size_t i = 0; i < 2 * m * n; i++) *bad += wide[i] != (i % 2 ? 0x5A : want[i / 2]);
         if (append(s, got, m * n)) return 0;
-        free(A); free(B); free(want); free(got); free(ch); free(rq);
+        free(A); free(B); free(want); free(got); free(ch); free(rq); free(workspace); free(wide);
         cases++;
       }
     }

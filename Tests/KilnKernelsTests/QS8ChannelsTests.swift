@@ -19,6 +19,7 @@ final class QS8ChannelsTests: XCTestCase {
             for i in 0 ..< m {
                 let sum = w[i * k ..< (i + 1) * k].reduce(Int32(0)) { $0 + Int32($1) }
                 XCTAssertEqual(out[i].bias, bias[i] - xZero * sum, "k \(k), row \(i)")
+                XCTAssertEqual(out[i].weight_sum, sum, "k \(k), row \(i)")
             }
         }
     }

@@ -79,7 +79,7 @@ final class Int8BadInputTests: XCTestCase {
     /// Requantization rounds half toward +infinity, in one step (Formats/SPEC.md).
     func testRequantizationRounding() {
         // multiplier 2^30, shift 31: acc / 2 rounded half up.
-        var ch = kiln_qs8_channel(bias: 0, multiplier_pos: 1 << 30, multiplier_neg: 1 << 30, shift: 31)
+        var ch = kiln_qs8_channel(bias: 0, multiplier_pos: 1 << 30, multiplier_neg: 1 << 30, shift: 31, weight_sum: 0)
         let cases: [(Int32, Int8)] = [(5, 3), (-5, -2), (-6, -3), (-7, -3), (1, 1), (-1, 0), (254, 127), (256, 127), (-300, -128)]
         for (acc, want) in cases { XCTAssertEqual(kiln_qs8_requantize(acc, &ch, 0), want, "acc \(acc)") }
         XCTAssertEqual(kiln_qs8_requantize(-5, &ch, 10), 8)

@@ -191,6 +191,7 @@ struct kiln_qs8_channel {
   int32_t multiplier_pos;  // Q31-style multiplier for acc >= 0
   int32_t multiplier_neg;  // for acc < 0 (equal to multiplier_pos for a plain layer, 0 for ReLU)
   int32_t shift;           // 1 ... 62
+  int32_t weight_sum;      // sum of the row's k weights (kernels that make activations unsigned use it)
 };
 
 /// Requantizes one accumulator: zero_out + ((acc * M + 2^(shift-1)) >> shift) in 64-bit
@@ -233,6 +234,16 @@ typedef void (*kiln_qs8_requant_rows_fn)(size_t m, const int32_t *acc, const str
 typedef void (*kiln_qs8_requant_fn)(size_t n, const int32_t *acc, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
                                     size_t cs);
 
+/// Packs columns b[0 .. nv-1] (k bytes each, ldb apart; nv <= the path's packed_nr) into a panel
+/// of kiln_qs8_gemm_workspace layout: panel[q][s][t] = b[s][4q + t] + 128 as u8, 0 past k.
+typedef void (*kiln_qs8_pack_fn)(size_t k, size_t nv, const int8_t *b, size_t ldb, uint8_t *panel);
+/// Rows a + r * lda (r < mv <= packed_mr) times a packed panel's nv <= packed_nr columns:
+/// c[r * c_row_stride + s * cs] = kiln_qs8_requantize(ch[r].bias + sum, &ch[r], zero_out).
+typedef void (*kiln_qs8_packed_gemm_fn)(size_t k, size_t mv, size_t nv, const int8_t *a, size_t lda, const uint8_t *panel,
+                                        const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride,
+                                        size_t cs);
+/// A strided byte copy: dst[t * step] = src[t] for t < n, writing no other byte of dst.
+typedef void (*kiln_qs8_copy_strided_fn)(size_t n, const int8_t *src, int8_t *dst, size_t step);
 /// One kernel path (an instruction set): what KILN_KERNELS names.
 struct kiln_qs8_path {
   const char *name;            // "scalar", "sse41", "avx2", "avx512vnni", "neon", "neondot"
@@ -247,6 +258,13 @@ struct kiln_qs8_path {
   kiln_qs8_gemv_fn gemv;
   kiln_qs8_requant_rows_fn requant_rows;  // for gemv's column, or NULL (kiln_qs8_requantize per row)
   kiln_qs8_tile_offset_fn tile_offset;    // when set, `tile` returns sum + off[r] (see the type)
+  // The packed-column GEMM (0 / NULL when the path has none), used for m >= packed_mr and
+  // n > packed_nr / 4 when the caller gives workspace: rows in blocks of packed_mr, columns in
+  // panels of packed_nr.
+  size_t packed_mr, packed_nr;
+  kiln_qs8_pack_fn pack;
+  kiln_qs8_packed_gemm_fn packed_gemm;
+  kiln_qs8_copy_strided_fn copy_strided;  // for transposed convs' phase rows, or NULL (a byte loop)
 };
 
 /// Every path compiled into this build, fastest first; the last is "scalar".
@@ -257,10 +275,16 @@ const struct kiln_qs8_path *kiln_qs8_path_named(const char *name);
 /// The fastest path this CPU supports.
 const struct kiln_qs8_path *kiln_qs8_path_best(void);
 
+/// Bytes of workspace kiln_qs8_gemm can use with `path` for reductions of length k (0 when the
+/// path has no packed-column kernel): two panels of packed_nr columns, plus 64 for alignment.
+size_t kiln_qs8_gemm_workspace_bytes(const struct kiln_qs8_path *path, size_t k);
 /// c[i * c_row_stride + j * c_col_stride] = kiln_qs8_requantize(ch[i].bias + sum_p a[i*lda+p] * b[j*ldb+p],
 /// &ch[i], zero_out) for i < m, j < n, with `path`'s micro-kernel. Requires k <= KILN_QS8_MAX_K,
-/// a in [-127, 127] and |ch[i].bias| <= 2^30 (checked by the runtime at plan time). Allocates nothing.
-void kiln_qs8_gemm(const struct kiln_qs8_path *path, size_t m, size_t n, size_t k, const int8_t *a, size_t lda,
+/// a in [-127, 127], |ch[i].bias| <= 2^30 (checked by the runtime at plan time) and ch[i].weight_sum
+/// the sum of row i's k weights (kiln_qs8_make_channels sets it). `workspace`
+/// (kiln_qs8_gemm_workspace_bytes, any alignment) lets the path pack columns; NULL uses the
+/// tile. Either way the same bytes. Allocates nothing.
+void kiln_qs8_gemm(const struct kiln_qs8_path *path, void *workspace, size_t m, size_t n, size_t k, const int8_t *a, size_t lda,
                    const int8_t *b, size_t ldb, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
                    size_t c_row_stride, size_t c_col_stride);
 /// The reference: the same as kiln_qs8_gemm, as three plain loops.
@@ -299,8 +323,8 @@ struct kiln_qs8_layer {
   int8_t *scratch;            // kiln_qs8_conv2d_scratch_bytes / kiln_qs8_deconv2d_scratch_bytes
 };
 
-/// Fills out[i] = {bias[i] - x_zero * sum_p w[i*k + p], requant[3i], requant[3i+1], requant[3i+2]}
-/// for i < m. Returns 0, -1 when a corrected bias leaves +-2^30, or -2 when a weight is -128 (the
+/// Fills out[i] = {bias[i] - x_zero * s, requant[3i], requant[3i+1], requant[3i+2], s} with
+/// s = sum_p w[i*k + p], for i < m. Returns 0, -1 when a corrected bias leaves +-2^30, or -2 when a weight is -128 (the
 /// layer cannot run either way).
 int kiln_qs8_make_channels(size_t m, size_t k, const int8_t *w, const int32_t *bias, const int32_t *requant,
                            int32_t x_zero, struct kiln_qs8_channel *out);

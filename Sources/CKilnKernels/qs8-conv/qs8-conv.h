@@ -7,6 +7,6 @@ size_t kiln_qs8_nhwc_bytes(const struct kiln_qs8_layer *l);
 /// Ranges of output channels per group so that `threads` threads all get units.
 size_t kiln_qs8_conv_parts(size_t groups, size_t threads, size_t m);
 /// Copies a [rows][j_count] GEMM tile out to `runs` strided destinations (see qs8-conv2d.c).
-void kiln_qs8_tile_scatter(const int8_t *tile, size_t rows, size_t j_count, size_t runs, size_t run, int8_t *const *dst,
+void kiln_qs8_tile_scatter(const struct kiln_qs8_path *path, const int8_t *tile, size_t rows, size_t j_count, size_t runs, size_t run, int8_t *const *dst,
                            size_t m_stride, size_t step);
 #endif

@@ -20,9 +20,14 @@ static size_t group_size(const struct kiln_qs8_layer *l) {
   return g < l->batch ? g : l->batch;
 }
 
-/// cols (a chunk of patches) and, for grouped units, the [m][chunk] output tile.
-static size_t per_thread(const struct kiln_qs8_layer *l) {
+/// Bytes of cols (a chunk of patches) and, for grouped units, the [m][chunk] output tile.
+static size_t tile_end(const struct kiln_qs8_layer *l) {
   return KILN_QS8_CONV_CHUNK * l->c * l->kh * l->kw + (group_size(l) > 1 ? l->m * KILN_QS8_CONV_CHUNK : 0);
+}
+
+/// cols (a chunk of patches), for grouped units the [m][chunk] output tile, then the GEMM's workspace.
+static size_t per_thread(const struct kiln_qs8_layer *l) {
+  return tile_end(l) + kiln_qs8_gemm_workspace_bytes(l->path, l->c * l->kh * l->kw);
 }
 
 size_t kiln_qs8_conv2d_scratch_bytes(const struct kiln_qs8_layer *l, size_t threads) {
@@ -59,7 +64,7 @@ size_t kiln_qs8_conv_parts(size_t groups, size_t threads, size_t m) {
 /// Copies rows [0, m1 - m0) of the [.][j_count] tile to channel m0 + i of every (sample, pixel run)
 /// the tile's columns came from: run r holds `run` columns that go to `dst(r) + (m0 + i) * m_stride`
 /// with step `step`.
-void kiln_qs8_tile_scatter(const int8_t *tile, size_t rows, size_t j_count, size_t runs, size_t run, int8_t *const *dst,
+void kiln_qs8_tile_scatter(const struct kiln_qs8_path *path, const int8_t *tile, size_t rows, size_t j_count, size_t runs, size_t run, int8_t *const *dst,
                            size_t m_stride, size_t step) {
   for (size_t r = 0; r < runs; r++) {
     for (size_t i = 0; i < rows; i++) {
@@ -67,6 +72,8 @@ void kiln_qs8_tile_scatter(const int8_t *tile, size_t rows, size_t j_count, size
       int8_t *d = dst[r] + i * m_stride;
       if (step == 1) {
         memcpy(d, src, run);
+      } else if (path->copy_strided) {
+        path->copy_strided(run, src, d, step);
       } else {
         for (size_t t = 0; t < run; t++) d[t * step] = src[t];
       }
@@ -86,8 +93,9 @@ static void conv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size_t
       gather(l, l->scratch + (n0 + s) * l->h * l->w * l->c, 0, plane, cols + s * plane * k);
       dst[s] = l->y + ((n0 + s) * l->m + m0) * plane;
     }
-    kiln_qs8_gemm(l->path, m1 - m0, j_count, k, l->weights + m0 * k, k, cols, k, l->channels + m0, l->y_zero, tile, j_count, 1);
-    kiln_qs8_tile_scatter(tile, m1 - m0, j_count, ns, plane, dst, plane, 1);
+    kiln_qs8_gemm(l->path, cols + tile_end(l), m1 - m0, j_count, k, l->weights + m0 * k, k, cols, k, l->channels + m0, l->y_zero,
+                  tile, j_count, 1);
+    kiln_qs8_tile_scatter(l->path, tile, m1 - m0, j_count, ns, plane, dst, plane, 1);
   }
 }
 
@@ -104,7 +112,7 @@ void kiln_qs8_conv2d_task(void *context, size_t thread, size_t threads) {
     const size_t n = u / chunks, p0 = (u % chunks) * KILN_QS8_CONV_CHUNK;
     const size_t p1 = p0 + KILN_QS8_CONV_CHUNK < plane ? p0 + KILN_QS8_CONV_CHUNK : plane;
     gather(l, l->scratch + n * l->h * l->w * l->c, p0, p1, cols);
-    kiln_qs8_gemm(l->path, l->m, p1 - p0, k, l->weights, k, cols, k, l->channels, l->y_zero,
+    kiln_qs8_gemm(l->path, cols + tile_end(l), l->m, p1 - p0, k, l->weights, k, cols, k, l->channels, l->y_zero,
                   l->y + n * l->m * plane + p0, plane, 1);
   }
 }
@@ -115,7 +123,7 @@ void kiln_qs8_dense_task(void *context, size_t thread, size_t threads) {
   const size_t block = 16, units = (l->m + block - 1) / block;
   for (size_t u = thread; u < units; u += threads) {
     const size_t m0 = u * block, m1 = m0 + block < l->m ? m0 + block : l->m;
-    kiln_qs8_gemm(l->path, m1 - m0, l->batch, l->c, l->weights + m0 * l->c, l->c, l->x, l->c, l->channels + m0,
+    kiln_qs8_gemm(l->path, 0, m1 - m0, l->batch, l->c, l->weights + m0 * l->c, l->c, l->x, l->c, l->channels + m0,
                   l->y_zero, l->y + m0, 1, l->m);
   }
 }

@@ -67,9 +67,19 @@ static size_t cols_bytes(const struct kiln_qs8_layer *l) {
   return most;
 }
 
-/// The patches, then (grouped) the [m][at most chunk] output tile.
-static size_t per_thread(const struct kiln_qs8_layer *l) {
+/// Bytes of the patches, then (grouped) the [m][at most chunk] output tile.
+static size_t tile_end(const struct kiln_qs8_layer *l) {
   return cols_bytes(l) + (grouped(l) ? l->m * KILN_QS8_CONV_CHUNK : 0);
+}
+
+/// The patches, the tile, then the GEMM's workspace for the deepest phase.
+static size_t per_thread(const struct kiln_qs8_layer *l) {
+  size_t k = 0;
+  for (size_t ph = 0; ph < l->sh * l->sw; ph++) {
+    const struct phase p = phase_of(l, ph);
+    if (p.k > k) k = p.k;
+  }
+  return tile_end(l) + kiln_qs8_gemm_workspace_bytes(l->path, k);
 }
 
 /// Patches of output row j of phase p in sample n: cols [pixel][a][b][c].
@@ -127,9 +137,9 @@ static void deconv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size
       gather_row(l, &p, e / p.rows, e % p.rows, cols + (e - e0) * p.cols * p.k);
       dst[e - e0] = row_start(l, &p, e / p.rows, e % p.rows) + m0 * plane;
     }
-    kiln_qs8_gemm(l->path, m1 - m0, j_count, p.k, l->phase_weights[ph] + m0 * p.k, p.k, cols, p.k, l->phase_channels[ph] + m0,
+    kiln_qs8_gemm(l->path, cols + tile_end(l), m1 - m0, j_count, p.k, l->phase_weights[ph] + m0 * p.k, p.k, cols, p.k, l->phase_channels[ph] + m0,
                   l->y_zero, tile, j_count, 1);
-    kiln_qs8_tile_scatter(tile, m1 - m0, j_count, e1 - e0, p.cols, dst, plane, l->sw);
+    kiln_qs8_tile_scatter(l->path, tile, m1 - m0, j_count, e1 - e0, p.cols, dst, plane, l->sw);
   }
 }
 
@@ -152,7 +162,7 @@ void kiln_qs8_deconv2d_task(void *context, size_t thread, size_t threads) {
     const struct phase p = phase_of(l, ph);
     if (j >= p.rows) continue;
     gather_row(l, &p, n, j, cols);
-    kiln_qs8_gemm(l->path, l->m, p.cols, p.k, l->phase_weights[ph], p.k, cols, p.k, l->phase_channels[ph], l->y_zero,
+    kiln_qs8_gemm(l->path, cols + tile_end(l), l->m, p.cols, p.k, l->phase_weights[ph], p.k, cols, p.k, l->phase_channels[ph], l->y_zero,
                   row_start(l, &p, n, j), plane, l->sw);
   }
 }

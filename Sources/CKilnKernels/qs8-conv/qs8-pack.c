@@ -53,7 +53,7 @@ int kiln_qs8_make_channels(size_t m, size_t k, const int8_t *w, const int32_t *b
     if (has_min) return -2;
     const int64_t corrected = (int64_t)bias[i] - (int64_t)x_zero * sum;
     if (corrected > (1 << 30) || corrected < -(1 << 30)) return -1;
-    out[i] = (struct kiln_qs8_channel){(int32_t)corrected, requant[3 * i], requant[3 * i + 1], requant[3 * i + 2]};
+    out[i] = (struct kiln_qs8_channel){(int32_t)corrected, requant[3 * i], requant[3 * i + 1], requant[3 * i + 2], sum};
   }
   return 0;
 }

@@ -24,11 +24,17 @@ kiln_qs8_requant16_avx512(__m512i a, __m512i mp, __m512i mn, __m512i shift, int3
   return _mm512_cvtsepi32_epi8(_mm512_mask_blend_epi32((__mmask16)0xAAAA, even, _mm512_slli_epi64(odd, 32)));
 }
 
-/// Stores the `mask` lanes of `bytes` to c[t * cs].
+/// Stores the `mask` lanes of `bytes` (the first ones: mask is 2^n - 1) to c[t * cs]. Step 2 (a
+/// transposed conv's phase row) widens the bytes to 16 bits and stores only the even bytes,
+/// leaving the odd ones (another phase's, maybe another thread's) untouched.
 __attribute__((target("avx512f,avx512bw,avx512vl"))) static inline void
 kiln_qs8_store16_avx512(__m128i bytes, __mmask16 mask, int8_t *c, size_t cs) {
   if (cs == 1) {
     _mm_mask_storeu_epi8(c, mask, bytes);
+  } else if (cs == 2) {
+    const uint32_t n = (uint32_t)__builtin_popcount(mask);
+    const __mmask32 even = 0x55555555u & (n >= 16 ? 0xFFFFFFFFu : (1u << (2 * n)) - 1);
+    _mm256_mask_storeu_epi8(c, even, _mm256_cvtepu8_epi16(bytes));
   } else {
     int8_t tmp[16];
     _mm_storeu_si128((__m128i *)tmp, bytes);

@@ -11,8 +11,9 @@
 __attribute__((target("avx512f,avx512bw,avx512vl")))
 void kiln_qs8_requant_rows_avx512(size_t m, const int32_t *acc, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
                                   size_t cs) {
-  // struct kiln_qs8_channel is four int32: bias, multiplier_pos, multiplier_neg, shift.
-  const __m512i idx = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(4));
+  // struct kiln_qs8_channel is int32s: bias, multiplier_pos, multiplier_neg, shift, weight_sum.
+  enum { FIELDS = sizeof(struct kiln_qs8_channel) / sizeof(int32_t) };
+  const __m512i idx = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(FIELDS));
   for (size_t i = 0; i < m; i += 16) {
     const __mmask16 mask = m - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (m - i)) - 1);
     const int32_t *base = (const int32_t *)(ch + i);
