@@ -234,16 +234,19 @@ typedef void (*kiln_qs8_requant_rows_fn)(size_t m, const int32_t *acc, const str
 typedef void (*kiln_qs8_requant_fn)(size_t n, const int32_t *acc, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
                                     size_t cs);
 
-/// Packs columns b[0 .. nv-1] (k bytes each, ldb apart; nv <= the path's packed_nr) into a panel
-/// of kiln_qs8_gemm_workspace layout: panel[q][s][t] = b[s][4q + t] + 128 as u8, 0 past k.
-typedef void (*kiln_qs8_pack_fn)(size_t k, size_t nv, const int8_t *b, size_t ldb, uint8_t *panel);
+/// Packs nv <= packed_nr columns into a panel: panel[q][s][u] = b_s[4q + u] + 128 as u8, 0 past
+/// k, where column b_s is the concatenation of `taps` runs of c bytes, run t at ind[s * taps + t]
+/// (k = taps * c; c a multiple of 4 when taps > 1).
+typedef void (*kiln_qs8_pack_fn)(size_t c, size_t taps, size_t nv, const int8_t *const *ind, uint8_t *panel);
 /// Rows a + r * lda (r < mv <= packed_mr) times a packed panel's nv <= packed_nr columns:
 /// c[r * c_row_stride + s * cs] = kiln_qs8_requantize(ch[r].bias + sum, &ch[r], zero_out).
 typedef void (*kiln_qs8_packed_gemm_fn)(size_t k, size_t mv, size_t nv, const int8_t *a, size_t lda, const uint8_t *panel,
                                         const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride,
                                         size_t cs);
-/// A strided byte copy: dst[t * step] = src[t] for t < n, writing no other byte of dst.
-typedef void (*kiln_qs8_copy_strided_fn)(size_t n, const int8_t *src, int8_t *dst, size_t step);
+/// Copies a [rows][j_count] GEMM tile out to `runs` places: run r, row i, column t (t < run,
+/// j_count = runs * run) goes to dst[r][i * m_stride + t * step]. No other byte is written.
+typedef void (*kiln_qs8_tile_scatter_fn)(const int8_t *tile, size_t rows, size_t j_count, size_t runs, size_t run,
+                                         int8_t *const *dst, size_t m_stride, size_t step);
 /// One kernel path (an instruction set): what KILN_KERNELS names.
 struct kiln_qs8_path {
   const char *name;            // "scalar", "sse41", "avx2", "avx512vnni", "neon", "neondot"
@@ -264,7 +267,7 @@ struct kiln_qs8_path {
   size_t packed_mr, packed_nr;
   kiln_qs8_pack_fn pack;
   kiln_qs8_packed_gemm_fn packed_gemm;
-  kiln_qs8_copy_strided_fn copy_strided;  // for transposed convs' phase rows, or NULL (a byte loop)
+  kiln_qs8_tile_scatter_fn tile_scatter;  // or NULL: kiln_qs8_tile_scatter_ref
 };
 
 /// Every path compiled into this build, fastest first; the last is "scalar".
@@ -287,6 +290,16 @@ size_t kiln_qs8_gemm_workspace_bytes(const struct kiln_qs8_path *path, size_t k)
 void kiln_qs8_gemm(const struct kiln_qs8_path *path, void *workspace, size_t m, size_t n, size_t k, const int8_t *a, size_t lda,
                    const int8_t *b, size_t ldb, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
                    size_t c_row_stride, size_t c_col_stride);
+/// Bytes of workspace kiln_qs8_igemm needs for n columns of `taps` runs of c bytes.
+size_t kiln_qs8_igemm_workspace_bytes(const struct kiln_qs8_path *path, size_t n, size_t c, size_t taps);
+/// kiln_qs8_gemm with columns given through an indirection table, as a convolution's patches are:
+/// column j is the concatenation of `taps` runs of c bytes, run t at ind[j * taps + t] (k = taps *
+/// c), so patches need not be copied into place first. Paths with a packed-column kernel gather
+/// while packing (when taps == 1 or c is a multiple of 4); otherwise the columns are gathered into
+/// the workspace (kiln_qs8_igemm_workspace_bytes, any alignment). The same bytes as kiln_qs8_gemm.
+void kiln_qs8_igemm(const struct kiln_qs8_path *path, void *workspace, size_t m, size_t n, size_t c, size_t taps, const int8_t *a,
+                    size_t lda, const int8_t *const *ind, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *out,
+                    size_t c_row_stride, size_t c_col_stride);
 /// The reference: the same as kiln_qs8_gemm, as three plain loops.
 void kiln_qs8_gemm_ref(size_t m, size_t n, size_t k, const int8_t *a, size_t lda, const int8_t *b, size_t ldb,
                        const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride,
@@ -341,6 +354,9 @@ int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, cons
                            int8_t *packed, struct kiln_qs8_channel *channels, const int8_t **phase_weights,
                            const struct kiln_qs8_channel **phase_channels);
 
+/// The reference scatter of grouped conv units (see kiln_qs8_tile_scatter_fn): memcpy / byte loop.
+void kiln_qs8_tile_scatter_ref(const int8_t *tile, size_t rows, size_t j_count, size_t runs, size_t run, int8_t *const *dst,
+                               size_t m_stride, size_t step);
 /// Pixels per conv work unit.
 #define KILN_QS8_CONV_CHUNK 64
 

@@ -1,56 +1,50 @@
-// int8 Conv2d: for each unit (sample, chunk of KILN_QS8_CONV_CHUNK output pixels), gather the
-// chunk's patches into cols [pixel][kh][kw][c] from the NHWC copy of the input (taps outside the
-// input read x_zero, which the zero-point correction in the bias cancels exactly), then one GEMM
-// with the weights packed in the same order. Maps smaller than a chunk, with several samples: a
-// unit is a group of samples whose pixels make one GEMM (the weights are read once per group, not
-// once per sample), written to a small [m][pixels] tile and copied out; with fewer groups than
-// threads, each group's output channels are split between threads. Every output is the same
-// integer sum whatever the grouping, so the bytes do not depend on batch or threads.
+// int8 Conv2d: for each unit (sample, chunk of KILN_QS8_CONV_CHUNK output pixels), point at the
+// chunk's patches [pixel][kh][kw] in the NHWC copy of the input (c bytes a tap; taps outside the
+// input read a row of x_zero, which the zero-point correction in the bias cancels exactly), then
+// one indirect GEMM with the weights packed in the same order. Small maps (kiln_qs8_group_below), with
+// several samples: a unit is a group of samples whose pixels make one GEMM (the weights are read
+// once per group, not once per sample), written to a small [m][pixels] tile and copied out; with
+// fewer groups than threads, each group's output channels are split between threads. Every output
+// is the same integer sum whatever the grouping, so the bytes do not depend on batch or threads.
 #include "kiln_kernels.h"
-
-#include <string.h>
 
 #include "qs8-conv.h"
 
-#include <assert.h>
-
 /// Samples per unit: several when a map is smaller than a chunk.
 static size_t group_size(const struct kiln_qs8_layer *l) {
-  const size_t plane = l->oh * l->ow, g = plane < KILN_QS8_CONV_CHUNK ? KILN_QS8_CONV_CHUNK / plane : 1;
+  const size_t plane = l->oh * l->ow, g = plane < kiln_qs8_group_below(l->path) ? KILN_QS8_CONV_CHUNK / plane : 1;
   return g < l->batch ? g : l->batch;
 }
 
-/// Bytes of cols (a chunk of patches) and, for grouped units, the [m][chunk] output tile.
-static size_t tile_end(const struct kiln_qs8_layer *l) {
-  return KILN_QS8_CONV_CHUNK * l->c * l->kh * l->kw + (group_size(l) > 1 ? l->m * KILN_QS8_CONV_CHUNK : 0);
-}
-
-/// cols (a chunk of patches), for grouped units the [m][chunk] output tile, then the GEMM's workspace.
-static size_t per_thread(const struct kiln_qs8_layer *l) {
-  return tile_end(l) + kiln_qs8_gemm_workspace_bytes(l->path, l->c * l->kh * l->kw);
-}
+/// Bytes of the [m][chunk] output tile of grouped units.
+static size_t tile_bytes(const struct kiln_qs8_layer *l) { return group_size(l) > 1 ? l->m * KILN_QS8_CONV_CHUNK : 0; }
 
 size_t kiln_qs8_conv2d_scratch_bytes(const struct kiln_qs8_layer *l, size_t threads) {
-  return kiln_qs8_nhwc_bytes(l) + threads * per_thread(l);
+  return kiln_qs8_nhwc_bytes(l) + threads * kiln_qs8_unit_bytes(l, KILN_QS8_CONV_CHUNK, l->kh * l->kw, tile_bytes(l));
 }
 
-/// cols[p][ky][kx][c] for pixels p0 ..< p1 of sample n, from the NHWC input xt.
-static void gather(const struct kiln_qs8_layer *l, const int8_t *xt, size_t p0, size_t p1, int8_t *cols) {
-  const size_t k = l->c * l->kh * l->kw;
-  for (size_t p = p0; p < p1; p++) {
-    const size_t oy = p / l->ow, ox = p % l->ow;
-    int8_t *col = cols + (p - p0) * k;
+/// The patches of pixels p0 ..< p1 of sample n as pointers ind[p][ky][kx] into the NHWC input xt
+/// (c bytes each), or at the zero row for taps outside the input.
+static void index_patches(const struct kiln_qs8_layer *l, const int8_t *xt, size_t p0, size_t p1, const int8_t *zero_row,
+                          const int8_t **ind) {
+  const size_t taps = l->kh * l->kw;
+  // One output row's run of pixels at a time; tap (ky, kx) of consecutive pixels reads input
+  // columns sw apart, or the zero row outside the input.
+  for (size_t p = p0; p < p1;) {
+    const size_t oy = p / l->ow, ox0 = p % l->ow, run = l->ow - ox0 < p1 - p ? l->ow - ox0 : p1 - p;
     for (size_t ky = 0; ky < l->kh; ky++) {
       const ptrdiff_t iy = (ptrdiff_t)(oy * l->sh + ky * l->dh) - (ptrdiff_t)l->pad_top;
-      for (size_t kx = 0; kx < l->kw; kx++, col += l->c) {
-        const ptrdiff_t ix = (ptrdiff_t)(ox * l->sw + kx * l->dw) - (ptrdiff_t)l->pad_left;
-        if (iy >= 0 && iy < (ptrdiff_t)l->h && ix >= 0 && ix < (ptrdiff_t)l->w) {
-          memcpy(col, xt + ((size_t)iy * l->w + (size_t)ix) * l->c, l->c);
-        } else {
-          memset(col, (int8_t)l->x_zero, l->c);
+      const int row_inside = iy >= 0 && iy < (ptrdiff_t)l->h;
+      const int8_t *row = xt + (row_inside ? (size_t)iy : 0) * l->w * l->c;
+      for (size_t kx = 0; kx < l->kw; kx++) {
+        const int8_t **out = ind + (p - p0) * taps + ky * l->kw + kx;
+        ptrdiff_t ix = (ptrdiff_t)(ox0 * l->sw + kx * l->dw) - (ptrdiff_t)l->pad_left;
+        for (size_t i = 0; i < run; i++, ix += (ptrdiff_t)l->sw) {
+          out[i * taps] = row_inside && ix >= 0 && ix < (ptrdiff_t)l->w ? row + (size_t)ix * l->c : zero_row;
         }
       }
     }
+    p += run;
   }
 }
 
@@ -61,59 +55,39 @@ size_t kiln_qs8_conv_parts(size_t groups, size_t threads, size_t m) {
   return parts < m ? parts : m;
 }
 
-/// Copies rows [0, m1 - m0) of the [.][j_count] tile to channel m0 + i of every (sample, pixel run)
-/// the tile's columns came from: run r holds `run` columns that go to `dst(r) + (m0 + i) * m_stride`
-/// with step `step`.
-void kiln_qs8_tile_scatter(const struct kiln_qs8_path *path, const int8_t *tile, size_t rows, size_t j_count, size_t runs, size_t run, int8_t *const *dst,
-                           size_t m_stride, size_t step) {
-  for (size_t r = 0; r < runs; r++) {
-    for (size_t i = 0; i < rows; i++) {
-      const int8_t *src = tile + i * j_count + r * run;
-      int8_t *d = dst[r] + i * m_stride;
-      if (step == 1) {
-        memcpy(d, src, run);
-      } else if (path->copy_strided) {
-        path->copy_strided(run, src, d, step);
-      } else {
-        for (size_t t = 0; t < run; t++) d[t * step] = src[t];
-      }
-    }
-  }
-}
-
-static void conv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size_t threads, int8_t *cols) {
-  const size_t k = l->c * l->kh * l->kw, plane = l->oh * l->ow, g = group_size(l);
+static void conv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size_t threads) {
+  const size_t taps = l->kh * l->kw, k = l->c * taps, plane = l->oh * l->ow, g = group_size(l);
   const size_t groups = (l->batch + g - 1) / g, parts = kiln_qs8_conv_parts(groups, threads, l->m);
-  int8_t *tile = cols + KILN_QS8_CONV_CHUNK * k;
+  const struct kiln_qs8_unit_space sp = kiln_qs8_unit_space(l, thread, KILN_QS8_CONV_CHUNK, taps, tile_bytes(l));
   for (size_t u = thread; u < groups * parts; u += threads) {
     const size_t n0 = u / parts * g, ns = n0 + g < l->batch ? g : l->batch - n0, part = u % parts;
     const size_t m0 = l->m * part / parts, m1 = l->m * (part + 1) / parts, j_count = ns * plane;
     int8_t *dst[KILN_QS8_CONV_CHUNK];
     for (size_t s = 0; s < ns; s++) {
-      gather(l, l->scratch + (n0 + s) * l->h * l->w * l->c, 0, plane, cols + s * plane * k);
+      index_patches(l, l->scratch + (n0 + s) * l->h * l->w * l->c, 0, plane, sp.zero_row, sp.ind + s * plane * taps);
       dst[s] = l->y + ((n0 + s) * l->m + m0) * plane;
     }
-    kiln_qs8_gemm(l->path, cols + tile_end(l), m1 - m0, j_count, k, l->weights + m0 * k, k, cols, k, l->channels + m0, l->y_zero,
-                  tile, j_count, 1);
-    kiln_qs8_tile_scatter(l->path, tile, m1 - m0, j_count, ns, plane, dst, plane, 1);
+    kiln_qs8_igemm(l->path, sp.workspace, m1 - m0, j_count, l->c, taps, l->weights + m0 * k, k, sp.ind, l->channels + m0, l->y_zero,
+                   sp.tile, j_count, 1);
+    kiln_qs8_tile_scatter(l->path, sp.tile, m1 - m0, j_count, ns, plane, dst, plane, 1);
   }
 }
 
 void kiln_qs8_conv2d_task(void *context, size_t thread, size_t threads) {
   const struct kiln_qs8_layer *l = context;
-  const size_t k = l->c * l->kh * l->kw, plane = l->oh * l->ow;
+  const size_t taps = l->kh * l->kw, k = l->c * taps, plane = l->oh * l->ow;
   if (group_size(l) > 1) {
-    conv2d_grouped(l, thread, threads, l->scratch + kiln_qs8_nhwc_bytes(l) + thread * per_thread(l));
+    conv2d_grouped(l, thread, threads);
     return;
   }
   const size_t chunks = (plane + KILN_QS8_CONV_CHUNK - 1) / KILN_QS8_CONV_CHUNK;
-  int8_t *cols = l->scratch + kiln_qs8_nhwc_bytes(l) + thread * per_thread(l);
+  const struct kiln_qs8_unit_space sp = kiln_qs8_unit_space(l, thread, KILN_QS8_CONV_CHUNK, taps, 0);
   for (size_t u = thread; u < l->batch * chunks; u += threads) {
     const size_t n = u / chunks, p0 = (u % chunks) * KILN_QS8_CONV_CHUNK;
     const size_t p1 = p0 + KILN_QS8_CONV_CHUNK < plane ? p0 + KILN_QS8_CONV_CHUNK : plane;
-    gather(l, l->scratch + n * l->h * l->w * l->c, p0, p1, cols);
-    kiln_qs8_gemm(l->path, cols + tile_end(l), l->m, p1 - p0, k, l->weights, k, cols, k, l->channels, l->y_zero,
-                  l->y + n * l->m * plane + p0, plane, 1);
+    index_patches(l, l->scratch + n * l->h * l->w * l->c, p0, p1, sp.zero_row, sp.ind);
+    kiln_qs8_igemm(l->path, sp.workspace, l->m, p1 - p0, l->c, taps, l->weights, k, sp.ind, l->channels, l->y_zero,
+                   l->y + n * l->m * plane + p0, plane, 1);
   }
 }
 

@@ -1,18 +1,16 @@
 // int8 ConvTranspose2d by phase (sub-pixel) decomposition, dilation 1. Output row oy gets taps
 // ky = ry, ry + sh, ... with ry = (oy + pad_top) mod sh, from input rows iy = base - t where
 // base = (oy + pad_top - ry) / sh and ky = ry + t * sh; likewise for columns. So each of the
-// sh * sw phases is a plain correlation with a sub-kernel of ty x tx taps: gather, one GEMM per
+// sh * sw phases is a plain correlation with a sub-kernel of ty x tx taps: one indirect GEMM per
 // output row of the phase, results written straight into their strided places. No col2im, no
-// scatter-add; a unit is (sample, phase, output row). Patches are gathered from the NHWC copy of
-// the input as [pixel][a][b][c], matching the phase kernels [m][a][b][c]. When a phase row has
-// fewer than KILN_QS8_CONV_CHUNK pixels, a unit is a group of (sample, row) pairs of one phase
+// scatter-add; a unit is (sample, phase, output row). Patches are pointed at in the NHWC copy of
+// the input as [pixel][a][b] (c bytes a tap), matching the phase kernels [m][a][b][c]. When a phase row has
+// fewer pixels than kiln_qs8_group_below, a unit is a group of (sample, row) pairs of one phase
 // whose pixels make one GEMM (the phase kernel is read once per group, and requantization runs on
 // long contiguous rows instead of a few strided bytes), written to an [m][pixels] tile and copied
 // to its strided places; as in qs8-conv2d.c, groups are split by output channels when there are
 // fewer of them than threads.
 #include "kiln_kernels.h"
-
-#include <string.h>
 
 #include "qs8-conv.h"
 
@@ -43,7 +41,7 @@ static struct phase phase_of(const struct kiln_qs8_layer *l, size_t ph) {
 
 /// (sample, row) pairs per unit of a phase: several when rows are short.
 static size_t group_size(const struct kiln_qs8_layer *l, const struct phase *p) {
-  if (p->cols == 0 || p->cols >= KILN_QS8_CONV_CHUNK) return 1;
+  if (p->cols == 0 || p->cols >= kiln_qs8_group_below(l->path)) return 1;
   const size_t g = KILN_QS8_CONV_CHUNK / p->cols, entries = l->batch * p->rows;
   return g < entries ? g : entries;
 }
@@ -56,52 +54,49 @@ static int grouped(const struct kiln_qs8_layer *l) {
   return 0;
 }
 
-/// Bytes of the gathered patches of the largest unit.
-static size_t cols_bytes(const struct kiln_qs8_layer *l) {
-  size_t most = 0;
+/// Output pixels (n) and taps of the largest unit of any phase.
+static void unit_limits(const struct kiln_qs8_layer *l, size_t *n, size_t *taps) {
+  *n = *taps = 0;
   for (size_t ph = 0; ph < l->sh * l->sw; ph++) {
     const struct phase p = phase_of(l, ph);
-    const size_t n = group_size(l, &p) * p.cols * p.k;
-    if (n > most) most = n;
+    if (group_size(l, &p) * p.cols > *n) *n = group_size(l, &p) * p.cols;
+    if (p.ty * p.tx > *taps) *taps = p.ty * p.tx;
   }
-  return most;
 }
 
-/// Bytes of the patches, then (grouped) the [m][at most chunk] output tile.
-static size_t tile_end(const struct kiln_qs8_layer *l) {
-  return cols_bytes(l) + (grouped(l) ? l->m * KILN_QS8_CONV_CHUNK : 0);
+/// This thread's indirection table, zero row, (grouped) [m][at most chunk] tile and workspace.
+static struct kiln_qs8_unit_space space(const struct kiln_qs8_layer *l, size_t thread) {
+  size_t n, taps;
+  unit_limits(l, &n, &taps);
+  return kiln_qs8_unit_space(l, thread, n, taps, grouped(l) ? l->m * KILN_QS8_CONV_CHUNK : 0);
 }
 
-/// The patches, the tile, then the GEMM's workspace for the deepest phase.
-static size_t per_thread(const struct kiln_qs8_layer *l) {
-  size_t k = 0;
-  for (size_t ph = 0; ph < l->sh * l->sw; ph++) {
-    const struct phase p = phase_of(l, ph);
-    if (p.k > k) k = p.k;
-  }
-  return tile_end(l) + kiln_qs8_gemm_workspace_bytes(l->path, k);
-}
-
-/// Patches of output row j of phase p in sample n: cols [pixel][a][b][c].
-static void gather_row(const struct kiln_qs8_layer *l, const struct phase *p, size_t n, size_t j, int8_t *cols) {
+/// Patches of output row j of phase p in sample n as pointers ind[pixel][a][b] into the NHWC
+/// input (c bytes each), or at the zero row for taps outside the input.
+static void index_row(const struct kiln_qs8_layer *l, const struct phase *p, size_t n, size_t j, const int8_t *zero_row,
+                      const int8_t **ind) {
   const size_t oy = p->fy + j * l->sh;
   const ptrdiff_t by = (ptrdiff_t)((oy + l->pad_top - p->ry) / l->sh);
+  // Pixel i of the row reads input column bx0 + i - b for tap b (ox + pad_left - rx is a multiple of sw).
+  const ptrdiff_t bx0 = (ptrdiff_t)((p->fx + l->pad_left - p->rx) / l->sw);
   const int8_t *xt = l->scratch + n * l->h * l->w * l->c;  // NHWC
-  for (size_t i = 0; i < p->cols; i++) {
-    const size_t ox = p->fx + i * l->sw;
-    const ptrdiff_t bx = (ptrdiff_t)((ox + l->pad_left - p->rx) / l->sw);
-    int8_t *col = cols + i * p->k;
-    // Tap (a, b) reads the channels of input pixel (by - a, bx - b): one copy of C bytes.
-    for (size_t a = 0; a < p->ty; a++) {
-      const ptrdiff_t iy = by - (ptrdiff_t)a;
-      for (size_t b = 0; b < p->tx; b++, col += l->c) {
-        const ptrdiff_t ix = bx - (ptrdiff_t)b;
-        if (iy >= 0 && iy < (ptrdiff_t)l->h && ix >= 0 && ix < (ptrdiff_t)l->w) {
-          memcpy(col, xt + ((size_t)iy * l->w + (size_t)ix) * l->c, l->c);
-        } else {
-          memset(col, (int8_t)l->x_zero, l->c);
-        }
+  const size_t taps = p->ty * p->tx;
+  // Tap (a, b) of pixel i reads the channels of input pixel (by - a, bx0 + i - b): a run of
+  // consecutive pixels of one input row for the i inside it, the zero row for the others.
+  for (size_t a = 0; a < p->ty; a++) {
+    const ptrdiff_t iy = by - (ptrdiff_t)a;
+    const int row_inside = iy >= 0 && iy < (ptrdiff_t)l->h;
+    for (size_t b = 0; b < p->tx; b++) {
+      const ptrdiff_t first = (ptrdiff_t)b - bx0, end = first + (ptrdiff_t)l->w;  // i with 0 <= ix < w
+      const size_t lo = !row_inside || first < 0 ? 0 : (size_t)first < p->cols ? (size_t)first : p->cols;
+      const size_t hi = !row_inside || end < (ptrdiff_t)lo ? lo : (size_t)end < p->cols ? (size_t)end : p->cols;
+      const int8_t **out = ind + a * p->tx + b;
+      for (size_t i = 0; i < lo; i++) out[i * taps] = zero_row;
+      if (hi > lo) {
+        const int8_t *src = xt + ((size_t)iy * l->w + (size_t)(bx0 + (ptrdiff_t)lo - (ptrdiff_t)b)) * l->c;
+        for (size_t i = lo; i < hi; i++, src += l->c) out[i * taps] = src;
       }
+      for (size_t i = hi; i < p->cols; i++) out[i * taps] = zero_row;
     }
   }
 }
@@ -111,7 +106,7 @@ static int8_t *row_start(const struct kiln_qs8_layer *l, const struct phase *p, 
   return l->y + n * l->m * l->oh * l->ow + (p->fy + j * l->sh) * l->ow + p->fx;
 }
 
-static void deconv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size_t threads, int8_t *cols) {
+static void deconv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size_t threads) {
   const size_t phases = l->sh * l->sw, plane = l->oh * l->ow;
   size_t groups = 0;
   for (size_t ph = 0; ph < phases; ph++) {
@@ -120,7 +115,7 @@ static void deconv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size
     groups += (l->batch * p.rows + g - 1) / g;
   }
   const size_t parts = kiln_qs8_conv_parts(groups, threads, l->m);
-  int8_t *tile = cols + cols_bytes(l);
+  const struct kiln_qs8_unit_space sp = space(l, thread);
   for (size_t u = thread; u < groups * parts; u += threads) {
     size_t group = u / parts, ph = 0;
     const size_t part = u % parts, m0 = l->m * part / parts, m1 = l->m * (part + 1) / parts;
@@ -132,37 +127,40 @@ static void deconv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size
       g = group_size(l, &p);
     }
     const size_t e0 = group * g, e1 = e0 + g < l->batch * p.rows ? e0 + g : l->batch * p.rows, j_count = (e1 - e0) * p.cols;
+    const size_t taps = p.ty * p.tx;
     int8_t *dst[KILN_QS8_CONV_CHUNK];
     for (size_t e = e0; e < e1; e++) {
-      gather_row(l, &p, e / p.rows, e % p.rows, cols + (e - e0) * p.cols * p.k);
+      index_row(l, &p, e / p.rows, e % p.rows, sp.zero_row, sp.ind + (e - e0) * p.cols * taps);
       dst[e - e0] = row_start(l, &p, e / p.rows, e % p.rows) + m0 * plane;
     }
-    kiln_qs8_gemm(l->path, cols + tile_end(l), m1 - m0, j_count, p.k, l->phase_weights[ph] + m0 * p.k, p.k, cols, p.k, l->phase_channels[ph] + m0,
-                  l->y_zero, tile, j_count, 1);
-    kiln_qs8_tile_scatter(l->path, tile, m1 - m0, j_count, e1 - e0, p.cols, dst, plane, l->sw);
+    kiln_qs8_igemm(l->path, sp.workspace, m1 - m0, j_count, l->c, taps, l->phase_weights[ph] + m0 * p.k, p.k, sp.ind,
+                   l->phase_channels[ph] + m0, l->y_zero, sp.tile, j_count, 1);
+    kiln_qs8_tile_scatter(l->path, sp.tile, m1 - m0, j_count, e1 - e0, p.cols, dst, plane, l->sw);
   }
 }
 
 size_t kiln_qs8_deconv2d_scratch_bytes(const struct kiln_qs8_layer *l, size_t threads) {
-  return kiln_qs8_nhwc_bytes(l) + threads * per_thread(l);
+  size_t n, taps;
+  unit_limits(l, &n, &taps);
+  return kiln_qs8_nhwc_bytes(l) + threads * kiln_qs8_unit_bytes(l, n, taps, grouped(l) ? l->m * KILN_QS8_CONV_CHUNK : 0);
 }
 
 void kiln_qs8_deconv2d_task(void *context, size_t thread, size_t threads) {
   const struct kiln_qs8_layer *l = context;
-  int8_t *cols = l->scratch + kiln_qs8_nhwc_bytes(l) + thread * per_thread(l);
   if (grouped(l)) {
-    deconv2d_grouped(l, thread, threads, cols);
+    deconv2d_grouped(l, thread, threads);
     return;
   }
   const size_t phases = l->sh * l->sw, plane = l->oh * l->ow;
+  const struct kiln_qs8_unit_space sp = space(l, thread);
   // Units are (n, phase, row j of the phase); rows per phase are at most ceil(oh / sh).
   const size_t rows = (l->oh + l->sh - 1) / l->sh;
   for (size_t u = thread; u < l->batch * phases * rows; u += threads) {
     const size_t n = u / (phases * rows), ph = u / rows % phases, j = u % rows;
     const struct phase p = phase_of(l, ph);
     if (j >= p.rows) continue;
-    gather_row(l, &p, n, j, cols);
-    kiln_qs8_gemm(l->path, cols + tile_end(l), l->m, p.cols, p.k, l->phase_weights[ph], p.k, cols, p.k, l->phase_channels[ph], l->y_zero,
-                  row_start(l, &p, n, j), plane, l->sw);
+    index_row(l, &p, n, j, sp.zero_row, sp.ind);
+    kiln_qs8_igemm(l->path, sp.workspace, l->m, p.cols, l->c, p.ty * p.tx, l->phase_weights[ph], p.k, sp.ind, l->phase_channels[ph],
+                   l->y_zero, row_start(l, &p, n, j), plane, l->sw);
   }
 }

@@ -45,26 +45,30 @@ KILN_AVX512 static inline void transpose16x16_epi32(const __m512i v[16], __m512i
   }
 }
 
-/// Packs columns b[0 .. nv-1] (k bytes each, ldb apart; nv <= 32) into `panel` (layout above).
-/// Only the first 16 columns' half of each group is written when nv <= 16 (the 16-column
+/// Packs nv <= 32 columns into `panel` (layout above). Column s is the concatenation of `taps`
+/// runs of c bytes, run t at ind[s * taps + t] (k = taps * c; c a multiple of 4 when taps > 1, so
+/// no group straddles two runs): the gather of a convolution's patches and the packing in one
+/// pass. Only the first 16 columns' half of each group is written when nv <= 16 (the 16-column
 /// micro-kernel reads no more).
 KILN_AVX512
-void kiln_qs8_pack_c4_avx512vnni(size_t k, size_t nv, const int8_t *b, size_t ldb, uint8_t *panel) {
-  assert(nv >= 1 && nv <= 32);
+void kiln_qs8_pack_c4_avx512vnni(size_t c, size_t taps, size_t nv, const int8_t *const *ind, uint8_t *panel) {
+  assert(nv >= 1 && nv <= 32 && (taps == 1 || c % 4 == 0));
   const __m512i flip = _mm512_set1_epi8((char)0x80);
-  const size_t kq = (k + 3) / 4, halves = nv > 16 ? 2 : 1;
+  const size_t cq = (c + 3) / 4, halves = nv > 16 ? 2 : 1;
   for (size_t h = 0; h < halves; h++) {
-    for (size_t p0 = 0; p0 < k; p0 += 64) {
-      const __mmask64 mask = k - p0 >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (k - p0)) - 1);
-      __m512i v[16], out[16];
-      for (size_t s = 0; s < 16; s++) {
-        const size_t col = 16 * h + s;
-        v[s] = col < nv ? _mm512_maskz_mov_epi8(mask, _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, b + col * ldb + p0), flip))
-                        : _mm512_setzero_si512();
+    for (size_t t = 0; t < taps; t++) {
+      for (size_t p0 = 0; p0 < c; p0 += 64) {
+        const __mmask64 mask = c - p0 >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (c - p0)) - 1);
+        __m512i v[16], out[16];
+        for (size_t s = 0; s < 16; s++) {
+          const size_t col = 16 * h + s;
+          v[s] = col < nv ? _mm512_maskz_mov_epi8(mask, _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, ind[col * taps + t] + p0), flip))
+                          : _mm512_setzero_si512();
+        }
+        transpose16x16_epi32(v, out);
+        const size_t q0 = t * cq + p0 / 4, groups = cq - p0 / 4 < 16 ? cq - p0 / 4 : 16;
+        for (size_t q = 0; q < groups; q++) _mm512_storeu_si512(panel + (q0 + q) * 128 + h * 64, out[q]);
       }
-      transpose16x16_epi32(v, out);
-      const size_t q0 = p0 / 4, groups = kq - q0 < 16 ? kq - q0 : 16;
-      for (size_t q = 0; q < groups; q++) _mm512_storeu_si512(panel + (q0 + q) * 128 + h * 64, out[q]);
     }
   }
 }

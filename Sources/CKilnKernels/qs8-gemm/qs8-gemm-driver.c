@@ -9,29 +9,37 @@
 
 #include <assert.h>
 
-enum { MAX_TILE = 8, BLOCK = 256, PANELS = 2 };
+#include <string.h>
+
+enum { MAX_TILE = 8, BLOCK = 256, PANELS = 2, MAX_PANEL_NR = 32 };
+
+static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
+static uint8_t *aligned64(void *p) { return (uint8_t *)(((uintptr_t)p + 63) & ~(uintptr_t)63); }
 
 size_t kiln_qs8_gemm_workspace_bytes(const struct kiln_qs8_path *path, size_t k) {
-  return path->packed_gemm ? PANELS * path->packed_nr * ((k + 3) / 4 * 4) + 64 : 0;
+  return path->packed_gemm ? PANELS * path->packed_nr * round_up(k, 4) + 64 : 0;
 }
 
-/// The packed-column route: PANELS panels of columns packed at a time into the 64-byte-aligned
-/// workspace, then every block of rows against each panel.
-static void gemm_packed(const struct kiln_qs8_path *path, void *workspace, size_t m, size_t n, size_t k, const int8_t *a,
-                        size_t lda, const int8_t *b, size_t ldb, const struct kiln_qs8_channel *ch, int32_t zero_out,
-                        int8_t *c, size_t c_row_stride, size_t c_col_stride) {
-  const size_t pr = path->packed_mr, pn = path->packed_nr, panel_bytes = pn * ((k + 3) / 4 * 4);
-  assert(pr <= MAX_TILE);
-  uint8_t *panels = (uint8_t *)(((uintptr_t)workspace + 63) & ~(uintptr_t)63);
-  for (size_t j0 = 0; j0 < n; j0 += PANELS * pn) {
-    const size_t nb = n - j0 < PANELS * pn ? n - j0 : PANELS * pn;
-    for (size_t j = 0; j < nb; j += pn) path->pack(k, nb - j < pn ? nb - j : pn, b + (j0 + j) * ldb, ldb, panels + j / pn * panel_bytes);
-    for (size_t i = 0; i < m; i += pr) {
-      const size_t mv = m - i < pr ? m - i : pr;
-      for (size_t j = 0; j < nb; j += pn) {
-        path->packed_gemm(k, mv, nb - j < pn ? nb - j : pn, a + i * lda, lda, panels + j / pn * panel_bytes, ch + i, zero_out,
-                          c + i * c_row_stride + (j0 + j) * c_col_stride, c_row_stride, c_col_stride);
-      }
+/// Whether the packed-column kernel takes this GEMM: below a quarter panel of columns most lanes
+/// would be empty, and the tile is faster (measured with the AVX-512 VNNI kernels: n = 4 at half
+/// the rate, n = 9 about even).
+static int packed(const struct kiln_qs8_path *path, const void *workspace, size_t m, size_t n) {
+  return workspace && path->packed_gemm && m >= path->packed_mr && n > path->packed_nr / 4;
+}
+
+/// The packed-column route for nb <= PANELS * packed_nr columns given by ind (see
+/// kiln_qs8_pack_fn): pack them into the panels, then every block of rows against each panel.
+static void packed_block(const struct kiln_qs8_path *path, uint8_t *panels, size_t m, size_t nb, size_t c, size_t taps,
+                         const int8_t *const *ind, const int8_t *a, size_t lda, const struct kiln_qs8_channel *ch,
+                         int32_t zero_out, int8_t *out, size_t c_row_stride, size_t c_col_stride) {
+  const size_t pr = path->packed_mr, pn = path->packed_nr, k = c * taps, panel_bytes = pn * round_up(k, 4);
+  assert(pr <= MAX_TILE && nb <= PANELS * pn);
+  for (size_t j = 0; j < nb; j += pn) path->pack(c, taps, nb - j < pn ? nb - j : pn, ind + j * taps, panels + j / pn * panel_bytes);
+  for (size_t i = 0; i < m; i += pr) {
+    const size_t mv = m - i < pr ? m - i : pr;
+    for (size_t j = 0; j < nb; j += pn) {
+      path->packed_gemm(k, mv, nb - j < pn ? nb - j : pn, a + i * lda, lda, panels + j / pn * panel_bytes, ch + i, zero_out,
+                        out + i * c_row_stride + j * c_col_stride, c_row_stride, c_col_stride);
     }
   }
 }
@@ -42,10 +50,16 @@ void kiln_qs8_gemm(const struct kiln_qs8_path *path, void *workspace, size_t m, 
   const size_t mr = path->mr, nr = path->nr;
   assert(mr >= 1 && mr <= MAX_TILE && nr >= 1 && nr <= MAX_TILE && BLOCK % nr == 0);
   assert(k <= KILN_QS8_MAX_K);
-  // Below a quarter panel of columns most lanes would be empty: the tile is faster there
-  // (measured with the AVX-512 VNNI kernels: n = 4 at half the rate, n = 9 about even).
-  if (workspace && path->packed_gemm && m >= path->packed_mr && n > path->packed_nr / 4) {
-    gemm_packed(path, workspace, m, n, k, a, lda, b, ldb, ch, zero_out, c, c_row_stride, c_col_stride);
+  if (packed(path, workspace, m, n)) {
+    const size_t nb_max = PANELS * path->packed_nr;
+    const int8_t *ind[PANELS * MAX_PANEL_NR];
+    assert(nb_max <= PANELS * MAX_PANEL_NR);
+    for (size_t j0 = 0; j0 < n; j0 += nb_max) {
+      const size_t nb = n - j0 < nb_max ? n - j0 : nb_max;
+      for (size_t s = 0; s < nb; s++) ind[s] = b + (j0 + s) * ldb;
+      packed_block(path, aligned64(workspace), m, nb, k, 1, ind, a, lda, ch, zero_out, c + j0 * c_col_stride, c_row_stride,
+                   c_col_stride);
+    }
     return;
   }
   const int8_t *rows[MAX_TILE], *cols[MAX_TILE];
@@ -91,4 +105,28 @@ void kiln_qs8_gemm(const struct kiln_qs8_path *path, void *workspace, size_t m, 
       for (size_t r = 0; r < mv; r++) requant(nb, sums[r], &ch[i + r], zero_out, c + (i + r) * c_row_stride + j0 * c_col_stride, c_col_stride);
     }
   }
+}
+
+size_t kiln_qs8_igemm_workspace_bytes(const struct kiln_qs8_path *path, size_t n, size_t c, size_t taps) {
+  return round_up(n * c * taps, 64) + kiln_qs8_gemm_workspace_bytes(path, c * taps) + 64;
+}
+
+void kiln_qs8_igemm(const struct kiln_qs8_path *path, void *workspace, size_t m, size_t n, size_t c, size_t taps, const int8_t *a,
+                    size_t lda, const int8_t *const *ind, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *out,
+                    size_t c_row_stride, size_t c_col_stride) {
+  const size_t k = c * taps;
+  uint8_t *space = aligned64(workspace);
+  if (packed(path, workspace, m, n) && (taps == 1 || c % 4 == 0)) {
+    const size_t nb_max = PANELS * path->packed_nr;
+    for (size_t j0 = 0; j0 < n; j0 += nb_max) {
+      packed_block(path, space, m, n - j0 < nb_max ? n - j0 : nb_max, c, taps, ind + j0 * taps, a, lda, ch, zero_out,
+                   out + j0 * c_col_stride, c_row_stride, c_col_stride);
+    }
+    return;
+  }
+  int8_t *cols = (int8_t *)space;  // the columns gathered, then an ordinary GEMM
+  for (size_t j = 0; j < n; j++) {
+    for (size_t t = 0; t < taps; t++) memcpy(cols + j * k + t * c, ind[j * taps + t], c);
+  }
+  kiln_qs8_gemm(path, cols + round_up(n * k, 64), m, n, k, a, lda, cols, k, ch, zero_out, out, c_row_stride, c_col_stride);
 }
