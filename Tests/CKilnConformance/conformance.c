@@ -92,6 +92,21 @@ static size_t gemm_group(const struct kiln_qs8_path *path, size_t threads, struc
         memset(wide, 0x5A, 2 * m * n);
         kiln_qs8_gemm(path, workspace, m, n, k, A, lda, B, ldb, ch, zero, wide, 2 * n, 2);
         for (size_t i = 0; i < 2 * m * n; i++) *bad += wide[i] != (i % 2 ? 0x5A : want[i / 2]);
+        // The indirect form with each column in `taps` runs (packed while gathering when runs are
+        // whole groups of 4 bytes, gathered first otherwise).
+        for (size_t taps = 1; taps <= 4; taps++) {
+          if (k % taps) continue;
+          const size_t run = k / taps;
+          const int8_t **ind = malloc(n * taps * sizeof *ind);
+          void *iws = malloc(kiln_qs8_igemm_workspace_bytes(path, n, run, taps));
+          if (!ind || !iws) return 0;
+          for (size_t j = 0; j < n * taps; j++) ind[j] = B + j / taps * ldb + j % taps * run;
+          memset(got, 0, m * n);
+          kiln_qs8_igemm(path, iws, m, n, run, taps, A, lda, ind, ch, zero, got, n, 1);
+          for (size_t i = 0; i < m * n; i++) *bad += want[i] != got[i];
+          free(ind);
+          free(iws);
+        }
         if (append(s, got, m * n)) return 0;
         free(A); free(B); free(want); free(got); free(ch); free(rq); free(workspace); free(wide);
         cases++;

@@ -27,6 +27,15 @@ static int packed(const struct kiln_qs8_path *path, const void *workspace, size_
   return workspace && path->packed_gemm && m >= path->packed_mr && n > path->packed_nr / 4;
 }
 
+/// How many of the n columns the packed kernel takes: a tail of at most a quarter panel past the
+/// last full half panel (one 16-lane vector) goes to the tile instead, which does a few columns
+/// with fewer wasted lanes (a 7 x 7 map: 48 packed columns and 1 by the matrix-vector kernel,
+/// not 64 lanes for 49 columns).
+static size_t packed_columns(const struct kiln_qs8_path *path, size_t n) {
+  const size_t half = path->packed_nr / 2, tail = n % half;
+  return n > half && tail <= path->packed_nr / 4 ? n - tail : n;
+}
+
 /// The packed-column route for nb <= PANELS * packed_nr columns given by ind (see
 /// kiln_qs8_pack_fn): pack them into the panels, then every block of rows against each panel.
 static void packed_block(const struct kiln_qs8_path *path, uint8_t *panels, size_t m, size_t nb, size_t c, size_t taps,
@@ -51,11 +60,15 @@ void kiln_qs8_gemm(const struct kiln_qs8_path *path, void *workspace, size_t m, 
   assert(mr >= 1 && mr <= MAX_TILE && nr >= 1 && nr <= MAX_TILE && BLOCK % nr == 0);
   assert(k <= KILN_QS8_MAX_K);
   if (packed(path, workspace, m, n)) {
-    const size_t nb_max = PANELS * path->packed_nr;
+    const size_t nb_max = PANELS * path->packed_nr, np = packed_columns(path, n);
     const int8_t *ind[PANELS * MAX_PANEL_NR];
     assert(nb_max <= PANELS * MAX_PANEL_NR);
-    for (size_t j0 = 0; j0 < n; j0 += nb_max) {
-      const size_t nb = n - j0 < nb_max ? n - j0 : nb_max;
+    if (np < n) {
+      kiln_qs8_gemm(path, 0, m, n - np, k, a, lda, b + np * ldb, ldb, ch, zero_out, c + np * c_col_stride, c_row_stride,
+                    c_col_stride);
+    }
+    for (size_t j0 = 0; j0 < np; j0 += nb_max) {
+      const size_t nb = np - j0 < nb_max ? np - j0 : nb_max;
       for (size_t s = 0; s < nb; s++) ind[s] = b + (j0 + s) * ldb;
       packed_block(path, aligned64(workspace), m, nb, k, 1, ind, a, lda, ch, zero_out, c + j0 * c_col_stride, c_row_stride,
                    c_col_stride);
@@ -116,17 +129,20 @@ void kiln_qs8_igemm(const struct kiln_qs8_path *path, void *workspace, size_t m,
                     size_t c_row_stride, size_t c_col_stride) {
   const size_t k = c * taps;
   uint8_t *space = aligned64(workspace);
+  size_t np = 0;  // columns done by the packed kernel; the rest are gathered for an ordinary GEMM
   if (packed(path, workspace, m, n) && (taps == 1 || c % 4 == 0)) {
     const size_t nb_max = PANELS * path->packed_nr;
-    for (size_t j0 = 0; j0 < n; j0 += nb_max) {
-      packed_block(path, space, m, n - j0 < nb_max ? n - j0 : nb_max, c, taps, ind + j0 * taps, a, lda, ch, zero_out,
+    np = packed_columns(path, n);
+    for (size_t j0 = 0; j0 < np; j0 += nb_max) {
+      packed_block(path, space, m, np - j0 < nb_max ? np - j0 : nb_max, c, taps, ind + j0 * taps, a, lda, ch, zero_out,
                    out + j0 * c_col_stride, c_row_stride, c_col_stride);
     }
-    return;
+    if (np == n) return;
   }
-  int8_t *cols = (int8_t *)space;  // the columns gathered, then an ordinary GEMM
-  for (size_t j = 0; j < n; j++) {
-    for (size_t t = 0; t < taps; t++) memcpy(cols + j * k + t * c, ind[j * taps + t], c);
+  int8_t *cols = (int8_t *)space;
+  for (size_t j = np; j < n; j++) {
+    for (size_t t = 0; t < taps; t++) memcpy(cols + (j - np) * k + t * c, ind[j * taps + t], c);
   }
-  kiln_qs8_gemm(path, cols + round_up(n * k, 64), m, n, k, a, lda, cols, k, ch, zero_out, out, c_row_stride, c_col_stride);
+  kiln_qs8_gemm(path, np ? 0 : cols + round_up(n * k, 64), m, n - np, k, a, lda, cols, k, ch, zero_out, out + np * c_col_stride,
+                c_row_stride, c_col_stride);
 }
