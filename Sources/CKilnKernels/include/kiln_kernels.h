@@ -207,18 +207,14 @@ static inline int8_t kiln_qs8_requantize(int32_t acc, const struct kiln_qs8_chan
 /// |b| <= 128 and |bias| <= 2^30, every partial sum fits in int32.
 #define KILN_QS8_MAX_K 32768
 
-/// A micro-kernel: acc[r * nr + s] = sum over p < k of a[r][p] * b[s][p] (plus off[r] when the
-/// path has a tile_offset), for the `mr` rows a[0..mr-1] and the `nr` columns b[0..nr-1] (each k
-/// contiguous int8, any alignment).
+/// A micro-kernel: acc[r * nr + s] = sum over p < k of a[r][p] * b[s][p] (plus the path's
+/// sum_offset times the row's weight sum), for the `mr` rows a[0..mr-1] and the `nr` columns
+/// b[0..nr-1] (each k contiguous int8, any alignment).
 typedef void (*kiln_qs8_tile_fn)(size_t k, const int8_t *const *a, const int8_t *const *b, int32_t *acc);
 
-/// For a tile that sums with an offset per row (the AVX-512 VNNI tile makes activations unsigned,
-/// adding 128 * sum of the row): off[r] for the `mr` rows a[0..mr-1]. The driver computes it once
-/// per block of rows and subtracts it from every tile's sums.
-typedef void (*kiln_qs8_tile_offset_fn)(size_t k, const int8_t *const *a, int32_t *off);
-
 /// A matrix-vector micro-kernel for one column (a dense layer at batch 1): acc[r] = sum over
-/// p < k of a[r][p] * b[p] for the `rows` rows a[0..rows-1].
+/// p < k of a[r][p] * b[p] (plus sum_offset times the row's weight sum, as the tile) for the
+/// `rows` rows a[0..rows-1].
 typedef void (*kiln_qs8_gemv_fn)(size_t k, const int8_t *const *a, const int8_t *b, int32_t *acc);
 
 /// f32 -> int8: y = clamp(zero_point + round_half_even(fl32(x * inv_scale)), -128, 127); NaN -> zero_point.
@@ -260,7 +256,7 @@ struct kiln_qs8_path {
   size_t gemv_rows;            // rows of `gemv`, or 0 when the path has none (the tile is used)
   kiln_qs8_gemv_fn gemv;
   kiln_qs8_requant_rows_fn requant_rows;  // for gemv's column, or NULL (kiln_qs8_requantize per row)
-  kiln_qs8_tile_offset_fn tile_offset;    // when set, `tile` returns sum + off[r] (see the type)
+  int32_t sum_offset;  // tile and gemv sums carry sum_offset * weight_sum: 128 where activations are made unsigned (+128)
   // The packed-column GEMM (0 / NULL when the path has none), used for m >= packed_mr and
   // n > packed_nr / 4 when the caller gives workspace: rows in blocks of packed_mr, columns in
   // panels of packed_nr.

@@ -1,9 +1,9 @@
 // 4x4 int8 micro-kernel for AVX-512 VNNI (VPDPBUSD: 64 bytes of k per instruction, four u8 x s8
 // products summed into each int32 lane, no saturation, so exact). The activations b are made
 // unsigned by flipping their sign bit (b + 128); the tile returns the sums with the extra
-// 128 * sum(a) of each row in them, and the driver subtracts that offset, computed once per block of
-// rows by kiln_qs8_tile_offset_avx512vnni (a VPDPBUSD of the row against 128s) instead of in every
-// tile. Rows and columns shorter than 64 bytes use a masked load; the tail is exact the same way.
+// 128 * sum(a) of each row in them, and the driver subtracts that offset (the path's sum_offset
+// times the row's weight_sum). Rows and columns shorter than 64 bytes use a masked load; the tail
+// is exact the same way.
 #pragma STDC FP_CONTRACT OFF
 #include "qs8-tile-tail.h"
 
@@ -54,22 +54,8 @@ void kiln_qs8_tile_4x4_avx512vnni(size_t k, const int8_t *const *a, const int8_t
   hsum16(v, acc);
 }
 
-/// off[r] = 128 * sum of row r, the offset kiln_qs8_tile_4x4_avx512vnni's sums carry.
-KILN_AVX512
-void kiln_qs8_tile_offset_avx512vnni(size_t k, const int8_t *const *a, int32_t *off) {
-  const __m512i k128 = _mm512_set1_epi8((char)0x80);
-  __m512i v[16];
-  for (int r = 0; r < 16; r++) v[r] = _mm512_setzero_si512();
-  for (size_t p = 0; p < k; p += 64) {
-    const __mmask64 m = k - p >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (k - p)) - 1);
-    for (int r = 0; r < 4; r++) v[r] = _mm512_dpbusd_epi32(v[r], k128, _mm512_maskz_loadu_epi8(m, a[r] + p));
-  }
-  int32_t out[16];
-  hsum16(v, out);
-  for (int r = 0; r < 4; r++) off[r] = out[r];
-}
-
 /// 8 rows x 1 column (a dense layer at batch 1): the tile would compute 4 copies of the column.
+/// Like the tile, its sums carry 128 * the row's weight sum (the path's sum_offset).
 KILN_AVX512
 void kiln_qs8_gemv_8_avx512vnni(size_t k, const int8_t *const *a, const int8_t *b, int32_t *acc) {
   __m512i c[8];
@@ -80,7 +66,7 @@ void kiln_qs8_gemv_8_avx512vnni(size_t k, const int8_t *const *a, const int8_t *
     const __m512i y = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, b + p), flip);
     for (int r = 0; r < 8; r++) {
       const __m512i x = _mm512_maskz_loadu_epi8(m, a[r] + p);
-      c[r] = _mm512_sub_epi32(_mm512_dpbusd_epi32(c[r], y, x), _mm512_dpbusd_epi32(_mm512_setzero_si512(), flip, x));
+      c[r] = _mm512_dpbusd_epi32(c[r], y, x);
     }
   }
   __m512i v[16];

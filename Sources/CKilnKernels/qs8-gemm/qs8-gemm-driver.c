@@ -87,7 +87,7 @@ void kiln_qs8_gemm(const struct kiln_qs8_path *path, void *workspace, size_t m, 
         const size_t mv = mb - i < gr ? mb - i : gr;
         for (size_t r = 0; r < gr; r++) rows[r] = a + (i0 + i + (r < mv ? r : mv - 1)) * lda;
         path->gemv(k, rows, b, acc);
-        for (size_t r = 0; r < mv; r++) column[i + r] = acc[r];
+        for (size_t r = 0; r < mv; r++) column[i + r] = acc[r] - path->sum_offset * ch[i0 + i + r].weight_sum;
       }
       if (path->requant_rows) {
         path->requant_rows(mb, column, ch + i0, zero_out, c + i0 * c_row_stride, c_row_stride);
@@ -98,11 +98,11 @@ void kiln_qs8_gemm(const struct kiln_qs8_path *path, void *workspace, size_t m, 
     return;
   }
   int32_t sums[MAX_TILE][BLOCK];  // the sums of mr rows x up to BLOCK columns, then one requantization per row
-  int32_t off[MAX_TILE] = {0};
+  int32_t off[MAX_TILE];
   for (size_t i = 0; i < m; i += mr) {
     const size_t mv = m - i < mr ? m - i : mr;
     for (size_t r = 0; r < mr; r++) rows[r] = a + (i + (r < mv ? r : mv - 1)) * lda;
-    if (path->tile_offset) path->tile_offset(k, rows, off);  // once per block of rows
+    for (size_t r = 0; r < mv; r++) off[r] = path->sum_offset * ch[i + r].weight_sum;
     for (size_t j0 = 0; j0 < n; j0 += BLOCK) {
       const size_t nb = n - j0 < BLOCK ? n - j0 : BLOCK;
       for (size_t j = 0; j < nb; j += nr) {
