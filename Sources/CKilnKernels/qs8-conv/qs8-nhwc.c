@@ -1,8 +1,8 @@
 // The first pass of the int8 convolutions: the input to NHWC order at the start of the scratch
-// memory, rows (sample, y) split between threads, so that gathering a tap is one copy of C
-// contiguous bytes. On x86-64, blocks of 16 channels x 16 pixels go through an SSE2 byte
-// transpose (four rounds of unpacks); the edges, and other CPUs, copy byte by byte. Either way
-// every byte lands in the same place (the int8 conformance suite covers both).
+// memory, blocks of 16 pixels of each sample's plane split between threads, so that a tap's
+// channels are C contiguous bytes. On x86-64, blocks of 16 channels x 16 pixels go through an
+// SSE2 byte transpose (four rounds of unpacks); the edges, and other CPUs, copy byte by byte.
+// Either way every byte lands in the same place (the int8 conformance suite covers both).
 #include "kiln_kernels.h"
 
 #include "qs8-conv.h"
@@ -40,23 +40,21 @@ size_t kiln_qs8_nhwc_bytes(const struct kiln_qs8_layer *l) { return (l->batch * 
 
 void kiln_qs8_to_nhwc_task(void *context, size_t thread, size_t threads) {
   const struct kiln_qs8_layer *l = context;
-  const size_t hw = l->h * l->w;
-  for (size_t r = thread; r < l->batch * l->h; r += threads) {
-    const size_t n = r / l->h, y = r % l->h;
-    const int8_t *src = l->x + n * l->c * hw + y * l->w;
-    int8_t *dst = l->scratch + (n * hw + y * l->w) * l->c;
-    size_t x0 = 0;
+  // Each sample is a [c][hw] matrix turned into [hw][c]; units are (sample, block of 16 pixels of
+  // the flattened plane), so small maps (7 x 7) still go through the 16 x 16 transposes.
+  const size_t hw = l->h * l->w, blocks = (hw + 15) / 16;
+  for (size_t u = thread; u < l->batch * blocks; u += threads) {
+    const size_t n = u / blocks, x0 = u % blocks * 16, x1 = x0 + 16 < hw ? x0 + 16 : hw;
+    const int8_t *src = l->x + n * l->c * hw;
+    int8_t *dst = l->scratch + n * hw * l->c;
+    size_t c0 = 0;
 #if defined(__SSE2__)
-    const size_t c16 = l->c / 16 * 16;
-    for (; x0 + 16 <= l->w; x0 += 16) {
-      for (size_t c = 0; c < c16; c += 16) transpose16(src + c * hw + x0, hw, dst + x0 * l->c + c, l->c);
-      for (size_t x = x0; x < x0 + 16; x++) {
-        for (size_t c = c16; c < l->c; c++) dst[x * l->c + c] = src[c * hw + x];
-      }
+    if (x1 - x0 == 16) {
+      for (; c0 + 16 <= l->c; c0 += 16) transpose16(src + c0 * hw + x0, hw, dst + x0 * l->c + c0, l->c);
     }
 #endif
-    for (size_t x = x0; x < l->w; x++) {
-      for (size_t c = 0; c < l->c; c++) dst[x * l->c + c] = src[c * hw + x];
+    for (size_t x = x0; x < x1; x++) {
+      for (size_t c = c0; c < l->c; c++) dst[x * l->c + c] = src[c * hw + x];
     }
   }
 }
