@@ -212,10 +212,11 @@ static inline int8_t kiln_qs8_requantize(int32_t acc, const struct kiln_qs8_chan
 /// b[0..nr-1] (each k contiguous int8, any alignment).
 typedef void (*kiln_qs8_tile_fn)(size_t k, const int8_t *const *a, const int8_t *const *b, int32_t *acc);
 
-/// A matrix-vector micro-kernel for one column (a dense layer at batch 1): acc[r] = sum over
-/// p < k of a[r][p] * b[p] (plus sum_offset times the row's weight sum, as the tile) for the
-/// `rows` rows a[0..rows-1].
-typedef void (*kiln_qs8_gemv_fn)(size_t k, const int8_t *const *a, const int8_t *b, int32_t *acc);
+/// A matrix-vector kernel for one column (a dense layer at batch 1), requantized:
+/// c[i * cs] = kiln_qs8_requantize(ch[i].bias + sum over p < k of a[i * lda + p] * b[p], &ch[i], zero_out)
+/// for i < m.
+typedef void (*kiln_qs8_gemv_fn)(size_t m, size_t k, const int8_t *a, size_t lda, const int8_t *b,
+                                 const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t cs);
 
 /// f32 -> int8: y = clamp(zero_point + round_half_even(fl32(x * inv_scale)), -128, 127); NaN -> zero_point.
 typedef void (*kiln_qs8_quantize_fn)(size_t n, const float *x, float inv_scale, int32_t zero_point, int8_t *y);
@@ -223,9 +224,6 @@ typedef void (*kiln_qs8_quantize_fn)(size_t n, const float *x, float inv_scale, 
 typedef void (*kiln_qs8_dequantize_fn)(size_t n, const int8_t *x, float scale, int32_t zero_point, float *y);
 /// Table lookup: y = table[x + 128].
 typedef void (*kiln_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t *table, int8_t *y);
-/// One output column: c[i * cs] = kiln_qs8_requantize(ch[i].bias + acc[i], &ch[i], zero_out) for i < m.
-typedef void (*kiln_qs8_requant_rows_fn)(size_t m, const int32_t *acc, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
-                                         size_t cs);
 /// One output row: c[j * cs] = kiln_qs8_requantize(ch->bias + acc[j], ch, zero_out) for j < n.
 typedef void (*kiln_qs8_requant_fn)(size_t n, const int32_t *acc, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
                                     size_t cs);
@@ -253,10 +251,8 @@ struct kiln_qs8_path {
   kiln_qs8_dequantize_fn dequantize;
   kiln_qs8_lut_fn lut;
   kiln_qs8_requant_fn requant;
-  size_t gemv_rows;            // rows of `gemv`, or 0 when the path has none (the tile is used)
-  kiln_qs8_gemv_fn gemv;
-  kiln_qs8_requant_rows_fn requant_rows;  // for gemv's column, or NULL (kiln_qs8_requantize per row)
-  int32_t sum_offset;  // tile and gemv sums carry sum_offset * weight_sum: 128 where activations are made unsigned (+128)
+  kiln_qs8_gemv_fn gemv;       // for n = 1, or NULL (the tile is used)
+  int32_t sum_offset;  // tile sums carry sum_offset * weight_sum: 128 where activations are made unsigned (+128)
   // The packed-column GEMM (0 / NULL when the path has none), used for m >= packed_mr and
   // n > packed_nr / 4 when the caller gives workspace: rows in blocks of packed_mr, columns in
   // panels of packed_nr.

@@ -59,6 +59,10 @@ void kiln_qs8_gemm(const struct kiln_qs8_path *path, void *workspace, size_t m, 
   const size_t mr = path->mr, nr = path->nr;
   assert(mr >= 1 && mr <= MAX_TILE && nr >= 1 && nr <= MAX_TILE && BLOCK % nr == 0);
   assert(k <= KILN_QS8_MAX_K);
+  if (n == 1 && path->gemv) {  // one column: the matrix-vector kernel
+    path->gemv(m, k, a, lda, b, ch, zero_out, c, c_row_stride);
+    return;
+  }
   if (packed(path, workspace, m, n)) {
     const size_t nb_max = PANELS * path->packed_nr, np = packed_columns(path, n);
     const int8_t *ind[PANELS * MAX_PANEL_NR];
@@ -77,26 +81,6 @@ void kiln_qs8_gemm(const struct kiln_qs8_path *path, void *workspace, size_t m, 
   }
   const int8_t *rows[MAX_TILE], *cols[MAX_TILE];
   int32_t acc[MAX_TILE * MAX_TILE];
-  if (n == 1 && path->gemv) {  // one column: the matrix-vector kernel, rows in blocks of gemv_rows
-    const size_t gr = path->gemv_rows;
-    assert(gr <= MAX_TILE);
-    int32_t column[BLOCK];  // sums of up to BLOCK rows, then one requantization of the column
-    for (size_t i0 = 0; i0 < m; i0 += BLOCK) {
-      const size_t mb = m - i0 < BLOCK ? m - i0 : BLOCK;
-      for (size_t i = 0; i < mb; i += gr) {
-        const size_t mv = mb - i < gr ? mb - i : gr;
-        for (size_t r = 0; r < gr; r++) rows[r] = a + (i0 + i + (r < mv ? r : mv - 1)) * lda;
-        path->gemv(k, rows, b, acc);
-        for (size_t r = 0; r < mv; r++) column[i + r] = acc[r] - path->sum_offset * ch[i0 + i + r].weight_sum;
-      }
-      if (path->requant_rows) {
-        path->requant_rows(mb, column, ch + i0, zero_out, c + i0 * c_row_stride, c_row_stride);
-      } else {
-        for (size_t r = 0; r < mb; r++) c[(i0 + r) * c_row_stride] = kiln_qs8_requantize(ch[i0 + r].bias + column[r], &ch[i0 + r], zero_out);
-      }
-    }
-    return;
-  }
   int32_t sums[MAX_TILE][BLOCK];  // the sums of mr rows x up to BLOCK columns, then one requantization per row
   int32_t off[MAX_TILE];
   for (size_t i = 0; i < m; i += mr) {

@@ -24,6 +24,34 @@ kiln_qs8_requant16_avx512(__m512i a, __m512i mp, __m512i mn, __m512i shift, int3
   return _mm512_cvtsepi32_epi8(_mm512_mask_blend_epi32((__mmask16)0xAAAA, even, _mm512_slli_epi64(odd, 32)));
 }
 
+/// The fields of 16 channels ch[0..15] as one vector each (lane i: channel i), read as five
+/// vectors of the packed 20-byte structs and spread with permutes (one index vector serves all
+/// three sources: the permutes use its low 5, 5 and 4 bits). Channels past `count` read as 0.
+struct kiln_qs8_channels16 {
+  __m512i bias, multiplier_pos, multiplier_neg, shift, weight_sum;
+};
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static inline struct kiln_qs8_channels16
+kiln_qs8_load_channels16_avx512(const struct kiln_qs8_channel *ch, size_t count) {
+  _Static_assert(sizeof(struct kiln_qs8_channel) == 20, "five int32 fields");
+  const int32_t *d = (const int32_t *)ch;
+  const size_t dwords = 5 * (count < 16 ? count : 16);
+  __m512i v[5];
+  for (size_t q = 0; q < 5; q++) {
+    const size_t left = dwords > 16 * q ? dwords - 16 * q : 0;
+    v[q] = _mm512_maskz_loadu_epi32(left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1), d + 16 * q);
+  }
+  __m512i field[5];
+  const __m512i lane5 = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(5));
+  for (int f = 0; f < 5; f++) {
+    const __m512i idx = _mm512_add_epi32(lane5, _mm512_set1_epi32(f));  // dword 5i + f of the 80
+    const __mmask16 second = _mm512_cmpge_epi32_mask(idx, _mm512_set1_epi32(32)), third = _mm512_cmpge_epi32_mask(idx, _mm512_set1_epi32(64));
+    __m512i x = _mm512_permutex2var_epi32(v[0], idx, v[1]);
+    x = _mm512_mask_mov_epi32(x, second, _mm512_permutex2var_epi32(v[2], idx, v[3]));
+    field[f] = _mm512_mask_mov_epi32(x, third, _mm512_permutexvar_epi32(idx, v[4]));
+  }
+  return (struct kiln_qs8_channels16){field[0], field[1], field[2], field[3], field[4]};
+}
+
 /// Stores the `mask` lanes of `bytes` (the first ones: mask is 2^n - 1) to c[t * cs]. Step 2 (a
 /// transposed conv's phase row) widens the bytes to 16 bits and stores only the even bytes,
 /// leaving the odd ones (another phase's, maybe another thread's) untouched.
