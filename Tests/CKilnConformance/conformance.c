@@ -104,6 +104,9 @@ static size_t gemm_group(const struct kiln_qs8_path *path, size_t threads, struc
           memset(got, 0, m * n);
           kiln_qs8_igemm(path, iws, m, n, run, taps, A, lda, ind, ch, zero, got, n, 1);
           for (size_t i = 0; i < m * n; i++) *bad += want[i] != got[i];
+          memset(wide, 0x5A, 2 * m * n);
+          kiln_qs8_igemm(path, iws, m, n, run, taps, A, lda, ind, ch, zero, wide, 2 * n, 2);
+          for (size_t i = 0; i < 2 * m * n; i++) *bad += wide[i] != (i % 2 ? 0x5A : want[i / 2]);
           free(ind);
           free(iws);
         }

@@ -241,6 +241,10 @@ typedef void (*kiln_qs8_packed_gemm_fn)(size_t k, size_t mv, size_t nv, const in
 /// j_count = runs * run) goes to dst[r][i * m_stride + t * step]. No other byte is written.
 typedef void (*kiln_qs8_tile_scatter_fn)(const int8_t *tile, size_t rows, size_t j_count, size_t runs, size_t run,
                                          int8_t *const *dst, size_t m_stride, size_t step);
+/// An indirect GEMM kernel reading patches in place (see kiln_qs8_igemm), for what the packed
+/// kernel does not take: out[i * c_row_stride + j * cs] = kiln_qs8_requantize(ch[i].bias + sum, ...).
+typedef void (*kiln_qs8_igemm_fn)(size_t m, size_t n, size_t c, size_t taps, const int8_t *a, size_t lda, const int8_t *const *ind,
+                                  const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *out, size_t c_row_stride, size_t cs);
 /// One kernel path (an instruction set): what KILN_KERNELS names.
 struct kiln_qs8_path {
   const char *name;            // "scalar", "sse41", "avx2", "avx512vnni", "neon", "neondot"
@@ -260,6 +264,7 @@ struct kiln_qs8_path {
   kiln_qs8_pack_fn pack;
   kiln_qs8_packed_gemm_fn packed_gemm;
   kiln_qs8_tile_scatter_fn tile_scatter;  // or NULL: kiln_qs8_tile_scatter_ref
+  kiln_qs8_igemm_fn igemm;                // or NULL: columns gathered into the workspace for the tile
 };
 
 /// Every path compiled into this build, fastest first; the last is "scalar".

@@ -123,6 +123,13 @@ void kiln_qs8_igemm(const struct kiln_qs8_path *path, void *workspace, size_t m,
     }
     if (np == n) return;
   }
+  // Few rows (a generator's last layer): the in-place kernel, saving the gather. Many rows and a
+  // few columns (small maps): the gather is small next to the rows, and the tile or matrix-vector
+  // kernel is faster.
+  if (path->igemm && m < path->packed_mr && n > 1) {
+    path->igemm(m, n - np, c, taps, a, lda, ind + np * taps, ch, zero_out, out + np * c_col_stride, c_row_stride, c_col_stride);
+    return;
+  }
   int8_t *cols = (int8_t *)space;
   for (size_t j = np; j < n; j++) {
     for (size_t t = 0; t < taps; t++) memcpy(cols + (j - np) * k + t * c, ind[j * taps + t], c);
