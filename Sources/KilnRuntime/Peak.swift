@@ -6,8 +6,9 @@ import Musl
 import CKilnKernels
 
 /// The core's peak multiply-accumulate rate, measured with a register-only loop of the
-/// instruction the GEMM is built on (VPDPBUSD, VPMADDWD or SMLAL for int8 — the best this CPU has;
-/// 256-bit FMA for f32, what Kiln's f32 GEMM uses). One thread.
+/// instruction the GEMM is built on (VPDPBUSD, VPMADDWD or SMLAL for int8; 512-bit FMA for f32
+/// where the AVX-512 micro-kernels run, else 256-bit FMA or NEON FMLA — the best this CPU has).
+/// One thread.
 public enum Peak {
     /// MACs per second, best of 5 runs of about 20 ms; nil when this CPU has no probe.
     public static func macsPerSecond(int8: Bool) -> Double? {

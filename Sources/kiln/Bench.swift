@@ -10,8 +10,8 @@ struct Bench: ParsableCommand {
         Loads the model (mmap, checksums, validation) and plans it, runs it --warmup times, then
         --runs times, and reports per-image latency percentiles, images/s, the load time, the arena
         and peak RSS, the kernel paths, and the MAC rate as a share of this core's peak (measured
-        here with a register-only loop of the GEMM's instruction: VPMADDWD or SMLAL for int8, FMA
-        for f32). Generators get latents from seeds; other models zeros. --json prints one object.
+        here with a register-only loop of the GEMM's instruction: VPDPBUSD, VPMADDWD or SMLAL for
+        int8, 512- or 256-bit FMA for f32). Generators get latents from seeds; other models zeros. --json prints one object.
 
         Example: kiln bench Formats/models/fashion-dcgan-int8.kiln --threads 2 --batch 16 --json
         """

@@ -1,5 +1,5 @@
 // Peak-throughput probes: independent chains of the instruction each path's inner loop is built
-// on (VPMADDWD / PMADDWD for int8 on x86, SDOT or SMLAL on ARM, FMA for f32), with no loads, so the
+// on (VPDPBUSD or VPMADDWD for int8 on x86, SDOT or SMLAL on ARM, 512- or 256-bit FMA for f32), with no loads, so the
 // result is what the core can issue. Used to report a model's MAC rate as a share of peak.
 #pragma STDC FP_CONTRACT OFF
 #include "kiln_kernels.h"
@@ -31,6 +31,19 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) static uint64_t qs8_vnni(
     __asm__ volatile("" : "+v"(a[6]), "+v"(a[7]), "+v"(a[8]), "+v"(a[9]), "+v"(a[10]), "+v"(a[11]));
   }
   return (uint64_t)(uint32_t)_mm512_reduce_add_epi32(a[0]);
+}
+
+// The same with 512-bit FMAs, for the AVX-512 f32 micro-kernels (16 products each).
+__attribute__((target("avx512f"))) static uint64_t f32_avx512(size_t n) {
+  __m512 a[12];
+  for (int k = 0; k < 12; k++) a[k] = _mm512_set1_ps(1);
+  const __m512 x = _mm512_set1_ps(0.999f), y = _mm512_set1_ps(1e-3f);
+  for (size_t i = 0; i < n; i++) {
+    for (int k = 0; k < 12; k++) a[k] = _mm512_fmadd_ps(a[k], x, y);
+    __asm__ volatile("" : "+v"(a[0]), "+v"(a[1]), "+v"(a[2]), "+v"(a[3]), "+v"(a[4]), "+v"(a[5]));
+    __asm__ volatile("" : "+v"(a[6]), "+v"(a[7]), "+v"(a[8]), "+v"(a[9]), "+v"(a[10]), "+v"(a[11]));
+  }
+  return (uint64_t)_mm512_reduce_add_ps(a[0]);
 }
 
 __attribute__((target("avx2,fma"))) static uint64_t f32_fma(size_t n) {
@@ -78,6 +91,7 @@ static size_t probe(int int8, uint64_t (**fn)(size_t)) {
   const uint32_t f = kiln_cpu_features();
   if (int8 && (f & KILN_CPU_AVX512VNNI)) { *fn = qs8_vnni; return 12 * 64; } // 12 VPDPBUSD x 64 products
   if (int8 && (f & KILN_CPU_AVX2)) { *fn = qs8_avx2; return 12 * 16; }      // 12 VPMADDWD x 16 products
+  if (!int8 && (f & KILN_CPU_AVX512F)) { *fn = f32_avx512; return 12 * 16; }              // 12 VFMADD x 16 products
   if (!int8 && (f & KILN_CPU_AVX2) && (f & KILN_CPU_FMA)) { *fn = f32_fma; return 10 * 8; }
 #elif defined(__aarch64__)
   if (int8) { *fn = qs8_neon; return 8 * 8; }                               // 8 SMLAL x 8 products
