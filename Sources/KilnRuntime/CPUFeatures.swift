@@ -13,6 +13,7 @@ public struct CPUFeatures: OptionSet, Sendable, CustomStringConvertible {
     public static let avx512vnni = CPUFeatures(rawValue: KILN_CPU_AVX512VNNI.rawValue)
     public static let avx512f = CPUFeatures(rawValue: KILN_CPU_AVX512F.rawValue)
     public static let pclmul = CPUFeatures(rawValue: KILN_CPU_PCLMUL.rawValue)
+    public static let avx512vbmi = CPUFeatures(rawValue: KILN_CPU_AVX512VBMI.rawValue)
     public static let neon = CPUFeatures(rawValue: KILN_CPU_NEON.rawValue)
     public static let neonDot = CPUFeatures(rawValue: KILN_CPU_NEONDOT.rawValue)
     public static let fp16 = CPUFeatures(rawValue: KILN_CPU_FP16.rawValue)
@@ -23,7 +24,7 @@ public struct CPUFeatures: OptionSet, Sendable, CustomStringConvertible {
 
     static let names: [(CPUFeatures, String)] = [
         (.sse41, "sse4.1"), (.avx2, "avx2"), (.fma, "fma"), (.f16c, "f16c"), (.avx512f, "avx512f"), (.avx512vnni, "avx512-vnni"),
-        (.pclmul, "pclmul"), (.neon, "neon"), (.neonDot, "neon-dot"), (.fp16, "fp16"), (.crc32, "crc32"),
+        (.avx512vbmi, "avx512-vbmi"), (.pclmul, "pclmul"), (.neon, "neon"), (.neonDot, "neon-dot"), (.fp16, "fp16"), (.crc32, "crc32"),
     ]
 
     /// Space-separated names, e.g. "sse4.1 avx2 fma f16c"; "none" for an empty set.

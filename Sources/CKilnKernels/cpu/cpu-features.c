@@ -29,9 +29,10 @@ static uint32_t detect(void) {
     if (f16c) f |= KILN_CPU_F16C;
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
       if (b & bit_AVX2) f |= KILN_CPU_AVX2;
-      // leaf 7: EBX bit 16 AVX512F, bit 30 AVX512BW; ECX bit 11 AVX512_VNNI
+      // leaf 7: EBX bit 16 AVX512F, bit 30 AVX512BW; ECX bit 1 AVX512_VBMI, bit 11 AVX512_VNNI
       if (zmm && (b & (1u << 16))) f |= KILN_CPU_AVX512F;
       if (zmm && (b & (1u << 16)) && (b & (1u << 30)) && (c & (1u << 11))) f |= KILN_CPU_AVX512VNNI;
+      if (zmm && (b & (1u << 16)) && (b & (1u << 30)) && (c & (1u << 1))) f |= KILN_CPU_AVX512VBMI;
     }
   }
   return f;

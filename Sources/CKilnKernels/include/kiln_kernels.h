@@ -35,6 +35,7 @@ enum kiln_cpu_feature {
   KILN_CPU_AVX512VNNI = 1u << 4,  // x86: AVX-512 F, BW and VNNI with OS support for ZMM state
   KILN_CPU_AVX512F = 1u << 5,     // x86: AVX-512 F with OS support for ZMM state
   KILN_CPU_PCLMUL = 1u << 6,  // x86: PCLMULQDQ and SSE4.1
+  KILN_CPU_AVX512VBMI = 1u << 7,  // x86: AVX-512 F, BW and VBMI (byte permutes) with OS support for ZMM state
   KILN_CPU_NEON = 1u << 8,    // ARM: Advanced SIMD (always on AArch64)
   KILN_CPU_NEONDOT = 1u << 9, // ARM: SDOT/UDOT (ARMv8.2 dot product)
   KILN_CPU_FP16 = 1u << 10,   // ARM: half-precision arithmetic

@@ -17,6 +17,7 @@ void kiln_qs8_quantize_sse41(size_t, const float *, float, int32_t, int8_t *);
 void kiln_qs8_dequantize_sse41(size_t, const int8_t *, float, int32_t, float *);
 void kiln_qs8_quantize_neon(size_t, const float *, float, int32_t, int8_t *);
 void kiln_qs8_dequantize_neon(size_t, const int8_t *, float, int32_t, float *);
+void kiln_qs8_lut_avx512(size_t, const int8_t *, const int8_t *, int8_t *);
 void kiln_qs8_lut_neon(size_t, const int8_t *, const int8_t *, int8_t *);
 void kiln_qs8_requant_avx512(size_t, const int32_t *, const struct kiln_qs8_channel *, int32_t, int8_t *, size_t);
 void kiln_qs8_igemm_4x4_avx512vnni(size_t, size_t, size_t, size_t, const int8_t *, size_t, const int8_t *const *,
@@ -28,7 +29,7 @@ void kiln_qs8_gemm_8x32c4_avx512vnni(size_t, size_t, size_t, const int8_t *, siz
 
 static const struct kiln_qs8_path paths[] = {
 #if defined(__x86_64__)
-    {"avx512vnni", KILN_CPU_AVX512VNNI | KILN_CPU_AVX2 | KILN_CPU_SSE41, 4, 4, kiln_qs8_tile_4x4_avx512vnni, kiln_qs8_quantize_sse41, kiln_qs8_dequantize_sse41, kiln_qs8_lut_ref, kiln_qs8_requant_avx512, kiln_qs8_gemv_16_avx512vnni,
+    {"avx512vnni", KILN_CPU_AVX512VNNI | KILN_CPU_AVX2 | KILN_CPU_SSE41, 4, 4, kiln_qs8_tile_4x4_avx512vnni, kiln_qs8_quantize_sse41, kiln_qs8_dequantize_sse41, kiln_qs8_lut_avx512, kiln_qs8_requant_avx512, kiln_qs8_gemv_16_avx512vnni,
      128, 8, 32, kiln_qs8_pack_c4_avx512vnni, kiln_qs8_gemm_8x32c4_avx512vnni,
      kiln_qs8_tile_scatter_avx512, kiln_qs8_igemm_4x4_avx512vnni},
     // AVX2 has no faster conversion or lookup than SSE4.1 here; only its GEMM tile differs.
