@@ -54,9 +54,9 @@ static void random_requant(int32_t *rq, size_t m, double magnitude) {
 }
 
 static size_t gemm_group(const struct kiln_qs8_path *path, size_t threads, struct sink *s, size_t *bad) {
-  // m and n around the tiles (2x2 ... 4x4) and the packed kernels' 8-row blocks and 16- / 32-column
-  // panels; k around the 4-byte groups and 64-byte vectors.
-  static const size_t ms[] = {1, 2, 3, 4, 5, 7, 8, 9, 12, 17, 33}, ns[] = {1, 2, 3, 4, 5, 9, 15, 16, 17, 31, 32, 33, 65},
+  // m and n around the tiles (2x2 ... 4x4) and the packed kernels' 8-row blocks and 16-, 32- and
+  // 48-column panels; k around the 4-byte groups and 64-byte vectors.
+  static const size_t ms[] = {1, 2, 3, 4, 5, 7, 8, 9, 12, 17, 33}, ns[] = {1, 2, 3, 4, 5, 9, 15, 16, 17, 31, 32, 33, 41, 48, 65},
                       ks[] = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 32, 33, 63, 64, 65, 100, 257, 1030};
   size_t cases = 0;
   (void)threads;  // the GEMM itself is single-threaded; layers split it

@@ -229,11 +229,11 @@ typedef void (*kiln_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t *table, 
 typedef void (*kiln_qs8_requant_fn)(size_t n, const int32_t *acc, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
                                     size_t cs);
 
-/// Packs nv <= packed_nr columns into a panel: panel[q][s][u] = b_s[4q + u] + 128 as u8, 0 past
+/// Packs nv <= packed_nr * 3 / 2 columns into a panel: panel[q][s][u] = b_s[4q + u] + 128 as u8, 0 past
 /// k, where column b_s is the concatenation of `taps` runs of c bytes, run t at ind[s * taps + t]
 /// (k = taps * c; c a multiple of 4 when taps > 1).
 typedef void (*kiln_qs8_pack_fn)(size_t c, size_t taps, size_t nv, const int8_t *const *ind, uint8_t *panel);
-/// Rows a + r * lda (r < mv <= packed_mr) times a packed panel's nv <= packed_nr columns:
+/// Rows a + r * lda (r < mv <= packed_mr) times a packed panel's nv <= packed_nr * 3 / 2 columns:
 /// c[r * c_row_stride + s * cs] = kiln_qs8_requantize(ch[r].bias + sum, &ch[r], zero_out).
 typedef void (*kiln_qs8_packed_gemm_fn)(size_t k, size_t mv, size_t nv, const int8_t *a, size_t lda, const uint8_t *panel,
                                         const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride,

@@ -9,8 +9,10 @@
 // Each sum therefore carries 128 * (sum of the row's weights): the accumulator starts at
 // bias - 128 * weight_sum (|weight_sum| <= 127 * KILN_QS8_MAX_K, so this fits in int32).
 //
-// Panel layout for up to 32 columns: panel[q][s][t] = b[s][4q + t] + 128 for q < ceil(k / 4),
-// s < 32, t < 4 (128 bytes per q). The weights are read four bytes at a time for the whole
+// Panel layout for nv <= 48 columns in V = ceil(nv / 16) vectors: panel[q][s][t] = b[s][4q + t] +
+// 128 for q < ceil(k / 4), s < 16 V, t < 4 (64 V bytes per q). Usually 32 columns; one panel of up
+// to 48 when that is all there is (a 7 x 7 map: 48 columns in 3 vectors, not 32 + 16 with the
+// 16-column kernel's 8 accumulators too few to hide VPDPBUSD's latency). The weights are read four bytes at a time for the whole
 // groups and byte by byte for the last, partial one, so nothing past a row's k bytes is read.
 #pragma STDC FP_CONTRACT OFF
 #include "kiln_kernels.h"
@@ -45,17 +47,16 @@ KILN_AVX512 static inline void transpose16x16_epi32(const __m512i v[16], __m512i
   }
 }
 
-/// Packs nv <= 32 columns into `panel` (layout above). Column s is the concatenation of `taps`
+/// Packs nv <= 48 columns into `panel` (layout above). Column s is the concatenation of `taps`
 /// runs of c bytes, run t at ind[s * taps + t] (k = taps * c; c a multiple of 4 when taps > 1, so
 /// no group straddles two runs): the gather of a convolution's patches and the packing in one
-/// pass. Only the first 16 columns' half of each group is written when nv <= 16 (the 16-column
-/// micro-kernel reads no more).
+/// pass.
 KILN_AVX512
 void kiln_qs8_pack_c4_avx512vnni(size_t c, size_t taps, size_t nv, const int8_t *const *ind, uint8_t *panel) {
-  assert(nv >= 1 && nv <= 32 && (taps == 1 || c % 4 == 0));
+  assert(nv >= 1 && nv <= 48 && (taps == 1 || c % 4 == 0));
   const __m512i flip = _mm512_set1_epi8((char)0x80);
-  const size_t cq = (c + 3) / 4, halves = nv > 16 ? 2 : 1;
-  for (size_t h = 0; h < halves; h++) {
+  const size_t cq = (c + 3) / 4, vectors = (nv + 15) / 16, stride = 64 * vectors;
+  for (size_t h = 0; h < vectors; h++) {
     for (size_t t = 0; t < taps; t++) {
       for (size_t p0 = 0; p0 < c; p0 += 64) {
         const __mmask64 mask = c - p0 >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (c - p0)) - 1);
@@ -67,7 +68,7 @@ void kiln_qs8_pack_c4_avx512vnni(size_t c, size_t taps, size_t nv, const int8_t 
         }
         transpose16x16_epi32(v, out);
         const size_t q0 = t * cq + p0 / 4, groups = cq - p0 / 4 < 16 ? cq - p0 / 4 : 16;
-        for (size_t q = 0; q < groups; q++) _mm512_storeu_si512(panel + (q0 + q) * 128 + h * 64, out[q]);
+        for (size_t q = 0; q < groups; q++) _mm512_storeu_si512(panel + (q0 + q) * stride + h * 64, out[q]);
       }
     }
   }
@@ -87,7 +88,7 @@ KILN_AVX512 static inline __attribute__((always_inline)) void
 tile_c4(const int MR, const int NV, size_t k, size_t mv, size_t nv, const int8_t *a, size_t lda, const uint8_t *panel,
         const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride, size_t cs) {
   const int8_t *row[8];
-  __m512i acc[8][2];
+  __m512i acc[8][3];
   for (int r = 0; r < MR; r++) {
     const size_t rr = (size_t)r < mv ? (size_t)r : mv - 1;
     row[r] = a + rr * lda;
@@ -95,8 +96,8 @@ tile_c4(const int MR, const int NV, size_t k, size_t mv, size_t nv, const int8_t
   }
   const size_t kq = k / 4;
   for (size_t q = 0; q < kq; q++) {
-    __m512i x[2];
-    for (int v = 0; v < NV; v++) x[v] = _mm512_loadu_si512(panel + q * 128 + v * 64);
+    __m512i x[3];
+    for (int v = 0; v < NV; v++) x[v] = _mm512_loadu_si512(panel + q * 64 * NV + v * 64);
     for (int r = 0; r < MR; r++) {
       int32_t w;
       memcpy(&w, row[r] + 4 * q, 4);
@@ -105,8 +106,8 @@ tile_c4(const int MR, const int NV, size_t k, size_t mv, size_t nv, const int8_t
     }
   }
   if (k % 4) {
-    __m512i x[2];
-    for (int v = 0; v < NV; v++) x[v] = _mm512_loadu_si512(panel + kq * 128 + v * 64);
+    __m512i x[3];
+    for (int v = 0; v < NV; v++) x[v] = _mm512_loadu_si512(panel + kq * 64 * NV + v * 64);
     for (int r = 0; r < MR; r++) {
       const __m512i y = _mm512_set1_epi32(weight_group(row[r], kq, k));
       for (int v = 0; v < NV; v++) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x[v], y);
@@ -124,18 +125,20 @@ tile_c4(const int MR, const int NV, size_t k, size_t mv, size_t nv, const int8_t
   }
 }
 
-/// Rows a + r * lda (r < mv <= 8) times the packed panel's nv <= 32 columns, requantized into
+/// Rows a + r * lda (r < mv <= 8) times the packed panel's nv <= 48 columns, requantized into
 /// c[r * c_row_stride + s * cs].
 KILN_AVX512
 void kiln_qs8_gemm_8x32c4_avx512vnni(size_t k, size_t mv, size_t nv, const int8_t *a, size_t lda, const uint8_t *panel,
                                      const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride,
                                      size_t cs) {
-  assert(mv >= 1 && mv <= 8 && nv >= 1 && nv <= 32);
+  assert(mv >= 1 && mv <= 8 && nv >= 1 && nv <= 48);
   if (mv > 4) {
-    if (nv > 16) tile_c4(8, 2, k, mv, nv, a, lda, panel, ch, zero_out, c, c_row_stride, cs);
+    if (nv > 32) tile_c4(8, 3, k, mv, nv, a, lda, panel, ch, zero_out, c, c_row_stride, cs);
+    else if (nv > 16) tile_c4(8, 2, k, mv, nv, a, lda, panel, ch, zero_out, c, c_row_stride, cs);
     else tile_c4(8, 1, k, mv, nv, a, lda, panel, ch, zero_out, c, c_row_stride, cs);
   } else {
-    if (nv > 16) tile_c4(4, 2, k, mv, nv, a, lda, panel, ch, zero_out, c, c_row_stride, cs);
+    if (nv > 32) tile_c4(4, 3, k, mv, nv, a, lda, panel, ch, zero_out, c, c_row_stride, cs);
+    else if (nv > 16) tile_c4(4, 2, k, mv, nv, a, lda, panel, ch, zero_out, c, c_row_stride, cs);
     else tile_c4(4, 1, k, mv, nv, a, lda, panel, ch, zero_out, c, c_row_stride, cs);
   }
 }

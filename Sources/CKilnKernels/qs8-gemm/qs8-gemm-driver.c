@@ -41,8 +41,10 @@ static size_t packed_columns(const struct kiln_qs8_path *path, size_t n) {
 static void packed_block(const struct kiln_qs8_path *path, uint8_t *panels, size_t m, size_t nb, size_t c, size_t taps,
                          const int8_t *const *ind, const int8_t *a, size_t lda, const struct kiln_qs8_channel *ch,
                          int32_t zero_out, int8_t *out, size_t c_row_stride, size_t c_col_stride) {
-  const size_t pr = path->packed_mr, pn = path->packed_nr, k = c * taps, panel_bytes = pn * round_up(k, 4);
-  assert(pr <= MAX_TILE && nb <= PANELS * pn);
+  // Up to 3/2 panels of columns make one wide panel (fills the workspace of two at most).
+  const size_t pr = path->packed_mr, pn = nb <= path->packed_nr * 3 / 2 ? nb : path->packed_nr, k = c * taps;
+  const size_t panel_bytes = pn * round_up(k, 4);
+  assert(pr <= MAX_TILE && nb <= PANELS * path->packed_nr);
   for (size_t j = 0; j < nb; j += pn) path->pack(c, taps, nb - j < pn ? nb - j : pn, ind + j * taps, panels + j / pn * panel_bytes);
   for (size_t i = 0; i < m; i += pr) {
     const size_t mv = m - i < pr ? m - i : pr;
