@@ -53,6 +53,14 @@ static void random_requant(int32_t *rq, size_t m, double magnitude) {
   }
 }
 
+/// Outputs of a GEMM written `step` bytes apart that differ from want, and bytes between them
+/// that are not the 0x5A they were filled with.
+static size_t mismatches(const int8_t *want, const int8_t *got, size_t count, size_t step) {
+  size_t bad = 0;
+  for (size_t i = 0; i < count * step; i++) bad += got[i] != (i % step ? 0x5A : want[i / step]);
+  return bad;
+}
+
 static size_t gemm_group(const struct kiln_qs8_path *path, size_t threads, struct sink *s, size_t *bad) {
   // m and n around the tiles (2x2 ... 4x4) and the packed kernels' 8-row blocks and 16-, 32- and
   // 48-column panels; k around the 4-byte groups and 64-byte vectors.
@@ -84,14 +92,14 @@ static size_t gemm_group(const struct kiln_qs8_path *path, size_t threads, struc
         kiln_qs8_gemm_ref(m, n, k, A, lda, B, ldb, ch, zero, want, n, 1);
         // Without workspace (the tile), then with it (the packed kernel where the path has one).
         kiln_qs8_gemm(path, 0, m, n, k, A, lda, B, ldb, ch, zero, got, n, 1);
-        for (size_t i = 0; i < m * n; i++) *bad += want[i] != got[i];
+        *bad += mismatches(want, got, m * n, 1);
         memset(got, 0, m * n);
         kiln_qs8_gemm(path, workspace, m, n, k, A, lda, B, ldb, ch, zero, got, n, 1);
-        for (size_t i = 0; i < m * n; i++) *bad += want[i] != got[i];
+        *bad += mismatches(want, got, m * n, 1);
         // Columns two bytes apart (a transposed conv's phase row): the bytes between stay unwritten.
         memset(wide, 0x5A, 2 * m * n);
         kiln_qs8_gemm(path, workspace, m, n, k, A, lda, B, ldb, ch, zero, wide, 2 * n, 2);
-        for (size_t i = 0; i < 2 * m * n; i++) *bad += wide[i] != (i % 2 ? 0x5A : want[i / 2]);
+        *bad += mismatches(want, wide, m * n, 2);
         // The indirect form with each column in `taps` runs (packed while gathering when runs are
         // whole groups of 4 bytes, gathered first otherwise).
         for (size_t taps = 1; taps <= 4; taps++) {
@@ -103,10 +111,10 @@ static size_t gemm_group(const struct kiln_qs8_path *path, size_t threads, struc
           for (size_t j = 0; j < n * taps; j++) ind[j] = B + j / taps * ldb + j % taps * run;
           memset(got, 0, m * n);
           kiln_qs8_igemm(path, iws, m, n, run, taps, A, lda, ind, ch, zero, got, n, 1);
-          for (size_t i = 0; i < m * n; i++) *bad += want[i] != got[i];
+          *bad += mismatches(want, got, m * n, 1);
           memset(wide, 0x5A, 2 * m * n);
           kiln_qs8_igemm(path, iws, m, n, run, taps, A, lda, ind, ch, zero, wide, 2 * n, 2);
-          for (size_t i = 0; i < 2 * m * n; i++) *bad += wide[i] != (i % 2 ? 0x5A : want[i / 2]);
+          *bad += mismatches(want, wide, m * n, 2);
           free(ind);
           free(iws);
         }
