@@ -210,6 +210,9 @@ static const size_t deconvs[][16] = {
     {4, 8, 1, 1, 16, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0, 0}, {5, 6, 3, 3, 7, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0},
     // 16 x 16 NHWC blocks only.
     {1, 32, 4, 16, 3, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0},
+    // A generator's first layer as a dense layer (1x1 input, stride 1, no padding; rows 1 and 9
+    // above are too): 7x7 taps, c not a multiple of 4, three samples.
+    {3, 10, 1, 1, 5, 7, 7, 1, 1, 1, 1, 0, 0, 0, 0, 0},
 };
 
 static size_t conv_group(int transposed, const struct kiln_qs8_path *path, size_t threads, struct sink *s, size_t *bad) {
@@ -234,7 +237,7 @@ static size_t conv_group(int transposed, const struct kiln_qs8_path *path, size_
     const size_t nw = l.m * l.c * l.kh * l.kw, nx = l.batch * l.c * l.h * l.w, ny = l.batch * l.m * l.oh * l.ow;
     int8_t *w = malloc(nw), *x = malloc(nx), *want = malloc(ny), *got = malloc(ny);
     int32_t *bias = malloc(l.m * 4), *rq = malloc(l.m * 12);
-    struct kiln_qs8_channel *ch = malloc(l.sh * l.sw * l.m * sizeof *ch);
+    struct kiln_qs8_channel *ch = malloc((transposed ? kiln_qs8_deconv2d_channel_count(&l) : l.m) * sizeof *ch);
     const int8_t *pw[9];
     const struct kiln_qs8_channel *pc[9];
     int8_t *packed = malloc(transposed ? kiln_qs8_deconv2d_packed_size(&l) + 1 : nw + 1);

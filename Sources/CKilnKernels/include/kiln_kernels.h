@@ -343,11 +343,18 @@ int kiln_qs8_make_channels(size_t m, size_t k, const int8_t *w, const int32_t *b
 /// `channels` (m entries). Returns 0, or -1 / -2 as kiln_qs8_make_channels.
 int kiln_qs8_conv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
                          int8_t *packed, struct kiln_qs8_channel *channels);
+/// Whether a transposed conv layer runs as a dense layer: a 1x1 input, stride 1, no padding and
+/// a kh x kw output (a generator's first layer), where every output pixel has exactly one tap, so
+/// output (m, oy, ox) is row (m, oy, ox) of a [m * kh * kw][c] matrix times the input's c values,
+/// instead of a GEMM over kh * kw taps of which all but one read zero points.
+int kiln_qs8_deconv2d_dense(const struct kiln_qs8_layer *l);
+/// Channels kiln_qs8_deconv2d_pack fills: sh * sw * m, or m * kh * kw for a dense layer.
+size_t kiln_qs8_deconv2d_channel_count(const struct kiln_qs8_layer *l);
 /// Bytes of the phase kernels of a transposed conv layer (geometry and x_zero of `l` set).
 size_t kiln_qs8_deconv2d_packed_size(const struct kiln_qs8_layer *l);
 /// Splits w [c][m][kh][kw] into the sh * sw phase kernels in `packed` (packed_size bytes) and
-/// their channels (sh * sw * m entries), and points phase_weights / phase_channels (sh * sw
-/// entries each) at them. Returns 0, or -1 / -2 as kiln_qs8_make_channels.
+/// their channels (kiln_qs8_deconv2d_channel_count entries), and points phase_weights /
+/// phase_channels (sh * sw entries each) at them. Returns 0, or -1 / -2 as kiln_qs8_make_channels.
 int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
                            int8_t *packed, struct kiln_qs8_channel *channels, const int8_t **phase_weights,
                            const struct kiln_qs8_channel **phase_channels);

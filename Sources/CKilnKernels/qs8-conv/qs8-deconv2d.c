@@ -140,6 +140,7 @@ static void deconv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size
 }
 
 size_t kiln_qs8_deconv2d_scratch_bytes(const struct kiln_qs8_layer *l, size_t threads) {
+  if (kiln_qs8_deconv2d_dense(l)) return kiln_qs8_nhwc_bytes(l);
   size_t n, taps;
   unit_limits(l, &n, &taps);
   return kiln_qs8_nhwc_bytes(l) + threads * kiln_qs8_unit_bytes(l, n, taps, grouped(l) ? l->m * KILN_QS8_CONV_CHUNK : 0);
@@ -147,6 +148,14 @@ size_t kiln_qs8_deconv2d_scratch_bytes(const struct kiln_qs8_layer *l, size_t th
 
 void kiln_qs8_deconv2d_task(void *context, size_t thread, size_t threads) {
   const struct kiln_qs8_layer *l = context;
+  if (kiln_qs8_deconv2d_dense(l)) {  // y [batch][m * kh * kw] from x [batch][c]
+    struct kiln_qs8_layer d = *l;
+    d.m = l->m * l->kh * l->kw;
+    d.weights = l->phase_weights[0];
+    d.channels = l->phase_channels[0];
+    kiln_qs8_dense_task(&d, thread, threads);
+    return;
+  }
   if (grouped(l)) {
     deconv2d_grouped(l, thread, threads);
     return;

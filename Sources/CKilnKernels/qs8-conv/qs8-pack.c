@@ -72,6 +72,14 @@ int kiln_qs8_conv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const 
 
 static size_t taps(size_t r, size_t k, size_t s) { return r < k ? (k - r + s - 1) / s : 0; }
 
+int kiln_qs8_deconv2d_dense(const struct kiln_qs8_layer *l) {
+  return l->h == 1 && l->w == 1 && l->sh == 1 && l->sw == 1 && l->pad_top == 0 && l->pad_left == 0 && l->oh == l->kh && l->ow == l->kw;
+}
+
+size_t kiln_qs8_deconv2d_channel_count(const struct kiln_qs8_layer *l) {
+  return kiln_qs8_deconv2d_dense(l) ? l->m * l->kh * l->kw : l->sh * l->sw * l->m;
+}
+
 size_t kiln_qs8_deconv2d_packed_size(const struct kiln_qs8_layer *l) {
   size_t total = 0;
   for (size_t ry = 0; ry < l->sh; ry++) {
@@ -126,6 +134,18 @@ int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, cons
         for (size_t c = 0; c < cn; c++) dst[c] = (int8_t)tile[c][j];
       }
     }
+  }
+  if (kiln_qs8_deconv2d_dense(l)) {
+    // One phase whose kernel [m][ky][kx][c] is also the dense layer's [m * kh * kw][c]: one channel
+    // per (m, ky, kx) row, with that row's weight sum.
+    for (size_t row = 0; row < l->m * taps_all; row++) {
+      const size_t m = row / taps_all;
+      const int status = kiln_qs8_make_channels(1, l->c, packed + row * l->c, bias + m, requant + 3 * m, l->x_zero, channels + row);
+      if (status != 0) return status;
+    }
+    phase_weights[0] = packed;
+    phase_channels[0] = channels;
+    return 0;
   }
   for (size_t ry = 0; ry < l->sh; ry++) {
     for (size_t rx = 0; rx < l->sw; rx++) {

@@ -48,7 +48,8 @@ struct QConv: Op {
             // Phase kernels, their channels, and the two pointer tables, all made here once.
             let phases = g.sh * g.sw, b = context.buffers
             let packed = b.allocate(bytes: withUnsafePointer(to: l) { kiln_qs8_deconv2d_packed_size($0) }).assumingMemoryBound(to: Int8.self)
-            let channels = b.allocate(bytes: phases * g.m * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: phases * g.m)
+            let count = withUnsafePointer(to: l) { kiln_qs8_deconv2d_channel_count($0) }
+            let channels = b.allocate(bytes: count * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: count)
             let pw = b.allocate(bytes: phases * 8).bindMemory(to: UnsafePointer<Int8>?.self, capacity: phases)
             let pc = b.allocate(bytes: phases * 8).bindMemory(to: UnsafePointer<kiln_qs8_channel>?.self, capacity: phases)
             let status = withUnsafePointer(to: l) {
