@@ -15,7 +15,9 @@ made of them).
 
 The runtimes are interleaved (round robin, --rounds rounds of --block seconds each) for 1 and 2
 threads and batch 1 and 16; the table gives the median per-image latency, the ratio to Kiln int8,
-and each runtime's PSNR against ONNX Runtime f32 on the same inputs (range [-1, 1]).
+and each runtime's PSNR against ONNX Runtime f32 on the same inputs (range [-1, 1]). The Python
+runtimes are timed call by call for a block; Kiln by one `kiln bench` per block whose run count
+fills the block (from the round before; the first round guesses), and the median of its p50s.
 
     pip install numpy onnx onnxruntime ncnn pnnx tensorflow-cpu ai-edge-litert
     swift build -c release
@@ -163,6 +165,7 @@ def measure(name, args):
                 for k in ("f32", "int8"):
                     py[f"litert-{k}"] = litert.LiteRT(d, k, threads, batch, len(shape) == 3)
             times = {k: [] for k in list(py) + list(files)}
+            per_run = {}  # seconds per kiln run, from the round before: each runtime gets --block seconds
             for _ in range(args.rounds):
                 for k, rt in py.items():
                     rt.run(x)
@@ -172,9 +175,11 @@ def measure(name, args):
                         rt.run(x)
                         times[k].append((time.perf_counter() - t) / batch)
                 for k, f in files.items():
+                    runs = int(args.block / per_run[k]) if k in per_run else int(args.block * 1000 / max(1, batch) / 2)
                     per = json.loads(kiln(args, "bench", f, "--threads", str(threads), "--batch", str(batch),
-                                          "--runs", str(max(3, int(args.block * 1000 / max(1, batch) / 2))), "--warmup", "3", "--json"))
+                                          "--runs", str(max(3, runs)), "--warmup", "3", "--json"))
                     times[k].append(per["p50_ms"] / 1e3)
+                    per_run[k] = per["p50_ms"] / 1e3 * batch
             ref = py["onnxruntime-f32"].run(x).astype(np.float64)
             quality = {k: psnr(rt.run(x), ref) for k, rt in py.items()}
             quality.update({k: psnr(kiln_output(args, f, x, d), ref) for k, f in files.items()})

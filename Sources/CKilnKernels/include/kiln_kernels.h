@@ -229,9 +229,10 @@ typedef void (*kiln_qs8_lut_fn)(size_t n, const int8_t *x, const int8_t *table, 
 typedef void (*kiln_qs8_requant_fn)(size_t n, const int32_t *acc, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
                                     size_t cs);
 
-/// Packs nv <= packed_nr * 3 / 2 columns into a panel: panel[q][s][u] = b_s[4q + u] + 128 as u8, 0 past
-/// k, where column b_s is the concatenation of `taps` runs of c bytes, run t at ind[s * taps + t]
-/// (k = taps * c; c a multiple of 4 when taps > 1).
+/// Packs nv <= packed_nr * 3 / 2 columns into a panel of ceil(nv / 16) 16-column vectors per
+/// group q of 4 bytes of k: panel[q][s][u] = b_s[4q + u] + 128 as u8, 0 past k and for absent
+/// columns, where column b_s is the concatenation of `taps` runs of c bytes, run t at
+/// ind[s * taps + t] (k = taps * c; c a multiple of 4 when taps > 1).
 typedef void (*kiln_qs8_pack_fn)(size_t c, size_t taps, size_t nv, const int8_t *const *ind, uint8_t *panel);
 /// Rows a + r * lda (r < mv <= packed_mr) times a packed panel's nv <= packed_nr * 3 / 2 columns:
 /// c[r * c_row_stride + s * cs] = kiln_qs8_requantize(ch[r].bias + sum, &ch[r], zero_out).
@@ -260,7 +261,7 @@ struct kiln_qs8_path {
   int32_t sum_offset;  // tile sums carry sum_offset * weight_sum: 128 where activations are made unsigned (+128)
   // The packed-column GEMM (0 / NULL when the path has none), used for m >= packed_mr and
   // n > packed_nr / 4 when the caller gives workspace: rows in blocks of packed_mr, columns in
-  // panels of packed_nr.
+  // panels of packed_nr (<= 32), or one panel of up to 3/2 of that when that is all there is.
   size_t packed_mr, packed_nr;
   kiln_qs8_pack_fn pack;
   kiln_qs8_packed_gemm_fn packed_gemm;
@@ -335,8 +336,8 @@ struct kiln_qs8_layer {
 };
 
 /// Fills out[i] = {bias[i] - x_zero * s, requant[3i], requant[3i+1], requant[3i+2], s} with
-/// s = sum_p w[i*k + p], for i < m. Returns 0, -1 when a corrected bias leaves +-2^30, or -2 when a weight is -128 (the
-/// layer cannot run either way).
+/// s = sum_p w[i*k + p], for i < m. Returns 0, -1 when a corrected bias leaves +-2^30, or -2 when
+/// a weight is -128 (the layer cannot run either way).
 int kiln_qs8_make_channels(size_t m, size_t k, const int8_t *w, const int32_t *bias, const int32_t *requant,
                            int32_t x_zero, struct kiln_qs8_channel *out);
 /// Packs w [m][c][kh][kw] into `packed` [m][kh][kw][c] (m * c * kh * kw bytes) and fills
