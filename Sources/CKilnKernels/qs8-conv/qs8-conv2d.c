@@ -93,9 +93,11 @@ void kiln_qs8_conv2d_task(void *context, size_t thread, size_t threads) {
 
 void kiln_qs8_dense_task(void *context, size_t thread, size_t threads) {
   const struct kiln_qs8_layer *l = context;
-  // Units: blocks of 16 output features, all samples; y [batch][m].
+  // Units: blocks of 16 output features, all samples; y [batch][m]. Each thread takes a contiguous
+  // range of units, so two threads never write the same cache line of y (interleaved 16-byte
+  // blocks made a 2-thread batch-16 DCGAN no faster than one thread).
   const size_t block = 16, units = (l->m + block - 1) / block;
-  for (size_t u = thread; u < units; u += threads) {
+  for (size_t u = units * thread / threads; u < units * (thread + 1) / threads; u++) {
     const size_t m0 = u * block, m1 = m0 + block < l->m ? m0 + block : l->m;
     kiln_qs8_gemm(l->path, 0, m1 - m0, l->batch, l->c, l->weights + m0 * l->c, l->c, l->x, l->c, l->channels + m0,
                   l->y_zero, l->y + m0, 1, l->m);
