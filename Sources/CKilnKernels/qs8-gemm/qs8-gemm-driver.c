@@ -1,14 +1,15 @@
-// The int8 GEMM driver shared by every path. Paths with a packed-column kernel (and a caller that
-// gives workspace) pack columns into panels and let the kernel requantize (gemm_packed).
-// Otherwise it walks C in tiles of the path's mr x nr, lets the micro-kernel sum the products,
-// then requantizes each row of up to 256 sums at once with the path's requantization kernel
-// (which adds the bias). Edge tiles repeat the last valid row / column pointer and discard the
-// extra results, so micro-kernels see only full tiles.
+// The int8 GEMM driver shared by every path, in two forms: kiln_qs8_gemm (columns k contiguous
+// bytes each) and kiln_qs8_igemm (columns given by an indirection table, a convolution's patches).
+// One column goes to the path's matrix-vector kernel. Paths with a packed-column kernel (and a
+// caller that gives workspace) pack columns into panels and let the kernel requantize
+// (packed_block). Otherwise it walks C in tiles of the path's mr x nr, lets the micro-kernel sum
+// the products, then requantizes each row of up to 256 sums at once with the path's
+// requantization kernel (which adds the bias). Edge tiles repeat the last valid row / column
+// pointer and discard the extra results, so micro-kernels see only full tiles.
 #pragma STDC FP_CONTRACT OFF
 #include "kiln_kernels.h"
 
 #include <assert.h>
-
 #include <string.h>
 
 enum { MAX_TILE = 8, BLOCK = 256, PANELS = 2, MAX_PANEL_NR = 32 };
