@@ -108,6 +108,8 @@ let benchmarks: @Sendable () -> Void = {
         ("unet64-conv-chunk", 128, 64, 1024), ("tf28-dense-batch1", 12544, 1, 100),
         // Grouped units as the int8 path runs them now: a whole 7 x 7 map, four 4-pixel phase rows.
         ("tf28-convt2-map", 128, 49, 6400), ("dcgan64-convt2-phase-group", 256, 16, 2048),
+        // A U-Net layer on a 2x2 map: 4 MB of weights for 4 columns, bound by memory bandwidth.
+        ("unet64-conv-2x2-map", 512, 4, 8192),
     ]
     for (layer, m, n, k) in shapes {
         for kernels in Int8Kernels.all where kernels.isSupported && kernels.name != "scalar" {
