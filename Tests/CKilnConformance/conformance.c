@@ -277,7 +277,9 @@ static size_t conv_group(int transposed, const struct kiln_qs8_path *path, size_
 }
 
 static size_t dense_group(const struct kiln_qs8_path *path, size_t threads, struct sink *s, size_t *bad) {
-  static const size_t shapes[][3] = {{1, 1, 1}, {1, 100, 12544}, {16, 100, 37}, {3, 17, 33}, {5, 257, 9}, {2, 64, 16}};
+  // {batch, c, m}: batch 1 also through the packed matrix-vector kernel where the path has one (k and m
+  // tails: 257 = 64 groups + 1, 37 = 2 blocks + 5 rows).
+  static const size_t shapes[][3] = {{1, 1, 1}, {1, 100, 12544}, {16, 100, 37}, {3, 17, 33}, {5, 257, 9}, {2, 64, 16}, {1, 257, 37}, {1, 6, 16}};
   size_t cases = 0;
   for (size_t t = 0; t < sizeof shapes / sizeof *shapes; t++) {
     struct kiln_qs8_layer l = {0};
@@ -300,11 +302,17 @@ static size_t dense_group(const struct kiln_qs8_path *path, size_t threads, stru
     if (kiln_qs8_make_channels(l.m, l.c, w, bias, rq, l.x_zero, ch) != 0) return 0;
     l.weights = w;
     l.channels = ch;
+    int8_t *packed = malloc(kiln_qs8_dense_packed_bytes(path, l.m, l.c) + 1);
+    if (!packed) return 0;
+    if (l.batch == 1 && kiln_qs8_dense_packed_bytes(path, l.m, l.c) > 0) {
+      kiln_qs8_dense_pack(path, l.m, l.c, w, packed);
+      l.packed_weights = packed;
+    }
     l.y = got;
     for (size_t i = 0; i < threads; i++) kiln_qs8_dense_task(&l, i, threads);
     for (size_t i = 0; i < l.batch * l.m; i++) *bad += want[i] != got[i];
     if (append(s, got, l.batch * l.m)) return 0;
-    free(w); free(x); free(want); free(got); free(bias); free(rq); free(ch);
+    free(w); free(x); free(want); free(got); free(bias); free(rq); free(ch); free(packed);
     cases++;
   }
   return cases;

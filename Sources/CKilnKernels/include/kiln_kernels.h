@@ -247,6 +247,14 @@ typedef void (*kiln_qs8_tile_scatter_fn)(const int8_t *tile, size_t rows, size_t
 /// kernel does not take: out[i * c_row_stride + j * cs] = kiln_qs8_requantize(ch[i].bias + sum, ...).
 typedef void (*kiln_qs8_igemm_fn)(size_t m, size_t n, size_t c, size_t taps, const int8_t *a, size_t lda, const int8_t *const *ind,
                                   const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *out, size_t c_row_stride, size_t cs);
+/// Packs a dense layer's weights w [m][k] once, at plan time, for `gemv_packed` (layout of the path;
+/// kiln_qs8_dense_packed_bytes bytes).
+typedef void (*kiln_qs8_dense_pack_fn)(size_t m, size_t k, const int8_t *w, int8_t *packed);
+/// The matrix-vector kernel on packed weights: rows 0 ..< m of the packed matrix (m <= 16 per
+/// block, blocks of 16 rows kiln_qs8_dense_packed_bytes(path, 16, k) bytes apart), requantized as
+/// kiln_qs8_gemv_fn.
+typedef void (*kiln_qs8_gemv_packed_fn)(size_t m, size_t k, const int8_t *packed, const int8_t *b, const struct kiln_qs8_channel *ch,
+                                        int32_t zero_out, int8_t *c, size_t cs);
 /// One kernel path (an instruction set): what KILN_KERNELS names.
 struct kiln_qs8_path {
   const char *name;            // "scalar", "sse41", "avx2", "avx512vnni", "neon", "neondot"
@@ -267,6 +275,8 @@ struct kiln_qs8_path {
   kiln_qs8_packed_gemm_fn packed_gemm;
   kiln_qs8_tile_scatter_fn tile_scatter;  // or NULL: kiln_qs8_tile_scatter_ref
   kiln_qs8_igemm_fn igemm;                // or NULL: columns gathered into the workspace for the tile
+  kiln_qs8_dense_pack_fn dense_pack;      // a dense layer at batch 1 with weights packed at plan time,
+  kiln_qs8_gemv_packed_fn gemv_packed;    // or NULL (gemv on the weights as stored)
 };
 
 /// Every path compiled into this build, fastest first; the last is "scalar".
@@ -289,6 +299,10 @@ size_t kiln_qs8_gemm_workspace_bytes(const struct kiln_qs8_path *path, size_t k)
 void kiln_qs8_gemm(const struct kiln_qs8_path *path, void *workspace, size_t m, size_t n, size_t k, const int8_t *a, size_t lda,
                    const int8_t *b, size_t ldb, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
                    size_t c_row_stride, size_t c_col_stride);
+/// Bytes of a dense layer's weights [m][k] packed for the path's gemv_packed (0 when it has none).
+size_t kiln_qs8_dense_packed_bytes(const struct kiln_qs8_path *path, size_t m, size_t k);
+/// Packs w [m][k] into `packed` (kiln_qs8_dense_packed_bytes bytes) with the path's dense_pack.
+void kiln_qs8_dense_pack(const struct kiln_qs8_path *path, size_t m, size_t k, const int8_t *w, int8_t *packed);
 /// Bytes of workspace kiln_qs8_igemm needs for n columns of `taps` runs of c bytes.
 size_t kiln_qs8_igemm_workspace_bytes(const struct kiln_qs8_path *path, size_t n, size_t c, size_t taps);
 /// kiln_qs8_gemm with columns given through an indirection table, as a convolution's patches are:
@@ -333,6 +347,7 @@ struct kiln_qs8_layer {
   const int8_t *x;            // [batch][c][h][w]
   int8_t *y;                  // [batch][m][oh][ow]
   int8_t *scratch;            // kiln_qs8_conv2d_scratch_bytes / kiln_qs8_deconv2d_scratch_bytes
+  const int8_t *packed_weights;  // Dense at batch 1: weights by kiln_qs8_dense_pack, or NULL
 };
 
 /// Fills out[i] = {bias[i] - x_zero * s, requant[3i], requant[3i+1], requant[3i+2], s} with

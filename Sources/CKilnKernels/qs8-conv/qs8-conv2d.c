@@ -96,8 +96,16 @@ void kiln_qs8_dense_task(void *context, size_t thread, size_t threads) {
   // Units: blocks of 16 output features, all samples; y [batch][m]. Each thread takes a contiguous
   // range of units, so two threads never write the same cache line of y (interleaved 16-byte
   // blocks made a 2-thread batch-16 DCGAN no faster than one thread).
-  const size_t block = 16, units = (l->m + block - 1) / block;
-  for (size_t u = units * thread / threads; u < units * (thread + 1) / threads; u++) {
+  const size_t block = 16, units = (l->m + block - 1) / block, u0 = units * thread / threads, u1 = units * (thread + 1) / threads;
+  if (l->packed_weights && l->batch == 1) {  // weights packed at plan time: the thread's rows in one call
+    const size_t m0 = u0 * block, m1 = u1 * block < l->m ? u1 * block : l->m;
+    if (m1 > m0) {
+      l->path->gemv_packed(m1 - m0, l->c, l->packed_weights + u0 * kiln_qs8_dense_packed_bytes(l->path, block, l->c), l->x,
+                           l->channels + m0, l->y_zero, l->y + m0, 1);
+    }
+    return;
+  }
+  for (size_t u = u0; u < u1; u++) {
     const size_t m0 = u * block, m1 = m0 + block < l->m ? m0 + block : l->m;
     kiln_qs8_gemm(l->path, 0, m1 - m0, l->batch, l->c, l->weights + m0 * l->c, l->c, l->x, l->c, l->channels + m0,
                   l->y_zero, l->y + m0, 1, l->m);

@@ -140,3 +140,11 @@ void kiln_qs8_igemm(const struct kiln_qs8_path *path, void *workspace, size_t m,
   kiln_qs8_gemm(path, np ? 0 : cols + round_up(n * k, 64), m, n - np, k, a, lda, cols, k, ch, zero_out, out + np * c_col_stride,
                 c_row_stride, c_col_stride);
 }
+
+size_t kiln_qs8_dense_packed_bytes(const struct kiln_qs8_path *path, size_t m, size_t k) {
+  return path->gemv_packed ? round_up(m, 16) * round_up(k, 4) : 0;
+}
+
+void kiln_qs8_dense_pack(const struct kiln_qs8_path *path, size_t m, size_t k, const int8_t *w, int8_t *packed) {
+  path->dense_pack(m, k, w, packed);
+}
