@@ -4,7 +4,7 @@ import XCTest
 /// The grouped-conv scatters of the int8 paths against kiln_qs8_tile_scatter_ref: every byte lands
 /// where the reference puts it, and no byte between (another phase's) is written.
 final class QS8ScatterTests: XCTestCase {
-    func testEveryScatterMatchesTheReferenceAndWritesOnlyItsBytes() {
+    func testEveryScatterMatchesTheReferenceAndWritesOnlyItsBytes() throws {
         var checked = 0
         for index in 0 ..< kiln_qs8_path_count() {
             let path = kiln_qs8_path_at(index)!.pointee
@@ -27,6 +27,7 @@ final class QS8ScatterTests: XCTestCase {
                 }
             }
         }
+        try XCTSkipIf(checked == 0, "no kernel path of this CPU has its own scatter (the reference is covered by the conformance suite)")
         print("scatters: \(checked) cases")
     }
 }

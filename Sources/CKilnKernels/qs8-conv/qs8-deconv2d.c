@@ -64,11 +64,14 @@ static void unit_limits(const struct kiln_qs8_layer *l, size_t *n, size_t *taps)
   }
 }
 
-/// This thread's indirection table, zero row, (grouped) [m][at most chunk] tile and workspace.
+/// Bytes of the [m][at most chunk] output tile of grouped units.
+static size_t tile_bytes(const struct kiln_qs8_layer *l) { return grouped(l) ? l->m * KILN_QS8_CONV_CHUNK : 0; }
+
+/// This thread's indirection table, zero row, (grouped) output tile and workspace.
 static struct kiln_qs8_unit_space space(const struct kiln_qs8_layer *l, size_t thread) {
   size_t n, taps;
   unit_limits(l, &n, &taps);
-  return kiln_qs8_unit_space(l, thread, n, taps, grouped(l) ? l->m * KILN_QS8_CONV_CHUNK : 0);
+  return kiln_qs8_unit_space(l, thread, n, taps, tile_bytes(l));
 }
 
 /// Patches of output row j of phase p in sample n as pointers ind[pixel][a][b] into the NHWC
@@ -143,7 +146,7 @@ size_t kiln_qs8_deconv2d_scratch_bytes(const struct kiln_qs8_layer *l, size_t th
   if (kiln_qs8_deconv2d_dense(l)) return kiln_qs8_nhwc_bytes(l);
   size_t n, taps;
   unit_limits(l, &n, &taps);
-  return kiln_qs8_nhwc_bytes(l) + threads * kiln_qs8_unit_bytes(l, n, taps, grouped(l) ? l->m * KILN_QS8_CONV_CHUNK : 0);
+  return kiln_qs8_nhwc_bytes(l) + threads * kiln_qs8_unit_bytes(l, n, taps, tile_bytes(l));
 }
 
 void kiln_qs8_deconv2d_task(void *context, size_t thread, size_t threads) {

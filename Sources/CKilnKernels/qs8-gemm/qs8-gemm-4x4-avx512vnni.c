@@ -5,7 +5,7 @@
 // times the row's weight_sum). Rows and columns shorter than 64 bytes use a masked load; the tail
 // is exact the same way.
 #pragma STDC FP_CONTRACT OFF
-#include "qs8-tile-tail.h"
+#include "kiln_kernels.h"
 
 #if defined(__x86_64__)
 #include "qs8-hsum-avx512.h"
