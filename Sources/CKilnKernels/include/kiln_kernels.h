@@ -156,6 +156,26 @@ struct kiln_f32_col2im_job {
 };
 void kiln_f32_col2im_task(void *job, size_t thread, size_t threads);
 
+// ---- f32 tanh ----
+//
+// The definition is (float)tanh((double)x) with the C library's tanh; every path gives its bytes.
+
+/// tanh of n floats (x and y may be the same array), the definition value by value.
+void kiln_f32_vtanh_ref(const float *x, float *y, size_t n);
+/// The same with the fastest path this CPU has; bit-identical to the reference.
+void kiln_f32_vtanh(const float *x, float *y, size_t n);
+
+/// A tanh path: name, required features, function (for the tests).
+struct kiln_f32_vtanh_kernel {
+  const char *name;
+  uint32_t required_features;
+  void (*fn)(const float *x, float *y, size_t n);
+};
+size_t kiln_f32_vtanh_kernel_count(void);
+const struct kiln_f32_vtanh_kernel *kiln_f32_vtanh_kernel_at(size_t index);
+/// The path `kiln_f32_vtanh` uses: the first of the list this CPU supports.
+const struct kiln_f32_vtanh_kernel *kiln_f32_vtanh_best(void);
+
 // ---- IEEE binary16 <-> binary32 ----
 //
 // f16 -> f32 is exact for every input (NaN payloads are kept, quiet bit set as the hardware does).

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CKilnKernels
 import KilnFormat
 
 /// Element-wise ops of one input with at most one scalar attribute; output shape = input shape.
@@ -60,7 +61,7 @@ struct Elementwise: Op {
         switch w.kind {
         case .relu: for i in lo ..< hi { y[i] = x[i] > 0 ? x[i] : 0 }
         case .leakyReLU: for i in lo ..< hi { y[i] = x[i] >= 0 ? x[i] : a * x[i] }
-        case .tanh: for i in lo ..< hi { y[i] = Float(tanh(Double(x[i]))) }
+        case .tanh: kiln_f32_vtanh(x + lo, y + lo, hi - lo)  // the same bytes, several lanes at a time
         case .sigmoid: for i in lo ..< hi { y[i] = Float(1 / (1 + exp(-Double(x[i])))) }
         case .mulByConstant: for i in lo ..< hi { y[i] = x[i] * a }
         }
