@@ -75,9 +75,13 @@ __attribute__((target("avx512f"))) void kiln_f32_vtanh_avx512(const float *x, fl
     slow |= _mm512_cmp_pd_mask(a, _mm512_set1_pd(0x1p-100), _CMP_LT_OQ) & _mm512_cmp_pd_mask(a, _mm512_setzero_pd(), _CMP_NEQ_OQ);
     const __m256 sign = _mm256_and_ps(xf, _mm256_castsi256_ps(_mm256_set1_epi32(INT32_MIN)));
     _mm256_storeu_ps(y + i, _mm256_or_ps(_mm512_cvtpd_ps(t), sign));
-    for (; slow; slow &= slow - 1) {
-      const size_t lane = i + (size_t)__builtin_ctz(slow);
-      y[lane] = (float)tanh((double)x[lane]);
+    if (slow) {  // from the loaded copy: y may be x, already overwritten
+      float in[8];
+      _mm256_storeu_ps(in, xf);
+      for (; slow; slow &= slow - 1) {
+        const int lane = __builtin_ctz(slow);
+        y[i + (size_t)lane] = (float)tanh((double)in[lane]);
+      }
     }
   }
   kiln_f32_vtanh_ref(x + i, y + i, n - i);
