@@ -14,6 +14,8 @@ public final class Plan {
     public let arenaBytes: Int
     /// Multiply-accumulates per sample over all ops.
     public let macsPerSample: Int
+    /// Nodes (BatchNorm2d, activations) run in an earlier layer's epilogue, not as ops of their own.
+    public let fusedNodes: Int
 
     private struct Step {
         let op: Op
@@ -40,8 +42,11 @@ public final class Plan {
     /// - Parameters:
     ///   - int8Kernels: nil picks `Int8Kernels.fromEnvironment()` (KILN_KERNELS, else the best path).
     ///   - threads: 1 to 256; int8 outputs are the same bytes for every count.
+    ///   - fuseEpilogues: in GEMM plans, run a BatchNorm2d and an activation after a float layer
+    ///     in the layer's output pass (`Epilogue`); false runs them as ops of their own. The bytes
+    ///     are the same either way.
     public init(model: KilnModel, batch: Int, floatKernels: FloatKernels = .gemm, int8Kernels: Int8Kernels? = nil,
-                threads: Int = 1) throws {
+                threads: Int = 1, fuseEpilogues: Bool = true) throws {
         guard batch >= 1 else { throw RuntimeError.badBatch(batch) }
         self.model = model
         self.batch = batch
@@ -81,14 +86,17 @@ public final class Plan {
             let v = ValueInfo(dtype: input.dtype, shape: [batch] + input.shape.map { Int($0) })
             info[input.name] = (v, try slot(v, at: -1, what: "graph input '\(input.name)'"))
         }
+        let chains = floatKernels == .gemm && fuseEpilogues ? Epilogue.chains(model.graph, constants: Set(floatConstants.keys)) : [:]
         var ops: [Op] = []
+        var opValues: [(inputs: [String], outputs: [String])] = []  // the values each op reads and writes
+        var fused: Set<Int> = []  // nodes run by an earlier op's epilogue
         var macs = 0
-        for (i, node) in model.graph.nodes.enumerated() {
+        for (i, node) in model.graph.nodes.enumerated() where !fused.contains(i) {
             let ins = node.inputs.map { $0.isEmpty ? nil : info[$0]!.0 }
             for name in node.inputs where !name.isEmpty {
                 if case let .arena(k) = info[name]!.1 { buffers[k].last = i }
             }
-            let op: Op
+            var op: Op
             if let factory = int8OpFactories[node.op] {
                 op = try factory(node, ins, context)
             } else if floatKernels == .gemm, let factory = gemmOpFactories[node.op] {
@@ -101,8 +109,16 @@ public final class Plan {
             guard op.outputs.count == node.outputs.count else {
                 throw RuntimeError.inputCount(node: node.name, message: "\(node.op) has \(op.outputs.count) outputs, the node names \(node.outputs.count)")
             }
-            for (name, v) in zip(node.outputs, op.outputs) { info[name] = (v, try slot(v, at: i, what: "value '\(name)'")) }
+            var outputNames = node.outputs
+            if let chain = chains[i], var layer = op as? EpilogueFusing {
+                let nodes = chain.map { model.graph.nodes[$0] }
+                layer.epilogue = try Epilogue(chain: nodes, value: op.outputs[0], constant: { info[$0]?.0 }, context: context)
+                (op, outputNames) = (layer, nodes.last!.outputs)
+                fused.formUnion(chain)
+            }
+            for (name, v) in zip(outputNames, op.outputs) { info[name] = (v, try slot(v, at: i, what: "value '\(name)'")) }
             ops.append(op)
+            opValues.append((node.inputs, outputNames))
             macs += op.macsPerSample
         }
         let end = model.graph.nodes.count
@@ -117,6 +133,7 @@ public final class Plan {
         arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(size, 1))
         arenaBytes = size
         macsPerSample = macs
+        fusedNodes = fused.count
 
         let arena = arena
         func pointer(_ name: String) -> UnsafeMutableRawPointer {
@@ -126,9 +143,8 @@ public final class Plan {
             }
         }
         scratch = arena + offsets[buffers.count - 1]
-        steps = zip(model.graph.nodes, ops).map { node, op in
-            Step(op: op, inputs: node.inputs.map { $0.isEmpty ? nil : UnsafeRawPointer(pointer($0)) },
-                 outputs: node.outputs.map(pointer))
+        steps = zip(opValues, ops).map { values, op in
+            Step(op: op, inputs: values.inputs.map { $0.isEmpty ? nil : UnsafeRawPointer(pointer($0)) }, outputs: values.outputs.map(pointer))
         }
         inputs = model.graph.inputs.map { info[$0.name]!.0 }
         outputs = model.graph.outputs.map { info[$0]!.0 }

@@ -73,7 +73,16 @@ void kiln_f32_col2im_task(void *context, size_t thread, size_t threads) {
   const size_t lo = j->g.m * thread / threads, hi = j->g.m * (thread + 1) / threads;
   if (lo >= hi) return;
   struct kiln_f32_col2im part = j->g;
-  part.m = hi - lo;
-  kiln_f32_col2im_rows(&part, j->cols + lo * j->g.kh * j->g.kw * j->g.row_stride, j->bias ? j->bias + lo : NULL,
-                       j->y + lo * j->g.oh * j->g.ow, (char *)j->scratch + thread * j->scratch_stride);
+  const size_t taps = j->g.kh * j->g.kw * j->g.row_stride, plane = j->g.oh * j->g.ow;
+  void *scratch = (char *)j->scratch + thread * j->scratch_stride;
+  if (!j->epilogue) {
+    part.m = hi - lo;
+    kiln_f32_col2im_rows(&part, j->cols + lo * taps, j->bias ? j->bias + lo : NULL, j->y + lo * plane, scratch);
+    return;
+  }
+  part.m = 1;  // a channel at a time, so that its plane is still in L1 for the epilogue
+  for (size_t m = lo; m < hi; m++) {
+    kiln_f32_col2im_rows(&part, j->cols + m * taps, j->bias ? j->bias + m : NULL, j->y + m * plane, scratch);
+    kiln_f32_epilogue(j->epilogue, m, 1, plane, j->y + m * plane);
+  }
 }

@@ -146,10 +146,12 @@ size_t kiln_f32_col2im_scratch_bytes(const struct kiln_f32_col2im *g);
 void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch);
 
 /// kiln_f32_col2im_rows for a thread pool: thread t of T makes output channels [m t / T, m (t+1) / T)
-/// with scratch + t * scratch_stride. The same bytes for every T.
+/// with scratch + t * scratch_stride, each channel's plane through `epilogue` (when not NULL) as
+/// soon as it is made. The same bytes for every T.
 struct kiln_f32_col2im_job {
   struct kiln_f32_col2im g;
   const float *cols, *bias;
+  const struct kiln_f32_epilogue *epilogue;
   float *y;
   void *scratch;
   size_t scratch_stride;  // >= kiln_f32_col2im_scratch_bytes(&g)
@@ -175,6 +177,40 @@ size_t kiln_f32_vtanh_kernel_count(void);
 const struct kiln_f32_vtanh_kernel *kiln_f32_vtanh_kernel_at(size_t index);
 /// The path `kiln_f32_vtanh` uses: the first of the list this CPU supports.
 const struct kiln_f32_vtanh_kernel *kiln_f32_vtanh_best(void);
+
+// ---- f32 epilogue: bias, BatchNorm and activation fused into a layer's output pass ----
+
+enum kiln_f32_activation { KILN_F32_LINEAR = 0, KILN_F32_RELU = 1, KILN_F32_LEAKY_RELU = 2, KILN_F32_TANH = 3 };
+
+/// What follows the sums of a float convolution or dense layer: y = act(norm(x + bias)), each
+/// step the formula of the separate op (Formats/SPEC.md), so fusing them keeps the bytes.
+struct kiln_f32_epilogue {
+  const float *bias;   // NULL, or per channel: x + bias[c] in float
+  const double *norm;  // NULL, or BatchNorm: 4 rows of norm_stride doubles, per channel mean,
+                       // 1 / sqrt(var + epsilon), scale, shift: (float)(((double)x - mean) * inv * scale + shift)
+  size_t norm_stride;  // doubles from one row of norm to the next (the channel count)
+  int activation;      // kiln_f32_activation: ReLU x > 0 ? x : 0; LeakyReLU x >= 0 ? x : alpha * x;
+                       // Tanh (float)tanh((double)x)
+  float alpha;         // LeakyReLU slope
+};
+
+/// One value of channel `channel` through the epilogue (the definition).
+float kiln_f32_epilogue_one(const struct kiln_f32_epilogue *e, size_t channel, float v);
+/// In place on x [channels][inner], whose first row is channel `channel`; the reference.
+void kiln_f32_epilogue_ref(const struct kiln_f32_epilogue *e, size_t channel, size_t channels, size_t inner, float *x);
+/// The same with the fastest path this CPU has; bit-identical to the reference.
+void kiln_f32_epilogue(const struct kiln_f32_epilogue *e, size_t channel, size_t channels, size_t inner, float *x);
+
+/// An epilogue path: name, required features, function (for the tests).
+struct kiln_f32_epilogue_kernel {
+  const char *name;
+  uint32_t required_features;
+  void (*fn)(const struct kiln_f32_epilogue *e, size_t channel, size_t channels, size_t inner, float *x);
+};
+size_t kiln_f32_epilogue_kernel_count(void);
+const struct kiln_f32_epilogue_kernel *kiln_f32_epilogue_kernel_at(size_t index);
+/// The path `kiln_f32_epilogue` uses: the first of the list this CPU supports.
+const struct kiln_f32_epilogue_kernel *kiln_f32_epilogue_best(void);
 
 // ---- IEEE binary16 <-> binary32 ----
 //

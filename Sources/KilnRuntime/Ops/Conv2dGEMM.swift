@@ -1,9 +1,10 @@
+import CKilnKernels
 import KilnFormat
 
 /// Conv2d by im2col + GEMM, per sample: cols = im2col(x[n]) [C*KH*KW, OH*OW];
-/// y[n] = W [M, C*KH*KW] x cols + b. A 1x1 kernel with stride 1 and no padding reads x directly.
+/// y[n] = W [M, C*KH*KW] x cols, then + b and the fused epilogue. A 1x1 kernel with stride 1 and no padding reads x directly.
 /// Same semantics as `Conv2d` (the reference); the sums are f32 in the GEMM's blocked order.
-struct Conv2dGEMM: Op {
+struct Conv2dGEMM: EpilogueFusing {
     let g: ConvGeometry
     let map: Im2col
     var outputs: [ValueInfo] { [g.output] }
@@ -14,6 +15,8 @@ struct Conv2dGEMM: Op {
     let pool: ThreadPool
     /// W [M, C*KH*KW], packed at plan time.
     let weights: PackedA
+    /// Applied with the bias, output channels split between threads, after each sample's GEMM.
+    var epilogue = Epilogue()
 
     init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
         pool = context.pool
@@ -37,8 +40,20 @@ struct Conv2dGEMM: Op {
             }
             GEMM.run(scratch, pool: pool, packedA: weights, m: g.m, n: plane, k: map.rows, b: pointwise ? xn : UnsafePointer(cols), ldb: plane,
                      c: yn, ldc: plane, accumulate: false)
-            if let b { for m in 0 ..< g.m { for j in 0 ..< plane { yn[m * plane + j] += b[m] } } }
+            var work = Finish(epilogue: epilogue.adding(bias: b), y: yn, plane: plane)
+            if !work.epilogue.isEmpty {
+                pool.parallelFor(g.m, &work) { w, lo, hi in
+                    let f = w!.assumingMemoryBound(to: Finish.self)
+                    withUnsafePointer(to: f.pointee.epilogue.parameters) { kiln_f32_epilogue($0, lo, hi - lo, f.pointee.plane, f.pointee.y + lo * f.pointee.plane) }
+                }
+            }
         }
+    }
+
+    private struct Finish {
+        let epilogue: Epilogue
+        let y: UnsafeMutablePointer<Float>
+        let plane: Int
     }
 
     private struct Columns {

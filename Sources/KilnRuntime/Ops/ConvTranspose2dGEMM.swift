@@ -2,9 +2,10 @@ import CKilnKernels
 import KilnFormat
 
 /// ConvTranspose2d by GEMM + col2im, per sample: cols = W^T [M*KH*KW, C] x x[n] [C, H*W];
-/// y[n] = b plus every tap landing on each output pixel (kiln_f32_col2im_rows, row by row). Same
-/// semantics as `ConvTranspose2d` (the reference); f32 sums, in the GEMM's order then the taps' order.
-struct ConvTranspose2dGEMM: Op {
+/// y[n] = b plus every tap landing on each output pixel (kiln_f32_col2im_rows, row by row), then
+/// the fused epilogue. Same semantics as `ConvTranspose2d` (the reference); f32 sums, in the GEMM's
+/// order then the taps' order.
+struct ConvTranspose2dGEMM: EpilogueFusing {
     let g: ConvGeometry
     let gather: kiln_f32_col2im
     var outputs: [ValueInfo] { [g.output] }
@@ -18,6 +19,8 @@ struct ConvTranspose2dGEMM: Op {
     let pool: ThreadPool
     /// W^T [M*KH*KW, C], packed at plan time.
     let weights: PackedA
+    /// Applied to each output channel's plane as soon as col2im has made it.
+    var epilogue = Epilogue()
 
     init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
         pool = context.pool
@@ -40,9 +43,11 @@ struct ConvTranspose2dGEMM: Op {
             GEMM.run(scratch, pool: pool, packedA: weights, m: g.m * g.kh * g.kw, n: plane, k: g.c,
                      b: x + n * g.c * plane, ldb: plane, c: cols, ldc: plane, accumulate: false)
             // Output channels split between threads; each channel's pixels are the same sums either way.
-            var job = kiln_f32_col2im_job(g: gather, cols: cols, bias: b, y: y + n * g.m * outPlane, scratch: rowScratch,
-                                          scratch_stride: col2imBytes)
-            withUnsafeMutablePointer(to: &job) { pool.run(kiln_f32_col2im_task, UnsafeMutableRawPointer($0)) }
+            withUnsafePointer(to: epilogue.parameters) { e in
+                var job = kiln_f32_col2im_job(g: gather, cols: cols, bias: b, epilogue: epilogue.isEmpty ? nil : e, y: y + n * g.m * outPlane,
+                                              scratch: rowScratch, scratch_stride: col2imBytes)
+                withUnsafeMutablePointer(to: &job) { pool.run(kiln_f32_col2im_task, UnsafeMutableRawPointer($0)) }
+            }
         }
     }
 }

@@ -1,13 +1,16 @@
+import CKilnKernels
 import KilnFormat
 
 /// Dense by one GEMM over the batch with the weights as the packed operand:
-/// t [M, N] = W [M, K] x x^T, then y[n, m] = t[m, n] + b[m]. Same semantics as `Dense` (the
+/// t [M, N] = W [M, K] x x^T, then y[n, m] = t[m, n] + b[m] and the fused epilogue. Same semantics as `Dense` (the
 /// reference); f32 sums in the GEMM's order.
-struct DenseGEMM: Op {
+struct DenseGEMM: EpilogueFusing {
     let reference: Dense
     let pool: ThreadPool
     /// W [M, K], packed at plan time.
     let weights: PackedA
+    /// Applied to each sample's row of M outputs after the bias.
+    var epilogue = Epilogue()
     var outputs: [ValueInfo] { reference.outputs }
     var macsPerSample: Int { reference.macsPerSample }
     var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + reference.m * reference.n * 4 }
@@ -29,5 +32,6 @@ struct DenseGEMM: Op {
         for i in 0 ..< n {
             for o in 0 ..< m { y[i * m + o] = t[o * n + i] + (b?[o] ?? 0) }
         }
+        if !epilogue.isEmpty { withUnsafePointer(to: epilogue.parameters) { e in for i in 0 ..< n { kiln_f32_epilogue(e, 0, m, 1, y + i * m) } } }
     }
 }
