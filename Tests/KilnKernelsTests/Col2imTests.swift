@@ -2,17 +2,26 @@ import CKilnKernels
 import KilnRuntime
 import XCTest
 
-/// kiln_f32_col2im_rows (row at a time, gather order) against Im2col.col2im (the reference
-/// scatter), bitwise: both start each pixel at its bias and add its taps in (ky, kx) order.
+/// Every col2im rows path this CPU has (row at a time, gather order) against Im2col.col2im (the
+/// reference scatter), bitwise: both start each pixel at its bias and add its taps in (ky, kx) order.
 final class Col2imTests: XCTestCase {
+    static func paths() -> [kiln_f32_col2im_kernel] {
+        let all = (0 ..< kiln_f32_col2im_kernel_count()).map { kiln_f32_col2im_kernel_at($0)!.pointee }
+        return all.filter { $0.required_features & kiln_cpu_features() == $0.required_features }
+    }
+
     func testRowGatherEqualsReferenceScatterBitwise() {
         var rng = SystemRandomNumberGenerator()
         // (m, h, w, kh, kw, sh, sw, dh, dw, padTop, padLeft, outputPadding): DCGAN layers, k = 1,
-        // odd kernels, stride 3, dilation, asymmetric padding, output padding, 1x1 inputs.
+        // odd kernels, stride 3, dilation, asymmetric padding, output padding, 1x1 inputs; rows of
+        // 13, 15, 16, 17, 33 and 40 phase columns (below one 16-lane chunk, exactly one, a chunk and a
+        // tail; 25 output columns, whose second half-chunk store is partial).
         let cases: [[Int]] = [
             [3, 1, 1, 4, 4, 1, 1, 1, 1, 0, 0, 0], [5, 4, 4, 4, 4, 2, 2, 1, 1, 1, 1, 0], [2, 3, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0],
             [3, 7, 7, 5, 5, 2, 2, 1, 1, 2, 2, 1], [1, 4, 3, 3, 2, 3, 2, 1, 1, 1, 0, 2], [2, 5, 5, 3, 3, 1, 1, 2, 2, 2, 1, 0],
-            [4, 2, 2, 7, 7, 3, 3, 1, 1, 0, 3, 0],
+            [4, 2, 2, 7, 7, 3, 3, 1, 1, 0, 3, 0], [2, 3, 16, 4, 4, 2, 2, 1, 1, 1, 1, 0], [2, 2, 17, 4, 4, 2, 2, 1, 1, 1, 1, 1],
+            [2, 2, 13, 3, 3, 1, 1, 1, 1, 1, 1, 0], [1, 3, 33, 5, 5, 1, 1, 1, 1, 2, 2, 0], [2, 2, 20, 5, 3, 2, 2, 1, 2, 2, 0, 1],
+            [1, 2, 40, 4, 4, 1, 2, 1, 1, 1, 3, 0], [2, 3, 12, 4, 4, 2, 2, 1, 1, 1, 1, 1],
         ]
         for c in cases {
             let (m, h, w, kh, kw, sh, sw, dh, dw, pt, pl, op) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11])
@@ -26,13 +35,19 @@ final class Col2imTests: XCTestCase {
             var g = kiln_f32_col2im(m: m, oh: oh, ow: ow, h: h, w: w, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw,
                                     pad_top: pt, pad_left: pl, row_stride: h * w)
             var scratch = [UInt8](repeating: 0xFF, count: kiln_f32_col2im_scratch_bytes(&g))
-            kiln_f32_col2im_rows(&g, cols, bias, &got, &scratch)
-            XCTAssertEqual(got, want, "case \(c)")
-            var noBias = [Float](repeating: .nan, count: m * oh * ow), zero = [Float](repeating: 0, count: m * oh * ow)
-            kiln_f32_col2im_rows(&g, cols, nil, &noBias, &scratch)
+            var zero = [Float](repeating: 0, count: m * oh * ow)
             Im2col(channels: m, h: oh, w: ow, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw, padTop: pt, padLeft: pl, oh: h, ow: w)
                 .col2im(cols, &zero, rowStride: h * w)
-            XCTAssertEqual(noBias, zero, "case \(c) without bias")
+            for k in Self.paths() {
+                let name = String(cString: k.name)
+                got = [Float](repeating: .nan, count: m * oh * ow + 1)
+                k.fn(&g, cols, bias, &got, &scratch)
+                XCTAssertEqual(got.prefix(m * oh * ow).map(\.bitPattern), want.map(\.bitPattern), "\(name), case \(c)")
+                XCTAssertTrue(got.last!.isNaN, "\(name), case \(c): wrote past the output")
+                var noBias = [Float](repeating: .nan, count: m * oh * ow)
+                k.fn(&g, cols, nil, &noBias, &scratch)
+                XCTAssertEqual(noBias.map(\.bitPattern), zero.map(\.bitPattern), "\(name), case \(c) without bias")
+            }
         }
     }
 }

@@ -145,7 +145,19 @@ size_t kiln_f32_col2im_scratch_bytes(const struct kiln_f32_col2im *g);
 /// y = bias[m] (0 when bias is NULL) plus every tap landing on each pixel, added in (ky, kx) order.
 void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch);
 
-/// kiln_f32_col2im_rows for a thread pool: thread t of T makes output channels [m t / T, m (t+1) / T)
+/// A col2im rows path: name, required features, function (the same bytes as kiln_f32_col2im_rows,
+/// for every geometry; the scratch is kiln_f32_col2im_scratch_bytes).
+struct kiln_f32_col2im_kernel {
+  const char *name;
+  uint32_t required_features;
+  void (*fn)(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch);
+};
+size_t kiln_f32_col2im_kernel_count(void);
+const struct kiln_f32_col2im_kernel *kiln_f32_col2im_kernel_at(size_t index);
+/// The path kiln_f32_col2im_task uses: the first of the list this CPU supports.
+const struct kiln_f32_col2im_kernel *kiln_f32_col2im_best(void);
+
+/// The best rows path for a thread pool: thread t of T makes output channels [m t / T, m (t+1) / T)
 /// with scratch + t * scratch_stride, each channel's plane through `epilogue` (when not NULL) as
 /// soon as it is made. The same bytes for every T.
 struct kiln_f32_col2im_job {
