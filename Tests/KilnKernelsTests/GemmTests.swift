@@ -94,17 +94,18 @@ final class GemmTests: XCTestCase {
             let uk = kiln_f32_gemm_ukernel_at(i)!
             guard uk.pointee.required_features & features == uk.pointee.required_features else { continue }
             let mr = uk.pointee.mr
-            for m in [1, mr - 1, mr, mr + 1, 3 * mr + 2].filter({ $0 > 0 }) {
+            // m: one panel and around it, across a group of 4 panels (partial), two groups and a tail
+            for m in [1, mr - 1, mr, mr + 1, 3 * mr + 2, 4 * mr, 4 * mr + 3, 6 * mr + 4, 9 * mr + 5].filter({ $0 > 0 }) {
                 for k in [1, 7, kc - 1, kc, kc + 3, 2 * kc + 5] {
-                    for tb in [false, true] {
-                        let a = random(m * k), b = random(k * 3), c0 = random(m * 2)
+                    for (tb, ldc) in [(false, 2), (true, 2), (false, 1)] {
+                        let a = random(m * k), b = random(k * 3), c0 = random(m * ldc + 1)
                         var tiled = c0, gemv = c0
                         let ldb = tb ? k : 3
-                        kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), 0, tb ? 1 : 0, m, 1, k, a, k, b, ldb, &tiled, 2, Int32(k % 2))
+                        kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), 0, tb ? 1 : 0, m, 1, k, a, k, b, ldb, &tiled, ldc, Int32(k % 2))
                         var packed = [Float](repeating: 0, count: kiln_f32_gemm_packed_a_size(uk, m, k) / 4)
                         kiln_f32_gemm_pack_a(uk, 0, m, k, a, k, &packed)
-                        kiln_f32_gemm_prepacked(uk, kiln_f32_gemm_thread_workspace(uk), packed, m, 0, tb ? 1 : 0, m, 1, k, b, ldb, &gemv, 2, Int32(k % 2))
-                        XCTAssertEqual(gemv, tiled, "\(String(cString: uk.pointee.name)) m\(m) k\(k) tb\(tb)")
+                        kiln_f32_gemm_prepacked(uk, kiln_f32_gemm_thread_workspace(uk), packed, m, 0, tb ? 1 : 0, m, 1, k, b, ldb, &gemv, ldc, Int32(k % 2))
+                        XCTAssertEqual(gemv.map(\.bitPattern), tiled.map(\.bitPattern), "\(String(cString: uk.pointee.name)) m\(m) k\(k) tb\(tb) ldc\(ldc)")
                     }
                 }
             }

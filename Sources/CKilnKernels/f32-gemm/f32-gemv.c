@@ -31,14 +31,6 @@ void kiln_f32_gemv_4_c(size_t m, size_t kc, const float *a, const float *x, size
 
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma")))
-void kiln_f32_gemv_8_fma(size_t m, size_t kc, const float *a, const float *x, size_t incx, float *c, size_t ldc, int accumulate) {
-  GEMV_BODY(8, fmaf)
-}
-__attribute__((target("avx2,fma")))
-void kiln_f32_gemv_16_fma(size_t m, size_t kc, const float *a, const float *x, size_t incx, float *c, size_t ldc, int accumulate) {
-  GEMV_BODY(16, fmaf)
-}
-__attribute__((target("avx2,fma")))
 void kiln_f32_gemv_6_fma(size_t m, size_t kc, const float *a, const float *x, size_t incx, float *c, size_t ldc, int accumulate) {
   GEMV_BODY(6, fmaf)
 }
