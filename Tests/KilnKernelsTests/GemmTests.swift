@@ -112,6 +112,38 @@ final class GemmTests: XCTestCase {
         }
     }
 
+    /// With A packed and at most narrow_max columns, the driver takes the narrow form (rows in lanes):
+    /// the tiled GEMM's bytes at every n it takes, m across its groups of panels, k across KC slices,
+    /// both B layouts and a C wider than n.
+    func testNarrowEqualsTiledBytes() {
+        let kc = Int(KILN_F32_GEMM_KC)
+        var checked = 0
+        for i in 0 ..< kiln_f32_gemm_ukernel_count() {
+            let uk = kiln_f32_gemm_ukernel_at(i)!
+            guard uk.pointee.narrow != nil, uk.pointee.required_features & kiln_cpu_features() == uk.pointee.required_features else { continue }
+            let mr = uk.pointee.mr
+            for n in 1 ... uk.pointee.narrow_max {
+                for m in [1, mr - 1, mr + 3, 2 * mr, 4 * mr + 5, 9 * mr + 1] {
+                    for k in [1, 9, kc + 3] {
+                        for tb in [false, true] {
+                            let ldc = n + 2, ldb = tb ? k : n
+                            let a = random(m * k), b = random(k * n), c0 = random(m * ldc)
+                            var tiled = c0, narrow = c0
+                            kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), 0, tb ? 1 : 0, m, n, k, a, k, b, ldb, &tiled, ldc, Int32(k % 2))
+                            var packed = [Float](repeating: 0, count: kiln_f32_gemm_packed_a_size(uk, m, k) / 4)
+                            kiln_f32_gemm_pack_a(uk, 0, m, k, a, k, &packed)
+                            kiln_f32_gemm_prepacked(uk, kiln_f32_gemm_thread_workspace(uk), packed, m, 0, tb ? 1 : 0, m, n, k, b, ldb, &narrow, ldc,
+                                                    Int32(k % 2))
+                            XCTAssertEqual(narrow.map(\.bitPattern), tiled.map(\.bitPattern), "\(String(cString: uk.pointee.name)) n\(n) m\(m) k\(k) tb\(tb)")
+                            checked += 1
+                        }
+                    }
+                }
+            }
+        }
+        print("narrow GEMM cases checked: \(checked)")
+    }
+
     /// The FMA micro-kernels round alike (one fused chain per KC slice, then C + slice), so the
     /// runtime may pick the tile shape per layer without changing a byte: checked pairwise here.
     func testFusedMicroKernelsGiveTheSameBytes() {

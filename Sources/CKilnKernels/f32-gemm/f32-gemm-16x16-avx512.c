@@ -1,6 +1,8 @@
 // 16x16 micro-kernel for AVX-512F (x86-64): 16 ZMM accumulators, per step one 16-float load of B
 // and sixteen broadcasts of A. For layers whose GEMM has at most 16 columns (a 4x4 or smaller
-// feature map), where 8x32 would compute half its tile on padding. Rounds as 8x32 does.
+// feature map), where 8x32 would compute half its tile on padding. Rounds as 8x32 does. A is
+// prefetched 64 steps (4 KB) ahead: such layers stream their weights from memory (U-Net 64 f32:
+// its 4x4-map layers 0.88 -> 0.73 and 0.56 -> 0.43 ms; no change where weights sit in cache).
 #pragma STDC FP_CONTRACT OFF
 #include "kiln_kernels.h"
 
@@ -14,6 +16,7 @@ void kiln_f32_gemm_ukernel_16x16_avx512(size_t kc, const float *ap, const float 
   for (int r = 0; r < 16; r++) acc[r] = _mm512_setzero_ps();
   for (size_t p = 0; p < kc; p++) {
     const __m512 b = _mm512_loadu_ps(bp);
+    _mm_prefetch((const char *)(ap + 16 * 64), _MM_HINT_T0);  // A streams from memory on narrow layers
     for (int r = 0; r < 16; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(ap[r]), b, acc[r]);
     ap += 16;
     bp += 16;

@@ -82,6 +82,14 @@ static void gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta
   }
   const size_t mr = uk->mr, nr = uk->nr, mc_max = mr * MC_TILES, nc_max = nr * NC_TILES;
   const size_t mp = (packed_rows + mr - 1) / mr * mr;  // rows of a packed KC block
+  if (packed_a && uk->narrow && n <= uk->narrow_max) {  // a few columns: no B packing, no padded columns
+    for (size_t pc = 0; pc < k; pc += KC) {
+      const size_t kc = min_size(KC, k - pc);
+      uk->narrow(m, n, kc, packed_a + pc * mp + row0 * kc, tb ? b + pc : b + pc * ldb, tb ? 1 : ldb, tb ? ldb : 1, c, ldc,
+                 accumulate || pc > 0);
+    }
+    return;
+  }
   if (n == 1 && packed_a) {  // matrix-vector: no B packing, no padded columns
     for (size_t pc = 0; pc < k; pc += KC) {
       const size_t kc = min_size(KC, k - pc);

@@ -10,15 +10,16 @@ void kiln_f32_gemm_ukernel_6x16_avx2_fma(size_t, const float *, const float *, f
 void kiln_f32_gemm_ukernel_8x8_neon(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
 void kiln_f32_gemv_4_c(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
 void kiln_f32_gemv_6_fma(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
-void kiln_f32_gemv_16_avx512(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
 void kiln_f32_gemv_8_avx512(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
+void kiln_f32_gemm_narrow_16xn_avx512(size_t, size_t, size_t, const float *, const float *, size_t, size_t, float *, size_t, int);
 void kiln_f32_gemv_8_fma(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
 
 // Fastest first at wide n. Every entry but the last rounds alike (fused multiply-adds).
 static const struct kiln_f32_gemm_ukernel ukernels[] = {
 #if defined(__x86_64__)
     {"8x32-avx512", KILN_CPU_AVX512F | KILN_CPU_AVX2 | KILN_CPU_FMA, 8, 32, kiln_f32_gemm_ukernel_8x32_avx512, kiln_f32_gemv_8_avx512},
-    {"16x16-avx512", KILN_CPU_AVX512F | KILN_CPU_AVX2 | KILN_CPU_FMA, 16, 16, kiln_f32_gemm_ukernel_16x16_avx512, kiln_f32_gemv_16_avx512},
+    {"16x16-avx512", KILN_CPU_AVX512F | KILN_CPU_AVX2 | KILN_CPU_FMA, 16, 16, kiln_f32_gemm_ukernel_16x16_avx512, NULL,
+     kiln_f32_gemm_narrow_16xn_avx512, 8},
     {"6x16-avx2-fma", KILN_CPU_AVX2 | KILN_CPU_FMA, 6, 16, kiln_f32_gemm_ukernel_6x16_avx2_fma, kiln_f32_gemv_6_fma},
 #endif
 #if defined(__aarch64__)

@@ -1,5 +1,5 @@
-// Matrix-vector products over A packed in 8- and 16-row panels (for the 8x32 and 16x16 AVX-512
-// micro-kernels): four panels at a time, so four independent chains of fused multiply-adds are in
+// Matrix-vector products over A packed in 8-row panels (for the 8x32 AVX-512 micro-kernel; the
+// 16x16 one has its narrow form): four pairs of panels at a time, so four independent chains of fused multiply-adds are in
 // flight (one chain per panel waits on the FMA latency: a 512-row dense layer spent most of its
 // time there). Each row is still one chain over p from zero per KC slice, then C + slice sum:
 // the bytes of f32-gemv.c and of the tiled GEMM (tested).
@@ -26,30 +26,6 @@ __attribute__((target("avx512f"))) static void store16(__m512 s, float *c, size_
   float lanes[16];
   _mm512_storeu_ps(lanes, s);
   for (size_t r = 0; r < rows; r++) c[r * ldc] = accumulate ? c[r * ldc] + lanes[r] : lanes[r];
-}
-
-__attribute__((target("avx512f"))) void kiln_f32_gemv_16_avx512(size_t m, size_t kc, const float *a, const float *x, size_t incx, float *c,
-                                                                size_t ldc, int accumulate) {
-  size_t i0 = 0;
-  for (; i0 + 16 * (GROUP - 1) < m; i0 += 16 * GROUP) {  // GROUP panels, the last possibly partial
-    __m512 s[GROUP];
-    for (int g = 0; g < GROUP; g++) s[g] = _mm512_setzero_ps();
-    const float *ap = a + i0 * kc;
-    for (size_t p = 0; p < kc; p++) {
-      const __m512 xp = _mm512_set1_ps(x[p * incx]);
-      for (int g = 0; g < GROUP; g++) s[g] = _mm512_fmadd_ps(_mm512_loadu_ps(ap + (size_t)g * 16 * kc + p * 16), xp, s[g]);
-    }
-    for (int g = 0; g < GROUP; g++) {
-      const size_t row = i0 + (size_t)g * 16;
-      store16(s[g], c + row * ldc, ldc, min_z(16, m - row), accumulate);
-    }
-  }
-  for (; i0 < m; i0 += 16) {
-    __m512 s = _mm512_setzero_ps();
-    const float *ap = a + i0 * kc;
-    for (size_t p = 0; p < kc; p++) s = _mm512_fmadd_ps(_mm512_loadu_ps(ap + p * 16), _mm512_set1_ps(x[p * incx]), s);
-    store16(s, c + i0 * ldc, ldc, min_z(16, m - i0), accumulate);
-  }
 }
 
 // 8-row panels: two panels side by side in one 16-lane register (lanes 8..15: the next panel).

@@ -64,12 +64,20 @@ typedef void (*kiln_f32_gemm_ukernel_fn)(size_t kc, const float *ap, const float
 typedef void (*kiln_f32_gemv_fn)(size_t m, size_t kc, const float *ap, const float *x, size_t incx, float *c, size_t ldc,
                                  int accumulate);
 
+/// Its narrow form, for a few columns: C[i][j] (+)= sum over p < kc of Ap[i][p] * B[p][j] for i < m,
+/// j < n, B[p][j] at b[p * b_row + j * b_col]; rows in lanes, columns broadcast. The same rounding
+/// as the micro-kernel (per element one chain of fused multiply-adds over p, then C + slice).
+typedef void (*kiln_f32_gemm_narrow_fn)(size_t m, size_t n, size_t kc, const float *ap, const float *b, size_t b_row, size_t b_col,
+                                        float *c, size_t ldc, int accumulate);
+
 struct kiln_f32_gemm_ukernel {
   const char *name;           // "6x16-avx2-fma": tile and instruction set
   uint32_t required_features; // kiln_cpu_feature bits the CPU must have
   size_t mr, nr;              // tile rows and columns
   kiln_f32_gemm_ukernel_fn fn;
-  kiln_f32_gemv_fn gemv;      // used by the driver when n = 1
+  kiln_f32_gemv_fn gemv;      // used by the driver when n = 1 (NULL when narrow covers it)
+  kiln_f32_gemm_narrow_fn narrow;  // NULL, or used by the driver when n <= narrow_max and A is packed
+  size_t narrow_max;
 };
 
 /// Every micro-kernel compiled into this build, fastest first (the tests run each one the CPU
