@@ -178,6 +178,31 @@ struct kiln_f32_col2im_job {
 };
 void kiln_f32_col2im_task(void *job, size_t thread, size_t threads);
 
+// ---- f32 im2col (convolution) ----
+
+/// Geometry of a convolution's input seen as columns: tap (c, ky, kx) at grid position (oy, ox)
+/// reads pixel (c, oy*sh - pad_top + ky*dh, ox*sw - pad_left + kx*dw) of the h x w planes, 0 outside.
+struct kiln_f32_im2col {
+  size_t h, w, kh, kw, sh, sw, dh, dw, pad_top, pad_left, oh, ow;
+};
+
+/// The rows of channels c0 ..< c1 of cols [c*kh*kw + ky*kw + kx][oh*ow] (rows row_stride apart),
+/// each written whole; the reference (Im2col.im2col's values).
+void kiln_f32_im2col_ref(const struct kiln_f32_im2col *g, size_t c0, size_t c1, const float *image, float *cols, size_t row_stride);
+/// The same with the fastest path this CPU has; the same bytes.
+void kiln_f32_im2col(const struct kiln_f32_im2col *g, size_t c0, size_t c1, const float *image, float *cols, size_t row_stride);
+
+/// An im2col path: name, required features, function (for the tests).
+struct kiln_f32_im2col_kernel {
+  const char *name;
+  uint32_t required_features;
+  void (*fn)(const struct kiln_f32_im2col *g, size_t c0, size_t c1, const float *image, float *cols, size_t row_stride);
+};
+size_t kiln_f32_im2col_kernel_count(void);
+const struct kiln_f32_im2col_kernel *kiln_f32_im2col_kernel_at(size_t index);
+/// The path `kiln_f32_im2col` uses: the first of the list this CPU supports.
+const struct kiln_f32_im2col_kernel *kiln_f32_im2col_best(void);
+
 // ---- f32 tanh ----
 //
 // The definition is (float)tanh((double)x) with the C library's tanh; every path gives its bytes.

@@ -6,11 +6,13 @@ import KilnFormat
 /// Same semantics as `Conv2d` (the reference); the sums are f32 in the GEMM's blocked order.
 struct Conv2dGEMM: EpilogueFusing {
     let g: ConvGeometry
-    let map: Im2col
+    /// The input as columns (kiln_f32_im2col).
+    let map: kiln_f32_im2col
+    var rows: Int { g.c * g.kh * g.kw }
     var outputs: [ValueInfo] { [g.output] }
     var macsPerSample: Int { g.m * g.oh * g.ow * g.c * g.kh * g.kw }
     var pointwise: Bool { g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.oh == g.h && g.ow == g.w }
-    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + (pointwise ? 0 : map.rows * g.oh * g.ow * 4) }
+    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + (pointwise ? 0 : rows * g.oh * g.ow * 4) }
 
     let pool: ThreadPool
     /// W [M, C*KH*KW], packed at plan time.
@@ -22,8 +24,8 @@ struct Conv2dGEMM: EpilogueFusing {
         pool = context.pool
         let g = try ConvGeometry(node: node, inputs: inputs, transposed: false)
         self.g = g
-        map = Im2col(channels: g.c, h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
-                     padTop: g.padTop, padLeft: g.padLeft, oh: g.oh, ow: g.ow)
+        map = kiln_f32_im2col(h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw, pad_top: g.padTop, pad_left: g.padLeft,
+                              oh: g.oh, ow: g.ow)
         weights = GEMM.pack(try context.floats(node, 1), transpose: false, m: g.m, k: g.c * g.kh * g.kw, columns: g.oh * g.ow, buffers: context.buffers)
     }
 
@@ -35,10 +37,13 @@ struct Conv2dGEMM: EpilogueFusing {
         for n in 0 ..< g.n {
             let xn = x + n * g.c * g.h * g.w, yn = y + n * g.m * plane
             if !pointwise {  // input channels split between threads
-                var work = Columns(g: g, image: xn, cols: cols, plane: plane)
-                pool.parallelFor(g.c, &work) { w, lo, hi in Conv2dGEMM.im2col(w!.assumingMemoryBound(to: Columns.self).pointee, lo, hi) }
+                var work = Columns(map: map, image: xn, cols: cols, plane: plane)
+                pool.parallelFor(g.c, &work) { w, lo, hi in
+                    let c = w!.assumingMemoryBound(to: Columns.self)
+                    withUnsafePointer(to: c.pointee.map) { kiln_f32_im2col($0, lo, hi, c.pointee.image, c.pointee.cols, c.pointee.plane) }
+                }
             }
-            GEMM.run(scratch, pool: pool, packedA: weights, m: g.m, n: plane, k: map.rows, b: pointwise ? xn : UnsafePointer(cols), ldb: plane,
+            GEMM.run(scratch, pool: pool, packedA: weights, m: g.m, n: plane, k: rows, b: pointwise ? xn : UnsafePointer(cols), ldb: plane,
                      c: yn, ldc: plane, accumulate: false)
             var work = Finish(epilogue: epilogue.adding(bias: b), y: yn, plane: plane)
             if !work.epilogue.isEmpty {
@@ -57,17 +62,9 @@ struct Conv2dGEMM: EpilogueFusing {
     }
 
     private struct Columns {
-        let g: ConvGeometry
+        let map: kiln_f32_im2col
         let image: UnsafePointer<Float>
         let cols: UnsafeMutablePointer<Float>
         let plane: Int
-    }
-
-    /// im2col of input channels lo ..< hi (their rows of cols).
-    private static func im2col(_ w: Columns, _ lo: Int, _ hi: Int) {
-        let g = w.g
-        Im2col(channels: hi - lo, h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
-               padTop: g.padTop, padLeft: g.padLeft, oh: g.oh, ow: g.ow)
-            .im2col(w.image + lo * g.h * g.w, w.cols + lo * g.kh * g.kw * w.plane, rowStride: w.plane)
     }
 }
