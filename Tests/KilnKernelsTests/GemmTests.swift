@@ -112,9 +112,10 @@ final class GemmTests: XCTestCase {
         }
     }
 
-    /// With A packed and at most narrow_max columns, the driver takes the narrow form (rows in lanes):
-    /// the tiled GEMM's bytes at every n it takes, m across its groups of panels, k across KC slices,
-    /// both B layouts and a C wider than n.
+    /// With A packed and at most narrow_max columns, the driver takes the narrow form (rows in lanes),
+    /// and for the last n mod nr <= narrow_max columns past whole tiles (a 7x7 map: 3 tiles of 16
+    /// and 1 column): the tiled GEMM's bytes at every such n, m across its groups of panels, k across
+    /// KC slices, both B layouts and a C wider than n; n just past narrow_max (no tail) too.
     func testNarrowEqualsTiledBytes() {
         let kc = Int(KILN_F32_GEMM_KC)
         var checked = 0
@@ -122,7 +123,11 @@ final class GemmTests: XCTestCase {
             let uk = kiln_f32_gemm_ukernel_at(i)!
             guard uk.pointee.narrow != nil, uk.pointee.required_features & kiln_cpu_features() == uk.pointee.required_features else { continue }
             let mr = uk.pointee.mr
-            for n in 1 ... uk.pointee.narrow_max {
+            let (nr, most) = (uk.pointee.nr, uk.pointee.narrow_max)
+            XCTAssertEqual(kiln_f32_gemm_narrow_tail(uk, 3 * nr + 1, 1), 1)
+            XCTAssertEqual(kiln_f32_gemm_narrow_tail(uk, nr + most + 1, 1), 0)
+            XCTAssertEqual(kiln_f32_gemm_narrow_tail(uk, 3 * nr + 1, 0), 0)
+            for n in Array(1 ... most) + [nr + 1, 3 * nr + 1, 2 * nr + most, nr + most + 1] {
                 for m in [1, mr - 1, mr + 3, 2 * mr, 4 * mr + 5, 9 * mr + 1] {
                     for k in [1, 9, kc + 3] {
                         for tb in [false, true] {
@@ -142,6 +147,15 @@ final class GemmTests: XCTestCase {
             }
         }
         print("narrow GEMM cases checked: \(checked)")
+    }
+
+    /// The kernel for n columns computes fewest: 8x32 for 32 or 64, 16x16 (with its narrow form)
+    /// for a 4x4 map (16), a 7x7 one (48 + 1), 40 (32 + 8) and a 2x2 map (narrow); on CPUs with AVX-512.
+    func testBestKernelForColumns() throws {
+        try XCTSkipUnless(kiln_cpu_features() & UInt32(KILN_CPU_AVX512F.rawValue) != 0, "no AVX-512 here")
+        for (n, name) in [(32, "8x32-avx512"), (64, "8x32-avx512"), (16, "16x16-avx512"), (49, "16x16-avx512"), (4, "16x16-avx512"), (40, "16x16-avx512"), (96, "8x32-avx512")] {
+            XCTAssertEqual(String(cString: kiln_f32_gemm_best_for_columns(n)!.pointee.name), name, "n = \(n)")
+        }
     }
 
     /// The FMA micro-kernels round alike (one fused chain per KC slice, then C + slice), so the

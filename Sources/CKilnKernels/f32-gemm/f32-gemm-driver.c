@@ -68,6 +68,11 @@ static void pack_b(int tb, const float *b, size_t ldb, size_t p0, size_t j0, siz
   }
 }
 
+size_t kiln_f32_gemm_narrow_tail(const struct kiln_f32_gemm_ukernel *uk, size_t n, int packed) {
+  const size_t tail = n % uk->nr;
+  return packed && uk->narrow && n > uk->nr && tail <= uk->narrow_max ? tail : 0;
+}
+
 /// The driver; A comes either from `a` (packed here, per block) or from `packed_a` (all of A packed
 /// by kiln_f32_gemm_pack_a, of which rows row0 ..< row0 + m are used; row0 a multiple of mr).
 static void gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta, int tb, size_t m, size_t n, size_t k,
@@ -96,6 +101,16 @@ static void gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta
       uk->gemv(m, kc, packed_a + pc * mp + row0 * kc, tb ? b + pc : b + pc * ldb, tb ? 1 : ldb, c, ldc, accumulate || pc > 0);
     }
     return;
+  }
+  const size_t tail = kiln_f32_gemm_narrow_tail(uk, n, packed_a != NULL);  // the last columns, by the narrow form
+  if (tail) {
+    const size_t j0 = n - tail;
+    for (size_t pc = 0; pc < k; pc += KC) {
+      const size_t kc = min_size(KC, k - pc);
+      uk->narrow(m, tail, kc, packed_a + pc * mp + row0 * kc, tb ? b + j0 * ldb + pc : b + pc * ldb + j0, tb ? 1 : ldb, tb ? ldb : 1, c + j0,
+                 ldc, accumulate || pc > 0);
+    }
+    n = j0;
   }
   float *bp = workspace;
   float *ap = bp + KC * nc_max;

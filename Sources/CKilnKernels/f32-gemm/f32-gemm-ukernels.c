@@ -3,6 +3,8 @@
 #pragma STDC FP_CONTRACT OFF
 #include "kiln_kernels.h"
 
+#include <stdint.h>
+
 void kiln_f32_gemm_ukernel_4x8_c(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
 void kiln_f32_gemm_ukernel_8x32_avx512(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
 void kiln_f32_gemm_ukernel_16x16_avx512(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
@@ -45,11 +47,13 @@ const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best_for_columns(size_t n) {
   const struct kiln_f32_gemm_ukernel *best = kiln_f32_gemm_best();
   if (best->required_features == 0 || n == 0) return best;  // only the C kernel: nothing to choose
   uint32_t have = kiln_cpu_features();
-  size_t padded = (n + best->nr - 1) / best->nr * best->nr;
+  size_t padded = SIZE_MAX;
   for (size_t i = 0; i < COUNT; i++) {
     const struct kiln_f32_gemm_ukernel *uk = &ukernels[i];
     if (uk->required_features == 0 || (uk->required_features & have) != uk->required_features) continue;
-    const size_t p = (n + uk->nr - 1) / uk->nr * uk->nr;
+    // columns computed: whole tiles, or tiles and an exact narrow tail (A is packed at plan time)
+    const size_t tail = kiln_f32_gemm_narrow_tail(uk, n, 1);
+    const size_t p = tail ? n : (n + uk->nr - 1) / uk->nr * uk->nr;
     if (p < padded) best = uk, padded = p;
   }
   return best;

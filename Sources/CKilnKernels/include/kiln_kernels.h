@@ -87,10 +87,15 @@ const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_ukernel_at(size_t index);
 
 /// The fastest micro-kernel this CPU supports.
 const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best(void);
-/// The supported fused micro-kernel that pads n columns least (ties: the faster one), e.g.
-/// 16x16-avx512 for a 4x4 feature map. All fused kernels give the same bytes, so this choice
-/// never changes a result. The C kernel where no fused one is supported.
+/// The supported fused micro-kernel that computes fewest columns for n (ties: the faster one):
+/// whole tiles, or with A packed, tiles and a tail of at most narrow_max columns by the narrow form;
+/// e.g. 16x16-avx512 for a 4x4 feature map, and for a 7x7 one (3 tiles and 1 column, where 8x32
+/// computes 64). All fused kernels give the same bytes, so this choice never changes a result.
+/// The C kernel where no fused one is supported.
 const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best_for_columns(size_t n);
+/// The last columns of an n-column GEMM that the driver gives to uk's narrow form (0: none):
+/// n mod nr when A is packed, uk has a narrow form, n > nr and n mod nr <= narrow_max.
+size_t kiln_f32_gemm_narrow_tail(const struct kiln_f32_gemm_ukernel *uk, size_t n, int packed);
 
 /// Bytes of packing workspace `kiln_f32_gemm` needs with micro-kernel `uk` (any m, n, k).
 size_t kiln_f32_gemm_workspace_size(const struct kiln_f32_gemm_ukernel *uk);
