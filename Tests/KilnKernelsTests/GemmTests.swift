@@ -127,22 +127,25 @@ final class GemmTests: XCTestCase {
             XCTAssertEqual(kiln_f32_gemm_narrow_tail(uk, 3 * nr + 1, 1), 1)
             XCTAssertEqual(kiln_f32_gemm_narrow_tail(uk, nr + most + 1, 1), 0)
             XCTAssertEqual(kiln_f32_gemm_narrow_tail(uk, 3 * nr + 1, 0), 0)
+            // the tail after every block of A rows and only after the last block of columns: m past
+            // 12 row panels, n past 64 column tiles (the driver's blocks)
+            var cases: [(n: Int, m: Int, k: Int)] = [(65 * nr + 3, 12 * mr + 5, 9)]
             for n in Array(1 ... most) + [nr + 1, 3 * nr + 1, 2 * nr + most, nr + most + 1] {
                 for m in [1, mr - 1, mr + 3, 2 * mr, 4 * mr + 5, 9 * mr + 1] {
-                    for k in [1, 9, kc + 3] {
-                        for tb in [false, true] {
-                            let ldc = n + 2, ldb = tb ? k : n
-                            let a = random(m * k), b = random(k * n), c0 = random(m * ldc)
-                            var tiled = c0, narrow = c0
-                            kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), 0, tb ? 1 : 0, m, n, k, a, k, b, ldb, &tiled, ldc, Int32(k % 2))
-                            var packed = [Float](repeating: 0, count: kiln_f32_gemm_packed_a_size(uk, m, k) / 4)
-                            kiln_f32_gemm_pack_a(uk, 0, m, k, a, k, &packed)
-                            kiln_f32_gemm_prepacked(uk, kiln_f32_gemm_thread_workspace(uk), packed, m, 0, tb ? 1 : 0, m, n, k, b, ldb, &narrow, ldc,
-                                                    Int32(k % 2))
-                            XCTAssertEqual(narrow.map(\.bitPattern), tiled.map(\.bitPattern), "\(String(cString: uk.pointee.name)) n\(n) m\(m) k\(k) tb\(tb)")
-                            checked += 1
-                        }
-                    }
+                    for k in [1, 9, kc + 3] { cases.append((n, m, k)) }
+                }
+            }
+            for (n, m, k) in cases {
+                for tb in [false, true] {
+                    let ldc = n + 2, ldb = tb ? k : n
+                    let a = random(m * k), b = random(k * n), c0 = random(m * ldc)
+                    var tiled = c0, narrow = c0
+                    kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), 0, tb ? 1 : 0, m, n, k, a, k, b, ldb, &tiled, ldc, Int32(k % 2))
+                    var packed = [Float](repeating: 0, count: kiln_f32_gemm_packed_a_size(uk, m, k) / 4)
+                    kiln_f32_gemm_pack_a(uk, 0, m, k, a, k, &packed)
+                    kiln_f32_gemm_prepacked(uk, kiln_f32_gemm_thread_workspace(uk), packed, m, 0, tb ? 1 : 0, m, n, k, b, ldb, &narrow, ldc, Int32(k % 2))
+                    XCTAssertEqual(narrow.map(\.bitPattern), tiled.map(\.bitPattern), "\(String(cString: uk.pointee.name)) n\(n) m\(m) k\(k) tb\(tb)")
+                    checked += 1
                 }
             }
         }

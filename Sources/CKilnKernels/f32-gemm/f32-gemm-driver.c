@@ -102,16 +102,9 @@ static void gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta
     }
     return;
   }
-  const size_t tail = kiln_f32_gemm_narrow_tail(uk, n, packed_a != NULL);  // the last columns, by the narrow form
-  if (tail) {
-    const size_t j0 = n - tail;
-    for (size_t pc = 0; pc < k; pc += KC) {
-      const size_t kc = min_size(KC, k - pc);
-      uk->narrow(m, tail, kc, packed_a + pc * mp + row0 * kc, tb ? b + j0 * ldb + pc : b + pc * ldb + j0, tb ? 1 : ldb, tb ? ldb : 1, c + j0,
-                 ldc, accumulate || pc > 0);
-    }
-    n = j0;
-  }
+  // The last columns by the narrow form, right after the tiles of each block of A (still in cache).
+  const size_t tail = kiln_f32_gemm_narrow_tail(uk, n, packed_a != NULL), j0 = n - tail;
+  n = j0;
   float *bp = workspace;
   float *ap = bp + KC * nc_max;
   for (size_t jc = 0; jc < n; jc += nc_max) {
@@ -133,6 +126,9 @@ static void gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta
             uk->fn(kc, panel + ir * kc, bp + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, min_size(mr, mc - ir),
                    min_size(nr, nc - jr), acc);
           }
+        }
+        if (tail && jc + nc == n) {
+          uk->narrow(mc, tail, kc, panel, tb ? b + j0 * ldb + pc : b + pc * ldb + j0, tb ? 1 : ldb, tb ? ldb : 1, c + ic * ldc + j0, ldc, acc);
         }
       }
     }
