@@ -6,7 +6,7 @@ Reference models (random weights, built by Tools/onnx_fixtures.py at full size, 
   tf28     the TensorFlow DCGAN tutorial generator (256/128/64 channels), 28x28
   unet64   a pix2pix-style U-Net (ngf 64), 64x64 RGB to RGB
 
-Runtimes: ONNX Runtime (f32, and int8 QDQ from its static quantizer), ncnn (f32, through pnnx),
+Runtimes: ONNX Runtime (f32, and int8 QDQ from its static quantizer), ncnn (f32, through pnnx with f32 weights),
 LiteRT (f32 and full-integer int8 .tflite files made by TensorFlow's converter from Keras rebuilds of
 the same graphs, run by ai-edge-litert; see litert.py; skipped with a note when tensorflow-cpu or
 ai-edge-litert is missing), Kiln (f32, fp16, int8 via `kiln convert` / `kiln quantize`, timed by
@@ -29,6 +29,7 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -133,10 +134,14 @@ def prepare(name, args):
                         weight_type=QuantType.QInt8, activation_type=QuantType.QInt8)
     if litert and not all(os.path.exists(litert.path(d, k, b)) for k in ("f32", "int8") for b in args.batch):
         litert.convert(onnx_path, np.load(cal), d, args.batch)
-    ncnn_param = os.path.join(d, "model.ncnn.param")
-    if not os.path.exists(ncnn_param):
+    # pnnx stores fp16 weights unless told fp16=0 (ncnn then computes in f32 with fp16-rounded
+    # weights: 70-78 dB against ORT f32, like Kiln fp16, at the same speed); the f32 row is f32.
+    ncnn_dir = os.path.join(d, "ncnn-f32")
+    if not os.path.exists(os.path.join(ncnn_dir, "model.ncnn.param")):
+        os.makedirs(ncnn_dir, exist_ok=True)
         dims = ",".join(str(v) for v in (1, *shape))
-        subprocess.run(["pnnx", "model.onnx", f"inputshape=[{dims}]"], cwd=d, check=True, capture_output=True)
+        shutil.copy(onnx_path, os.path.join(ncnn_dir, "model.onnx"))  # pnnx writes beside its input
+        subprocess.run(["pnnx", "model.onnx", f"inputshape=[{dims}]", "fp16=0"], cwd=ncnn_dir, check=True, capture_output=True)
     return d, kind, shape, onnx_path, qdq, files
 
 
@@ -160,7 +165,7 @@ def measure(name, args):
         for batch in args.batch:
             x = inputs(kind, shape, batch, 1)
             py = {"onnxruntime-f32": ORT(onnx_path, threads), "onnxruntime-int8": ORT(qdq, threads),
-                  "ncnn-f32": NCNN(os.path.join(d, "model.ncnn.param"), os.path.join(d, "model.ncnn.bin"), threads)}
+                  "ncnn-f32": NCNN(os.path.join(d, "ncnn-f32", "model.ncnn.param"), os.path.join(d, "ncnn-f32", "model.ncnn.bin"), threads)}
             if litert:
                 for k in ("f32", "int8"):
                     py[f"litert-{k}"] = litert.LiteRT(d, k, threads, batch, len(shape) == 3)
