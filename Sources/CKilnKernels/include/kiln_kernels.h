@@ -244,8 +244,6 @@ struct kiln_f32_epilogue {
   float alpha;         // LeakyReLU slope
 };
 
-/// One value of channel `channel` through the epilogue (the definition).
-float kiln_f32_epilogue_one(const struct kiln_f32_epilogue *e, size_t channel, float v);
 /// In place on x [channels][inner], whose first row is channel `channel`; the reference.
 void kiln_f32_epilogue_ref(const struct kiln_f32_epilogue *e, size_t channel, size_t channels, size_t inner, float *x);
 /// The same with the fastest path this CPU has; bit-identical to the reference.
