@@ -43,12 +43,40 @@ static void chunk_tables(const struct kiln_f32_col2im *g, const struct column_ta
 
 size_t kiln_f32_col2im_avx512_scratch_bytes(const struct kiln_f32_col2im *g) {
   const size_t chunks = (kiln_col2im_phase_width(g) + 15) / 16;
-  return g->kw * sizeof(struct column_tap) + g->kh * sizeof(struct row_tap) + chunks * 2 * (g->kw * sizeof(struct chunk_tap) + sizeof(size_t));
+  return g->kw * sizeof(struct column_tap) + g->kh * sizeof(struct row_tap) + chunks * 2 * (g->kw * sizeof(struct chunk_tap) + sizeof(size_t)) +
+         g->oh * (g->kh + 1) * sizeof(size_t);
 }
 
-__attribute__((target("avx512f"))) static __m512 add_taps(__m512 acc, const float *row, const struct chunk_tap *list, size_t n) {
-  for (size_t i = 0; i < n; i++) acc = _mm512_mask_add_ps(acc, list[i].mask, acc, _mm512_maskz_loadu_ps(list[i].mask, row + list[i].offset));
-  return acc;
+// For each output row oy: how many kernel rows land on it, then for each (ky ascending) where its
+// input row starts in a channel's cols: ky*kw*row_stride + iy*w. Row oy's list is at (kh + 1) * oy.
+static void row_lists(const struct kiln_f32_col2im *g, const struct row_tap *rt, size_t *lists) {
+  const ptrdiff_t sh = (ptrdiff_t)g->sh;
+  ptrdiff_t bq = (ptrdiff_t)g->pad_top / sh, br = (ptrdiff_t)g->pad_top % sh;  // (oy + pad_top) = bq*sh + br
+  for (size_t oy = 0; oy < g->oh; oy++) {
+    size_t *list = lists + oy * (g->kh + 1), n = 0;
+    for (size_t ky = 0; ky < g->kh; ky++) {
+      const ptrdiff_t iq = kiln_col2im_input_row(g, rt[ky], bq, br);
+      if (iq >= 0) list[1 + n++] = ky * g->kw * g->row_stride + (size_t)iq * g->w;
+    }
+    list[0] = n;
+    if (++br == sh) br = 0, bq++;
+  }
+}
+
+__attribute__((target("avx512f"))) static inline __m512 add_tap(__m512 acc, const float *row, struct chunk_tap t) {
+  return _mm512_mask_add_ps(acc, t.mask, acc, _mm512_maskz_loadu_ps(t.mask, row + t.offset));
+}
+
+__attribute__((target("avx512f"))) static inline __m512 add_taps(__m512 acc, const float *row, const struct chunk_tap *list, size_t n) {
+  switch (n) {  // the usual 1-3 taps per phase unrolled, in list (kx) order
+  case 0: return acc;
+  case 1: return add_tap(acc, row, list[0]);
+  case 2: return add_tap(add_tap(acc, row, list[0]), row, list[1]);
+  case 3: return add_tap(add_tap(add_tap(acc, row, list[0]), row, list[1]), row, list[2]);
+  default:
+    for (size_t i = 0; i < n; i++) acc = add_tap(acc, row, list[i]);
+    return acc;
+  }
 }
 
 __attribute__((target("avx512f"))) void kiln_f32_col2im_rows_avx512(const struct kiln_f32_col2im *g, const float *cols, const float *bias,
@@ -58,40 +86,40 @@ __attribute__((target("avx512f"))) void kiln_f32_col2im_rows_avx512(const struct
     kiln_f32_col2im_rows(g, cols, bias, y, scratch);
     return;
   }
-  const ptrdiff_t sh = (ptrdiff_t)g->sh, ow = (ptrdiff_t)g->ow, pw = (ptrdiff_t)kiln_col2im_phase_width(g);
+  const ptrdiff_t ow = (ptrdiff_t)g->ow, pw = (ptrdiff_t)kiln_col2im_phase_width(g);
   const size_t chunks = (size_t)(pw + 15) / 16;
   struct column_tap *ct = scratch;
   struct row_tap *rt = (struct row_tap *)(ct + g->kw);
   struct chunk_tap *entries = (struct chunk_tap *)(rt + g->kh);
   size_t *count = (size_t *)(entries + chunks * 2 * g->kw);
+  size_t *rows = count + chunks * 2;
   kiln_col2im_tables(g, ct, rt);
   chunk_tables(g, ct, chunks, entries, count);
+  row_lists(g, rt, rows);
   const __m512i low = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
   const __m512i high = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
   for (size_t m = 0; m < g->m; m++) {
     const __m512 b = _mm512_set1_ps(bias ? bias[m] : 0.0f);
-    ptrdiff_t bq = (ptrdiff_t)g->pad_top / sh, br = (ptrdiff_t)g->pad_top % sh;  // (oy + pad_top) = bq*sh + br
+    const float *channel = cols + m * g->kh * g->kw * g->row_stride;
     for (size_t oy = 0; oy < g->oh; oy++) {
       float *row = y + (m * g->oh + oy) * g->ow;
+      const size_t *list = rows + oy * (g->kh + 1);
       for (size_t chunk = 0; chunk < chunks; chunk++) {  // phase columns 16 chunk ..< 16 (chunk + 1)
         const ptrdiff_t j0 = (ptrdiff_t)chunk * 16;
         const struct chunk_tap *list0 = entries + chunk * 2 * g->kw, *list1 = list0 + g->kw;
+        const size_t n0 = count[chunk * 2], n1 = count[chunk * 2 + 1];
         __m512 phase0 = b, phase1 = b;
-        for (size_t ky = 0; ky < g->kh; ky++) {
-          const ptrdiff_t iq = kiln_col2im_input_row(g, rt[ky], bq, br);
-          if (iq < 0) continue;
-          const float *taps = cols + (m * g->kh + ky) * g->kw * g->row_stride + (size_t)iq * g->w;
-          phase0 = add_taps(phase0, taps, list0, count[chunk * 2]);
-          phase1 = add_taps(phase1, taps, list1, count[chunk * 2 + 1]);
+        for (size_t i = 1; i <= list[0]; i++) {  // kernel rows landing here, ky ascending
+          phase0 = add_taps(phase0, channel + list[i], list0, n0);
+          phase1 = add_taps(phase1, channel + list[i], list1, n1);
         }
         if (g->sw == 1) {
           _mm512_mask_storeu_ps(row + j0, lanes_below(ow - j0), phase0);
         } else {  // output columns 2*j0 + (0 ..< 32): phase 0 and phase 1 alternate
           _mm512_mask_storeu_ps(row + 2 * j0, lanes_below(ow - 2 * j0), _mm512_permutex2var_ps(phase0, low, phase1));
-          _mm512_mask_storeu_ps(row + 2 * j0 + 16, lanes_below(ow - 2 * j0 - 16), _mm512_permutex2var_ps(phase0, high, phase1));
+          if (ow > 2 * j0 + 16) _mm512_mask_storeu_ps(row + 2 * j0 + 16, lanes_below(ow - 2 * j0 - 16), _mm512_permutex2var_ps(phase0, high, phase1));
         }
       }
-      if (++br == sh) br = 0, bq++;
     }
   }
 }
