@@ -50,8 +50,11 @@ public final class Plan {
     ///   - fuseEpilogues: in GEMM plans, run a BatchNorm2d and an activation after a float layer
     ///     in the layer's output pass (`Epilogue`); false runs them as ops of their own. The bytes
     ///     are the same either way.
+    ///   - splitTransposedConvs: in GEMM plans, let a ConvTranspose2d run one GEMM per kernel row
+    ///     over the input rows it needs, where that computes at least 10% less; false keeps one
+    ///     GEMM. The bytes are the same either way.
     public init(model: KilnModel, batch: Int, floatKernels: FloatKernels = .gemm, int8Kernels: Int8Kernels? = nil,
-                threads: Int = 1, fuseEpilogues: Bool = true) throws {
+                threads: Int = 1, fuseEpilogues: Bool = true, splitTransposedConvs: Bool = true) throws {
         guard batch >= 1 else { throw RuntimeError.badBatch(batch) }
         self.model = model
         self.batch = batch
@@ -80,7 +83,8 @@ public final class Plan {
         for (name, (v, home)) in info where v.dtype == .f32 {
             if case let .constant(p) = home { floatConstants[name] = p.assumingMemoryBound(to: Float.self) }
         }
-        let context = PlanContext(kernels: self.int8Kernels, pool: pool, buffers: widened, model: model, floatConstants: floatConstants)
+        var context = PlanContext(kernels: self.int8Kernels, pool: pool, buffers: widened, model: model, floatConstants: floatConstants)
+        context.splitTransposedConvs = splitTransposedConvs
         var buffers: [ArenaPlanner.Buffer] = []
         func slot(_ v: ValueInfo, at step: Int, what: String) throws -> Home {
             let bytes = try checkedCount(v.shape + [v.dtype.size], what: what)

@@ -32,21 +32,37 @@ final class Col2imTests: XCTestCase {
             Im2col(channels: m, h: oh, w: ow, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw, padTop: pt, padLeft: pl, oh: h, ow: w)
                 .col2im(cols, &want, rowStride: h * w)
             var got = [Float](repeating: .nan, count: m * oh * ow)
-            var g = kiln_f32_col2im(m: m, oh: oh, ow: ow, h: h, w: w, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw,
-                                    pad_top: pt, pad_left: pl, row_stride: h * w)
-            var scratch = [UInt8](repeating: 0xFF, count: kiln_f32_col2im_scratch_bytes(&g))
             var zero = [Float](repeating: 0, count: m * oh * ow)
             Im2col(channels: m, h: oh, w: ow, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw, padTop: pt, padLeft: pl, oh: h, ow: w)
                 .col2im(cols, &zero, rowStride: h * w)
-            for k in Self.paths() {
-                let name = String(cString: k.name)
-                got = [Float](repeating: .nan, count: m * oh * ow + 1)
-                k.fn(&g, cols, bias, &got, &scratch)
-                XCTAssertEqual(got.prefix(m * oh * ow).map(\.bitPattern), want.map(\.bitPattern), "\(name), case \(c)")
-                XCTAssertTrue(got.last!.isNaN, "\(name), case \(c): wrote past the output")
-                var noBias = [Float](repeating: .nan, count: m * oh * ow)
-                k.fn(&g, cols, nil, &noBias, &scratch)
-                XCTAssertEqual(noBias.map(\.bitPattern), zero.map(\.bitPattern), "\(name), case \(c) without bias")
+            // The same taps with rows (ky*m + channel)*kw + kx (one GEMM per kernel row), NaN in
+            // every entry col2im must not read: input rows of a tap that land outside the output.
+            let plane = h * w
+            var byRow = [Float](repeating: .nan, count: cols.count)
+            for ch in 0 ..< m {
+                for ky in 0 ..< kh {
+                    for iy in 0 ..< h where (0 ..< oh).contains(iy * sh - pt + ky * dh) {
+                        for kx in 0 ..< kw {
+                            for ix in 0 ..< w { byRow[((ky * m + ch) * kw + kx) * plane + iy * w + ix] = cols[((ch * kh + ky) * kw + kx) * plane + iy * w + ix] }
+                        }
+                    }
+                }
+            }
+            let layouts = [("rows by channel", cols, kh * kw * plane, kw * plane), ("rows by kernel row", byRow, kw * plane, m * kw * plane)]
+            for (layout, data, channelStride, kyStride) in layouts {
+                var g = kiln_f32_col2im(m: m, oh: oh, ow: ow, h: h, w: w, kh: kh, kw: kw, sh: sh, sw: sw, dh: dh, dw: dw,
+                                        pad_top: pt, pad_left: pl, row_stride: plane, channel_stride: channelStride, ky_stride: kyStride)
+                var scratch = [UInt8](repeating: 0xFF, count: kiln_f32_col2im_scratch_bytes(&g))
+                for k in Self.paths() {
+                    let name = "\(String(cString: k.name)), \(layout), case \(c)"
+                    got = [Float](repeating: .nan, count: m * oh * ow + 1)
+                    k.fn(&g, data, bias, &got, &scratch)
+                    XCTAssertEqual(got.prefix(m * oh * ow).map(\.bitPattern), want.map(\.bitPattern), name)
+                    XCTAssertTrue(got.last!.isNaN, "\(name): wrote past the output")
+                    var noBias = [Float](repeating: .nan, count: m * oh * ow)
+                    k.fn(&g, data, nil, &noBias, &scratch)
+                    XCTAssertEqual(noBias.map(\.bitPattern), zero.map(\.bitPattern), "\(name) without bias")
+                }
             }
         }
     }

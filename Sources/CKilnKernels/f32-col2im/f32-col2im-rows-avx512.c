@@ -48,7 +48,7 @@ size_t kiln_f32_col2im_avx512_scratch_bytes(const struct kiln_f32_col2im *g) {
 }
 
 // For each output row oy: how many kernel rows land on it, then for each (ky ascending) where its
-// input row starts in a channel's cols: ky*kw*row_stride + iy*w. Row oy's list is at (kh + 1) * oy.
+// input row starts in a channel's cols: ky*ky_stride + iy*w. Row oy's list is at (kh + 1) * oy.
 static void row_lists(const struct kiln_f32_col2im *g, const struct row_tap *rt, size_t *lists) {
   const ptrdiff_t sh = (ptrdiff_t)g->sh;
   ptrdiff_t bq = (ptrdiff_t)g->pad_top / sh, br = (ptrdiff_t)g->pad_top % sh;  // (oy + pad_top) = bq*sh + br
@@ -56,7 +56,7 @@ static void row_lists(const struct kiln_f32_col2im *g, const struct row_tap *rt,
     size_t *list = lists + oy * (g->kh + 1), n = 0;
     for (size_t ky = 0; ky < g->kh; ky++) {
       const ptrdiff_t iq = kiln_col2im_input_row(g, rt[ky], bq, br);
-      if (iq >= 0) list[1 + n++] = ky * g->kw * g->row_stride + (size_t)iq * g->w;
+      if (iq >= 0) list[1 + n++] = ky * g->ky_stride + (size_t)iq * g->w;
     }
     list[0] = n;
     if (++br == sh) br = 0, bq++;
@@ -100,7 +100,7 @@ __attribute__((target("avx512f"))) void kiln_f32_col2im_rows_avx512(const struct
   const __m512i high = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
   for (size_t m = 0; m < g->m; m++) {
     const __m512 b = _mm512_set1_ps(bias ? bias[m] : 0.0f);
-    const float *channel = cols + m * g->kh * g->kw * g->row_stride;
+    const float *channel = cols + m * g->channel_stride;
     for (size_t oy = 0; oy < g->oh; oy++) {
       float *row = y + (m * g->oh + oy) * g->ow;
       const size_t *list = rows + oy * (g->kh + 1);

@@ -37,7 +37,7 @@ void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, co
       for (size_t ky = 0; ky < g->kh; ky++) {
         const ptrdiff_t iq = kiln_col2im_input_row(g, rt[ky], bq, br);
         if (iq < 0) continue;
-        const float *taps = cols + (m * g->kh + ky) * g->kw * g->row_stride + (size_t)iq * g->w;
+        const float *taps = cols + m * g->channel_stride + ky * g->ky_stride + (size_t)iq * g->w;
         for (size_t kx = 0; kx < g->kw; kx++) {
           const struct column_tap c = ct[kx];
           float *dst = phases + c.rx * pw;

@@ -30,7 +30,7 @@ void kiln_f32_col2im_task(void *context, size_t thread, size_t threads) {
   if (lo >= hi) return;
   void (*rows)(const struct kiln_f32_col2im *, const float *, const float *, float *, void *) = kiln_f32_col2im_best()->fn;
   struct kiln_f32_col2im part = j->g;
-  const size_t taps = j->g.kh * j->g.kw * j->g.row_stride, plane = j->g.oh * j->g.ow;
+  const size_t taps = j->g.channel_stride, plane = j->g.oh * j->g.ow;
   void *scratch = (char *)j->scratch + thread * j->scratch_stride;
   if (!j->epilogue) {
     part.m = hi - lo;

@@ -146,11 +146,14 @@ void kiln_f32_gemm_ref(int transpose_a, int transpose_b, size_t m, size_t n, siz
 
 // ---- f32 col2im (transposed convolution) ----
 
-/// Geometry of a transposed convolution seen from its output: y [m][oh][ow] gathers
-/// cols [(m*kh + ky)*kw + kx][h*w] (rows row_stride apart): input pixel (iy, ix) of tap (ky, kx)
-/// lands on (iy*sh - pad_top + ky*dh, ix*sw - pad_left + kx*dw) when that is inside y.
+/// Geometry of a transposed convolution seen from its output: y [m][oh][ow] gathers the rows of
+/// cols, tap (m, ky, kx) at m*channel_stride + ky*ky_stride + kx*row_stride floats (h*w values):
+/// input pixel (iy, ix) of tap (ky, kx) lands on (iy*sh - pad_top + ky*dh, ix*sw - pad_left + kx*dw)
+/// when that is inside y. Rows (m*kh + ky)*kw + kx: channel_stride = kh*kw*row_stride, ky_stride =
+/// kw*row_stride; rows (ky*m + m)*kw + kx (a GEMM per kernel row): ky_stride = m*kw*row_stride,
+/// channel_stride = kw*row_stride. Only the input rows of a tap that land inside y are read.
 struct kiln_f32_col2im {
-  size_t m, oh, ow, h, w, kh, kw, sh, sw, dh, dw, pad_top, pad_left, row_stride;
+  size_t m, oh, ow, h, w, kh, kw, sh, sw, dh, dw, pad_top, pad_left, row_stride, channel_stride, ky_stride;
 };
 
 /// Bytes of scratch kiln_f32_col2im_rows needs (tables of taps and one row split into phases).

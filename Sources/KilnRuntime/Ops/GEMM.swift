@@ -28,6 +28,14 @@ enum GEMM {
         return PackedA(ukernel: uk, data: UnsafePointer(p))
     }
 
+    /// Columns the GEMM computes for n when A is packed: whole tiles of the kernel `pack` picks, or
+    /// exactly n with its narrow form (few columns, or a short tail past whole tiles).
+    static func columnsComputed(_ n: Int) -> Int {
+        let uk = kiln_f32_gemm_best_for_columns(n)!.pointee
+        let narrow = uk.narrow != nil && n <= uk.narrow_max
+        return narrow || withUnsafePointer(to: uk) { kiln_f32_gemm_narrow_tail($0, n, 1) } > 0 ? n : (n + uk.nr - 1) / uk.nr * uk.nr
+    }
+
     /// C[m x n] (+)= A op(B) (row-major) with A packed by `pack`, on `pool`'s threads.
     static func run(_ scratch: UnsafeMutableRawPointer, pool: ThreadPool, packedA: PackedA, transposeB: Bool = false,
                     m: Int, n: Int, k: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {

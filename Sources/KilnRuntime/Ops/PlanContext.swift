@@ -10,6 +10,8 @@ struct PlanContext {
     let model: KilnModel
     /// f32 data of the constants (f16 ones already widened), by name.
     let floatConstants: [String: UnsafePointer<Float>]
+    /// Whether ConvTranspose2dGEMM may run one GEMM per kernel row (`Plan.init`'s `splitTransposedConvs`).
+    var splitTransposedConvs = true
 
     /// The f32 data of constant input `index` of `node`.
     func floats(_ node: Node, _ index: Int) throws -> UnsafePointer<Float> {
