@@ -4,7 +4,7 @@ import CKilnKernels
 public enum KernelInfo {
     /// The f32 GEMM micro-kernels of the default float path: the fastest, and the others a layer
     /// gets when they pad its columns less (as chosen for 1 to 64 columns), e.g.
-    /// "8x32-avx512 (16x16-avx512 for narrow layers)".
+    /// "8x32-avx512 (64xn-avx512, 16x16-avx512 for narrow layers)".
     public static var f32GEMM: String {
         let name = String(cString: GEMM.ukernel.pointee.name)
         var others: [String] = []

@@ -102,6 +102,7 @@ static void gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta
     }
     return;
   }
+  assert(uk->fn != NULL);  // a narrow-only entry serves packed A with n <= narrow_max alone
   // The last columns by the narrow form, right after the tiles of each block of A (still in cache).
   const size_t tail = kiln_f32_gemm_narrow_tail(uk, n, packed_a != NULL), j0 = n - tail;
   n = j0;

@@ -74,7 +74,7 @@ struct kiln_f32_gemm_ukernel {
   const char *name;           // "6x16-avx2-fma": tile and instruction set
   uint32_t required_features; // kiln_cpu_feature bits the CPU must have
   size_t mr, nr;              // tile rows and columns
-  kiln_f32_gemm_ukernel_fn fn;
+  kiln_f32_gemm_ukernel_fn fn;  // NULL: a narrow-only entry, for packed A and n <= narrow_max alone
   kiln_f32_gemv_fn gemv;      // used by the driver when n = 1 (NULL when narrow covers it)
   kiln_f32_gemm_narrow_fn narrow;  // NULL, or used by the driver when n <= narrow_max and A is packed
   size_t narrow_max;
@@ -85,9 +85,10 @@ struct kiln_f32_gemm_ukernel {
 size_t kiln_f32_gemm_ukernel_count(void);
 const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_ukernel_at(size_t index);
 
-/// The fastest micro-kernel this CPU supports.
+/// The fastest micro-kernel this CPU supports (one with a tile).
 const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best(void);
-/// The supported fused micro-kernel that computes fewest columns for n (ties: the faster one):
+/// For A packed at plan time for n-column GEMMs: a supported narrow-only entry when n is at most its
+/// narrow_max (64xn-avx512 for 1-4 columns); else the fused micro-kernel that computes fewest columns for n (ties: the faster one):
 /// whole tiles, or with A packed, tiles and a tail of at most narrow_max columns by the narrow form;
 /// e.g. 16x16-avx512 for a 4x4 feature map, and for a 7x7 one (3 tiles and 1 column, where 8x32
 /// computes 64). All fused kernels give the same bytes, so this choice never changes a result.
