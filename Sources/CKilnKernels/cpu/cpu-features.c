@@ -68,3 +68,16 @@ uint32_t kiln_cpu_features(void) {
   pthread_once(&features_once, detect_once);
   return features;
 }
+
+size_t kiln_first_supported(const void *entries, size_t count, size_t size) {
+  struct head {  // the first members of every kernel-path struct
+    const char *name;
+    uint32_t required_features;
+  };
+  const uint32_t have = kiln_cpu_features();
+  for (size_t i = 0; i + 1 < count; i++) {
+    const struct head *e = (const struct head *)((const char *)entries + i * size);
+    if ((e->required_features & have) == e->required_features) return i;
+  }
+  return count - 1;
+}

@@ -1,6 +1,6 @@
 // The f16 -> f32 conversion paths (fastest first); dispatch picks the first the CPU supports.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "../cpu/kernel-list.h"
 
 void kiln_f16_to_f32_f16c(const uint16_t *, float *, size_t);
 void kiln_f16_to_f32_neon(const uint16_t *, float *, size_t);
@@ -14,17 +14,6 @@ static const struct kiln_f16_to_f32_kernel kernels[] = {
 #endif
     {"scalar", 0, kiln_f16_to_f32_ref},
 };
-enum { COUNT = sizeof(kernels) / sizeof(kernels[0]) };
-
-size_t kiln_f16_to_f32_kernel_count(void) { return COUNT; }
-const struct kiln_f16_to_f32_kernel *kiln_f16_to_f32_kernel_at(size_t i) { return i < COUNT ? &kernels[i] : 0; }
-
-const struct kiln_f16_to_f32_kernel *kiln_f16_to_f32_best(void) {
-  uint32_t have = kiln_cpu_features();
-  for (size_t i = 0; i < COUNT; i++) {
-    if ((kernels[i].required_features & have) == kernels[i].required_features) return &kernels[i];
-  }
-  return &kernels[COUNT - 1];  // the scalar reference needs nothing
-}
+KILN_KERNEL_LIST(kiln_f16_to_f32, struct kiln_f16_to_f32_kernel)
 
 void kiln_f16_to_f32(const uint16_t *src, float *dst, size_t n) { kiln_f16_to_f32_best()->fn(src, dst, n); }

@@ -1,7 +1,7 @@
 // col2im for a thread pool, with the paths of the rows function (fastest first; the first the CPU
 // supports runs) and the fused epilogue per channel plane.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "../cpu/kernel-list.h"
 
 void kiln_f32_col2im_rows_avx512(const struct kiln_f32_col2im *, const float *, const float *, float *, void *);
 
@@ -11,18 +11,7 @@ static const struct kiln_f32_col2im_kernel kernels[] = {
 #endif
     {"scalar", 0, kiln_f32_col2im_rows},
 };
-enum { COUNT = sizeof(kernels) / sizeof(kernels[0]) };
-
-size_t kiln_f32_col2im_kernel_count(void) { return COUNT; }
-const struct kiln_f32_col2im_kernel *kiln_f32_col2im_kernel_at(size_t i) { return i < COUNT ? &kernels[i] : 0; }
-
-const struct kiln_f32_col2im_kernel *kiln_f32_col2im_best(void) {
-  uint32_t have = kiln_cpu_features();
-  for (size_t i = 0; i < COUNT; i++) {
-    if ((kernels[i].required_features & have) == kernels[i].required_features) return &kernels[i];
-  }
-  return &kernels[COUNT - 1];
-}
+KILN_KERNEL_LIST(kiln_f32_col2im, struct kiln_f32_col2im_kernel)
 
 void kiln_f32_col2im_task(void *context, size_t thread, size_t threads) {
   const struct kiln_f32_col2im_job *j = context;

@@ -1,6 +1,6 @@
 // The im2col paths (fastest first); dispatch picks the first the CPU supports.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "../cpu/kernel-list.h"
 
 void kiln_f32_im2col_avx512(const struct kiln_f32_im2col *, size_t, size_t, const float *, float *, size_t);
 
@@ -10,18 +10,7 @@ static const struct kiln_f32_im2col_kernel kernels[] = {
 #endif
     {"scalar", 0, kiln_f32_im2col_ref},
 };
-enum { COUNT = sizeof(kernels) / sizeof(kernels[0]) };
-
-size_t kiln_f32_im2col_kernel_count(void) { return COUNT; }
-const struct kiln_f32_im2col_kernel *kiln_f32_im2col_kernel_at(size_t i) { return i < COUNT ? &kernels[i] : 0; }
-
-const struct kiln_f32_im2col_kernel *kiln_f32_im2col_best(void) {
-  uint32_t have = kiln_cpu_features();
-  for (size_t i = 0; i < COUNT; i++) {
-    if ((kernels[i].required_features & have) == kernels[i].required_features) return &kernels[i];
-  }
-  return &kernels[COUNT - 1];
-}
+KILN_KERNEL_LIST(kiln_f32_im2col, struct kiln_f32_im2col_kernel)
 
 void kiln_f32_im2col(const struct kiln_f32_im2col *g, size_t c0, size_t c1, const float *image, float *cols, size_t row_stride) {
   kiln_f32_im2col_best()->fn(g, c0, c1, image, cols, row_stride);

@@ -45,6 +45,11 @@ enum kiln_cpu_feature {
 /// The features of this CPU, detected once (cpuid + xgetbv on x86, getauxval on Linux/AArch64).
 uint32_t kiln_cpu_features(void);
 
+/// For the lists of kernel paths (structs that begin with `const char *name; uint32_t
+/// required_features;`, fastest first, the last needing nothing): the index of the first entry
+/// this CPU supports. `size` is one entry's size.
+size_t kiln_first_supported(const void *entries, size_t count, size_t size);
+
 // ---- f32 GEMM (training) ----
 //
 // C[m x n] = op(A)[m x k] * op(B)[k x n], or C += ... when `accumulate` is non-zero. Row-major;
