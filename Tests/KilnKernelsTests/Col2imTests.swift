@@ -3,7 +3,7 @@ import KilnRuntime
 import XCTest
 
 /// Every col2im rows path this CPU has (row at a time, gather order) against Im2col.col2im (the
-/// reference scatter), bitwise: both start each pixel at its bias and add its taps in (ky, kx) order.
+/// reference scatter), bitwise, also with an epilogue on each plane: both start each pixel at its bias and add its taps in (ky, kx) order.
 final class Col2imTests: XCTestCase {
     static func paths() -> [kiln_f32_col2im_kernel] {
         let all = (0 ..< kiln_f32_col2im_kernel_count()).map { kiln_f32_col2im_kernel_at($0)!.pointee }
@@ -56,12 +56,22 @@ final class Col2imTests: XCTestCase {
                 for k in Self.paths() {
                     let name = "\(String(cString: k.name)), \(layout), case \(c)"
                     got = [Float](repeating: .nan, count: m * oh * ow + 1)
-                    k.fn(&g, data, bias, &got, &scratch)
+                    k.fn(&g, data, bias, &got, &scratch, nil, 0)
                     XCTAssertEqual(got.prefix(m * oh * ow).map(\.bitPattern), want.map(\.bitPattern), name)
                     XCTAssertTrue(got.last!.isNaN, "\(name): wrote past the output")
                     var noBias = [Float](repeating: .nan, count: m * oh * ow)
-                    k.fn(&g, data, nil, &noBias, &scratch)
+                    k.fn(&g, data, nil, &noBias, &scratch, nil, 0)
                     XCTAssertEqual(noBias.map(\.bitPattern), zero.map(\.bitPattern), "\(name) without bias")
+                    // with an epilogue (BatchNorm, LeakyReLU) on each plane, channels numbered from 1
+                    let norm = (0 ..< 4 * (m + 1)).map { Double($0 % 5) * 0.25 + 0.5 }
+                    norm.withUnsafeBufferPointer { n in
+                        var e = kiln_f32_epilogue(bias: nil, norm: n.baseAddress, norm_stride: m + 1, activation: Int32(KILN_F32_LEAKY_RELU.rawValue),
+                                                  alpha: 0.2)
+                        var fused = [Float](repeating: .nan, count: m * oh * ow), separate = want
+                        k.fn(&g, data, bias, &fused, &scratch, &e, 1)
+                        kiln_f32_epilogue_ref(&e, 1, m, oh * ow, &separate)
+                        XCTAssertEqual(fused.map(\.bitPattern), separate.map(\.bitPattern), "\(name) with an epilogue")
+                    }
                 }
             }
         }

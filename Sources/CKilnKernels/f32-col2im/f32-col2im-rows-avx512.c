@@ -80,10 +80,11 @@ __attribute__((target("avx512f"))) static inline __m512 add_taps(__m512 acc, con
 }
 
 __attribute__((target("avx512f"))) void kiln_f32_col2im_rows_avx512(const struct kiln_f32_col2im *g, const float *cols, const float *bias,
-                                                                    float *y, void *scratch) {
+                                                                    float *y, void *scratch, const struct kiln_f32_epilogue *epilogue,
+                                                                    size_t first_channel) {
   assert(g->sh > 0 && g->sw > 0 && g->dh > 0 && g->dw > 0);
   if (g->sw > 2) {
-    kiln_f32_col2im_rows(g, cols, bias, y, scratch);
+    kiln_f32_col2im_rows(g, cols, bias, y, scratch, epilogue, first_channel);
     return;
   }
   const ptrdiff_t ow = (ptrdiff_t)g->ow, pw = (ptrdiff_t)kiln_col2im_phase_width(g);
@@ -121,6 +122,7 @@ __attribute__((target("avx512f"))) void kiln_f32_col2im_rows_avx512(const struct
         }
       }
     }
+    if (epilogue) kiln_f32_epilogue(epilogue, first_channel + m, 1, g->oh * g->ow, y + m * g->oh * g->ow);
   }
 }
 #endif

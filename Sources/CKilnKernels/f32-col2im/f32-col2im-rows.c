@@ -21,7 +21,8 @@ size_t kiln_f32_col2im_scratch_bytes(const struct kiln_f32_col2im *g) {
 #endif
 }
 
-void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch) {
+void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch,
+                          const struct kiln_f32_epilogue *epilogue, size_t first_channel) {
   assert(g->sh > 0 && g->sw > 0 && g->dh > 0 && g->dw > 0);
   const ptrdiff_t sh = (ptrdiff_t)g->sh;
   const size_t pw = kiln_col2im_phase_width(g);
@@ -52,5 +53,6 @@ void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, co
       }
       if (++br == sh) br = 0, bq++;
     }
+    if (epilogue) kiln_f32_epilogue(epilogue, first_channel + m, 1, g->oh * g->ow, y + m * g->oh * g->ow);
   }
 }

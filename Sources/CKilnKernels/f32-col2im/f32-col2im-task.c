@@ -3,7 +3,8 @@
 #pragma STDC FP_CONTRACT OFF
 #include "../cpu/kernel-list.h"
 
-void kiln_f32_col2im_rows_avx512(const struct kiln_f32_col2im *, const float *, const float *, float *, void *);
+void kiln_f32_col2im_rows_avx512(const struct kiln_f32_col2im *, const float *, const float *, float *, void *, const struct kiln_f32_epilogue *,
+                                 size_t);
 
 static const struct kiln_f32_col2im_kernel kernels[] = {
 #if defined(__x86_64__)
@@ -17,18 +18,8 @@ void kiln_f32_col2im_task(void *context, size_t thread, size_t threads) {
   const struct kiln_f32_col2im_job *j = context;
   const size_t lo = j->g.m * thread / threads, hi = j->g.m * (thread + 1) / threads;
   if (lo >= hi) return;
-  void (*rows)(const struct kiln_f32_col2im *, const float *, const float *, float *, void *) = kiln_f32_col2im_best()->fn;
   struct kiln_f32_col2im part = j->g;
-  const size_t taps = j->g.channel_stride, plane = j->g.oh * j->g.ow;
-  void *scratch = (char *)j->scratch + thread * j->scratch_stride;
-  if (!j->epilogue) {
-    part.m = hi - lo;
-    rows(&part, j->cols + lo * taps, j->bias ? j->bias + lo : NULL, j->y + lo * plane, scratch);
-    return;
-  }
-  part.m = 1;  // a channel at a time, so that its plane is still in L1 for the epilogue
-  for (size_t m = lo; m < hi; m++) {
-    rows(&part, j->cols + m * taps, j->bias ? j->bias + m : NULL, j->y + m * plane, scratch);
-    kiln_f32_epilogue(j->epilogue, m, 1, plane, j->y + m * plane);
-  }
+  part.m = hi - lo;
+  kiln_f32_col2im_best()->fn(&part, j->cols + lo * j->g.channel_stride, j->bias ? j->bias + lo : NULL, j->y + lo * j->g.oh * j->g.ow,
+                             (char *)j->scratch + thread * j->scratch_stride, j->epilogue, lo);
 }

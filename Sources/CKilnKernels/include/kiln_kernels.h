@@ -152,6 +152,8 @@ void kiln_f32_gemm_ref(int transpose_a, int transpose_b, size_t m, size_t n, siz
 
 // ---- f32 col2im (transposed convolution) ----
 
+struct kiln_f32_epilogue;
+
 /// Geometry of a transposed convolution seen from its output: y [m][oh][ow] gathers the rows of
 /// cols, tap (m, ky, kx) at m*channel_stride + ky*ky_stride + kx*row_stride floats (h*w values):
 /// input pixel (iy, ix) of tap (ky, kx) lands on (iy*sh - pad_top + ky*dh, ix*sw - pad_left + kx*dw)
@@ -165,14 +167,18 @@ struct kiln_f32_col2im {
 /// Bytes of scratch kiln_f32_col2im_rows needs (tables of taps and one row split into phases).
 size_t kiln_f32_col2im_scratch_bytes(const struct kiln_f32_col2im *g);
 /// y = bias[m] (0 when bias is NULL) plus every tap landing on each pixel, added in (ky, kx) order.
-void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch);
+/// Each channel's plane then goes through `epilogue` (when not NULL; channel m of this call is
+/// epilogue channel first_channel + m) while it is still in cache.
+void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch,
+                          const struct kiln_f32_epilogue *epilogue, size_t first_channel);
 
 /// A col2im rows path: name, required features, function (the same bytes as kiln_f32_col2im_rows,
 /// for every geometry; the scratch is kiln_f32_col2im_scratch_bytes).
 struct kiln_f32_col2im_kernel {
   const char *name;
   uint32_t required_features;
-  void (*fn)(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch);
+  void (*fn)(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch,
+             const struct kiln_f32_epilogue *epilogue, size_t first_channel);
 };
 size_t kiln_f32_col2im_kernel_count(void);
 const struct kiln_f32_col2im_kernel *kiln_f32_col2im_kernel_at(size_t index);
