@@ -85,8 +85,9 @@ final class GemmTests: XCTestCase {
         XCTAssertEqual(one, two)
     }
 
-    /// With A packed, n = 1 goes to the micro-kernel's matrix-vector form; it must give the tiled
-    /// GEMM's bytes (same rounding per KC slice), at awkward m and k, both B layouts, accumulating or not.
+    /// With A packed, n = 1 goes to the micro-kernel's matrix-vector form (or its tiles when it has
+    /// none); it must give the tiled GEMM's bytes (same rounding per KC slice), at awkward m and k,
+    /// both B layouts, accumulating or not.
     func testMatrixVectorEqualsTiledBytes() {
         let features = kiln_cpu_features()
         let kc = Int(KILN_F32_GEMM_KC)

@@ -95,7 +95,7 @@ static void gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta
     }
     return;
   }
-  if (n == 1 && packed_a) {  // matrix-vector: no B packing, no padded columns
+  if (n == 1 && packed_a && uk->gemv) {  // matrix-vector: no B packing, no padded columns
     for (size_t pc = 0; pc < k; pc += KC) {
       const size_t kc = min_size(KC, k - pc);
       uk->gemv(m, kc, packed_a + pc * mp + row0 * kc, tb ? b + pc : b + pc * ldb, tb ? 1 : ldb, c, ldc, accumulate || pc > 0);

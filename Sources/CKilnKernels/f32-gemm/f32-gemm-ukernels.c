@@ -12,7 +12,6 @@ void kiln_f32_gemm_ukernel_6x16_avx2_fma(size_t, const float *, const float *, f
 void kiln_f32_gemm_ukernel_8x8_neon(size_t, const float *, const float *, float *, size_t, size_t, size_t, int);
 void kiln_f32_gemv_4_c(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
 void kiln_f32_gemv_6_fma(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
-void kiln_f32_gemv_8_avx512(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
 void kiln_f32_gemm_narrow_16xn_avx512(size_t, size_t, size_t, const float *, const float *, size_t, size_t, float *, size_t, int);
 void kiln_f32_gemm_narrow_64xn_avx512(size_t, size_t, size_t, const float *, const float *, size_t, size_t, float *, size_t, int);
 void kiln_f32_gemv_8_fma(size_t, size_t, const float *, const float *, size_t, float *, size_t, int);
@@ -20,7 +19,7 @@ void kiln_f32_gemv_8_fma(size_t, size_t, const float *, const float *, size_t, f
 // Fastest first at wide n. Every entry but the last rounds alike (fused multiply-adds).
 static const struct kiln_f32_gemm_ukernel ukernels[] = {
 #if defined(__x86_64__)
-    {"8x32-avx512", KILN_CPU_AVX512F | KILN_CPU_AVX2 | KILN_CPU_FMA, 8, 32, kiln_f32_gemm_ukernel_8x32_avx512, kiln_f32_gemv_8_avx512},
+    {"8x32-avx512", KILN_CPU_AVX512F | KILN_CPU_AVX2 | KILN_CPU_FMA, 8, 32, kiln_f32_gemm_ukernel_8x32_avx512, NULL},
     {"16x16-avx512", KILN_CPU_AVX512F | KILN_CPU_AVX2 | KILN_CPU_FMA, 16, 16, kiln_f32_gemm_ukernel_16x16_avx512, NULL,
      kiln_f32_gemm_narrow_16xn_avx512, 8},
     // narrow only (no tile): weights packed in 64-row panels for layers of at most 4 columns

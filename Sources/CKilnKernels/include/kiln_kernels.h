@@ -80,7 +80,8 @@ struct kiln_f32_gemm_ukernel {
   uint32_t required_features; // kiln_cpu_feature bits the CPU must have
   size_t mr, nr;              // tile rows and columns
   kiln_f32_gemm_ukernel_fn fn;  // NULL: a narrow-only entry, for packed A and n <= narrow_max alone
-  kiln_f32_gemv_fn gemv;      // used by the driver when n = 1 (NULL when narrow covers it)
+  kiln_f32_gemv_fn gemv;      // NULL or used by the driver when n = 1 and A is packed (the AVX-512 entries:
+                              // the plan packs such layers for the 64xn narrow form)
   kiln_f32_gemm_narrow_fn narrow;  // NULL, or used by the driver when n <= narrow_max and A is packed
   size_t narrow_max;
 };
