@@ -54,7 +54,7 @@ final class TanhTests: XCTestCase {
         XCTAssertTrue(ran.contains("scalar"))
     }
 
-    /// All 2^32 inputs (about a minute per path): KILN_EXHAUSTIVE=1 swift test --filter TanhTests.
+    /// All 2^32 inputs (19 s in a release build here): KILN_EXHAUSTIVE=1 swift test -c release --filter TanhTests.
     func testEveryPathMatchesReferenceExhaustively() throws {
         try XCTSkipUnless(ProcessInfo.processInfo.environment["KILN_EXHAUSTIVE"] == "1", "set KILN_EXHAUSTIVE=1 to check all 2^32 inputs")
         let block = 1 << 20
