@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import CKilnKernels
 import KilnFormat
 
@@ -50,13 +45,17 @@ struct Epilogue {
         for node in chain {
             switch node.op {
             case "BatchNorm2d":
-                let norm = try BatchNorm2d(node: node, inputs: [value] + node.inputs.dropFirst().map(constant))
+                // the op itself checks the node and computes 1 / sqrt(var + epsilon), as it would run
+                let norm = try BatchNorm2d(node: node, inputs: [value] + node.inputs.dropFirst().map(constant), context: context)
+                guard let inverse = norm.inverseDeviations else {
+                    throw RuntimeError.inputCount(node: node.name, message: "input #4 of BatchNorm2d must be a constant f32 or f16 tensor")
+                }
                 let c = norm.c
                 let rows = context.buffers.allocate(bytes: 4 * c * MemoryLayout<Double>.stride).assumingMemoryBound(to: Double.self)
-                let (scale, shift, mean, variance) = try (context.floats(node, 1), context.floats(node, 2), context.floats(node, 3), context.floats(node, 4))
+                let (scale, shift, mean) = try (context.floats(node, 1), context.floats(node, 2), context.floats(node, 3))
                 for ch in 0 ..< c {
                     rows[ch] = Double(mean[ch])
-                    rows[c + ch] = 1 / sqrt(Double(variance[ch]) + norm.epsilon)  // as BatchNorm2d computes it
+                    rows[c + ch] = inverse[ch]
                     rows[2 * c + ch] = Double(scale[ch])
                     rows[3 * c + ch] = Double(shift[ch])
                 }
@@ -65,7 +64,7 @@ struct Epilogue {
             case "ReLU": parameters.activation = Int32(KILN_F32_RELU.rawValue)
             case "LeakyReLU":
                 parameters.activation = Int32(KILN_F32_LEAKY_RELU.rawValue)
-                parameters.alpha = Float(try node.float("alpha", default: 0.01))  // as Elementwise reads it
+                parameters.alpha = try Elementwise(node: node, inputs: [value], kind: .leakyReLU).parameter
             default: parameters.activation = Int32(KILN_F32_TANH.rawValue)
             }
         }
