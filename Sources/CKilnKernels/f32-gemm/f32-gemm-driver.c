@@ -73,6 +73,11 @@ size_t kiln_f32_gemm_narrow_tail(const struct kiln_f32_gemm_ukernel *uk, size_t 
   return packed && uk->narrow && n > uk->nr && tail <= uk->narrow_max ? tail : 0;
 }
 
+size_t kiln_f32_gemm_columns_computed(const struct kiln_f32_gemm_ukernel *uk, size_t n) {
+  if (uk->narrow && n <= uk->narrow_max) return n;
+  return kiln_f32_gemm_narrow_tail(uk, n, 1) ? n : (n + uk->nr - 1) / uk->nr * uk->nr;
+}
+
 /// The driver; A comes either from `a` (packed here, per block) or from `packed_a` (all of A packed
 /// by kiln_f32_gemm_pack_a, of which rows row0 ..< row0 + m are used; row0 a multiple of mr).
 static void gemm(const struct kiln_f32_gemm_ukernel *uk, void *workspace, int ta, int tb, size_t m, size_t n, size_t k,

@@ -57,9 +57,7 @@ const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best_for_columns(size_t n) {
   for (size_t i = 0; i < COUNT; i++) {
     const struct kiln_f32_gemm_ukernel *uk = &ukernels[i];
     if (!uk->fn || uk->required_features == 0 || (uk->required_features & have) != uk->required_features) continue;
-    // columns computed: whole tiles, or tiles and an exact narrow tail (A is packed at plan time)
-    const size_t tail = kiln_f32_gemm_narrow_tail(uk, n, 1);
-    const size_t p = tail ? n : (n + uk->nr - 1) / uk->nr * uk->nr;
+    const size_t p = kiln_f32_gemm_columns_computed(uk, n);
     if (p < padded) best = uk, padded = p;
   }
   return best;

@@ -36,25 +36,6 @@ __attribute__((target("avx512f"))) void kiln_f32_im2col_avx512(const struct kiln
     kiln_f32_im2col_ref(g, c0, c1, image, cols, row_stride);
     return;
   }
-  for (size_t c = c0; c < c1; c++) {
-    for (size_t ky = 0; ky < g->kh; ky++) {
-      for (size_t kx = 0; kx < g->kw; kx++) {
-        size_t lo, hi;
-        kiln_im2col_columns(g, kx, &lo, &hi);
-        float *row = cols + ((c * g->kh + ky) * g->kw + kx) * row_stride;
-        for (size_t oy = 0; oy < g->oh; oy++) {
-          float *out = row + oy * g->ow;
-          const ptrdiff_t iy = (ptrdiff_t)(oy * g->sh + ky * g->dh) - (ptrdiff_t)g->pad_top;
-          if (iy < 0 || iy >= (ptrdiff_t)g->h || lo == hi) {
-            zero(out, g->ow);
-            continue;
-          }
-          zero(out, lo);
-          run(out + lo, image + (c * g->h + (size_t)iy) * g->w + lo * g->sw + kx * g->dw - g->pad_left, hi - lo, g->sw);
-          zero(out + hi, g->ow - hi);
-        }
-      }
-    }
-  }
+  kiln_im2col_walk(g, c0, c1, image, cols, row_stride, run, zero);
 }
 #endif

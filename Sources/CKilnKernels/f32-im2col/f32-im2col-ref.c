@@ -6,26 +6,12 @@
 
 #include <string.h>
 
+static void run(float *out, const float *in, size_t n, size_t sw) {
+  for (size_t j = 0; j < n; j++) out[j] = in[j * sw];
+}
+
+static void zero(float *out, size_t n) { memset(out, 0, n * sizeof(float)); }
+
 void kiln_f32_im2col_ref(const struct kiln_f32_im2col *g, size_t c0, size_t c1, const float *image, float *cols, size_t row_stride) {
-  for (size_t c = c0; c < c1; c++) {
-    for (size_t ky = 0; ky < g->kh; ky++) {
-      for (size_t kx = 0; kx < g->kw; kx++) {
-        size_t lo, hi;
-        kiln_im2col_columns(g, kx, &lo, &hi);
-        float *row = cols + ((c * g->kh + ky) * g->kw + kx) * row_stride;
-        for (size_t oy = 0; oy < g->oh; oy++) {
-          float *out = row + oy * g->ow;
-          const ptrdiff_t iy = (ptrdiff_t)(oy * g->sh + ky * g->dh) - (ptrdiff_t)g->pad_top;
-          if (iy < 0 || iy >= (ptrdiff_t)g->h || lo == hi) {
-            memset(out, 0, g->ow * sizeof(float));
-            continue;
-          }
-          const float *in = image + (c * g->h + (size_t)iy) * g->w + lo * g->sw + kx * g->dw - g->pad_left;
-          memset(out, 0, lo * sizeof(float));
-          for (size_t j = 0; j < hi - lo; j++) out[lo + j] = in[j * g->sw];
-          memset(out + hi, 0, (g->ow - hi) * sizeof(float));
-        }
-      }
-    }
-  }
+  kiln_im2col_walk(g, c0, c1, image, cols, row_stride, run, zero);
 }

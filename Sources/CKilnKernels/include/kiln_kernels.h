@@ -103,6 +103,9 @@ const struct kiln_f32_gemm_ukernel *kiln_f32_gemm_best_for_columns(size_t n);
 /// The last columns of an n-column GEMM that the driver gives to uk's narrow form (0: none):
 /// n mod nr when A is packed, uk has a narrow form, n > nr and n mod nr <= narrow_max.
 size_t kiln_f32_gemm_narrow_tail(const struct kiln_f32_gemm_ukernel *uk, size_t n, int packed);
+/// Columns uk computes for an n-column GEMM with A packed: n by its narrow form (n <= narrow_max,
+/// or whole tiles and a narrow tail), otherwise n rounded up to whole tiles.
+size_t kiln_f32_gemm_columns_computed(const struct kiln_f32_gemm_ukernel *uk, size_t n);
 
 /// Bytes of packing workspace `kiln_f32_gemm` needs with micro-kernel `uk` (any m, n, k).
 size_t kiln_f32_gemm_workspace_size(const struct kiln_f32_gemm_ukernel *uk);

@@ -30,11 +30,7 @@ enum GEMM {
 
     /// Columns the GEMM computes for n when A is packed: whole tiles of the kernel `pack` picks, or
     /// exactly n with its narrow form (few columns, or a short tail past whole tiles).
-    static func columnsComputed(_ n: Int) -> Int {
-        let uk = kiln_f32_gemm_best_for_columns(n)!.pointee
-        let narrow = uk.narrow != nil && n <= uk.narrow_max
-        return narrow || withUnsafePointer(to: uk) { kiln_f32_gemm_narrow_tail($0, n, 1) } > 0 ? n : (n + uk.nr - 1) / uk.nr * uk.nr
-    }
+    static func columnsComputed(_ n: Int) -> Int { kiln_f32_gemm_columns_computed(kiln_f32_gemm_best_for_columns(n), n) }
 
     /// C[m x n] (+)= A op(B) (row-major) with A packed by `pack`, on `pool`'s threads.
     static func run(_ scratch: UnsafeMutableRawPointer, pool: ThreadPool, packedA: PackedA, transposeB: Bool = false,
