@@ -8,7 +8,9 @@ public final class KernelBenchmark {
     private let run_: () -> Void
     private let storage: OwnedBuffers
 
-    /// int8: C [m x n] = requantize(A [m x k] B^T), both k-contiguous, with `kernels`.
+    /// int8: C [m x n] = requantize(A [m x k] B^T), both k-contiguous, with `kernels`: the narrow
+    /// kernel on A packed beforehand where the runtime would use it (n <= KILN_QS8_NARROW_N), else
+    /// kiln_qs8_gemm.
     public init(int8 m: Int, n: Int, k: Int, kernels: Int8Kernels) {
         (self.m, self.n, self.k, name) = (m, n, k, "qs8-\(kernels.name)")
         let s = OwnedBuffers()
@@ -22,8 +24,14 @@ public final class KernelBenchmark {
             ch[i] = kiln_qs8_channel(bias: 0, multiplier_pos: 1 << 30, multiplier_neg: 1 << 29, shift: 40, weight_sum: sum)
         }
         let path = kernels.path
-        let ws = s.allocate(bytes: kiln_qs8_gemm_workspace_bytes(path, k) + 1)
-        run_ = { kiln_qs8_gemm(path, ws, m, n, k, a, k, b, k, ch, 0, c, n, 1) }
+        if n <= Int(KILN_QS8_NARROW_N), let narrow = path.pointee.narrow_gemm {
+            let packed = s.allocate(bytes: kiln_qs8_narrow_packed_bytes(path, m, k)).assumingMemoryBound(to: Int8.self)
+            kiln_qs8_narrow_pack(path, m, k, a, packed)
+            run_ = { narrow(m, n, k, packed, b, k, ch, 0, c, n, 1) }
+        } else {
+            let ws = s.allocate(bytes: kiln_qs8_gemm_workspace_bytes(path, k) + 1)
+            run_ = { kiln_qs8_gemm(path, ws, m, n, k, a, k, b, k, ch, 0, c, n, 1) }
+        }
         storage = s
     }
 

@@ -199,6 +199,15 @@ static const size_t convs[][16] = {
     {5, 9, 4, 4, 33, 4, 4, 1, 1, 1, 1, 0, 0, 0, 0, 0}, {7, 6, 8, 10, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0},
     // The NHWC pass's 16 x 16 transpose blocks with channel and pixel tails (20 channels, 33 wide).
     {2, 20, 5, 33, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0},
+    // Kernel rows and columns that read only padding, left out: a U-Net's 2x2 -> 1x1 (taps 1-2 of
+    // 0-3 kept), the middle tap of a dilated 3x3 on a 3x3 map, and a 1x1 map whose outputs all
+    // read padding (tap 0 kept).
+    {1, 16, 2, 2, 9, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0}, {2, 5, 3, 3, 6, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 0},
+    {1, 3, 1, 1, 4, 1, 1, 2, 2, 1, 1, 1, 1, 1, 1, 0},
+    // The narrow kernel (batch x pixels <= 8): 6 pixels, k = 45, m = 130 (2 panels of 64 + 2); 2
+    // samples x 4 pixels with m = 70; 9 pixels (one past it).
+    {1, 5, 3, 5, 130, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0}, {2, 7, 4, 4, 70, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0},
+    {1, 5, 5, 5, 70, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0},
 };
 static const size_t deconvs[][16] = {
     {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0},  {1, 8, 1, 1, 16, 4, 4, 1, 1, 1, 1, 0, 0, 0, 0, 0},
@@ -213,6 +222,13 @@ static const size_t deconvs[][16] = {
     // A generator's first layer as a dense layer (1x1 input, stride 1, no padding; rows 1 and 9
     // above are too): 7x7 taps, c not a multiple of 4, three samples.
     {3, 10, 1, 1, 5, 7, 7, 1, 1, 1, 1, 0, 0, 0, 0, 0},
+    // Phase taps that read only padding, left out: a U-Net's 1x1 -> 2x2 (1 of each phase's 2x2
+    // kept) and 2x2 -> 4x4 (all kept), and a 2x3 map under a 5x5 kernel, stride 3, padding 4.
+    {1, 8, 1, 1, 9, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0}, {2, 8, 2, 2, 5, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0},
+    {1, 6, 2, 3, 5, 5, 5, 3, 3, 1, 1, 4, 4, 4, 4, 2},
+    // The narrow kernel: phases of 2x3 pixels with m = 70 and k tails; a dense layer at batch 2
+    // with m x taps = 7 x 9 rows.
+    {1, 5, 2, 3, 70, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, {2, 6, 1, 1, 7, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 0},
 };
 
 static size_t conv_group(int transposed, const struct kiln_qs8_path *path, size_t threads, struct sink *s, size_t *bad) {
@@ -240,7 +256,7 @@ static size_t conv_group(int transposed, const struct kiln_qs8_path *path, size_
     struct kiln_qs8_channel *ch = malloc((transposed ? kiln_qs8_deconv2d_channel_count(&l) : l.m) * sizeof *ch);
     const int8_t *pw[9];
     const struct kiln_qs8_channel *pc[9];
-    int8_t *packed = malloc(transposed ? kiln_qs8_deconv2d_packed_size(&l) + 1 : nw + 1);
+    int8_t *packed = malloc((transposed ? kiln_qs8_deconv2d_packed_size(&l) : kiln_qs8_conv2d_packed_size(&l)) + 1);
     if (!w || !x || !want || !got || !bias || !rq || !ch || !packed) return 0;
     fill(w, nw, -127);
     fill(x, nx, -128);
@@ -250,13 +266,15 @@ static size_t conv_group(int transposed, const struct kiln_qs8_path *path, size_
     l.y = want;
     kiln_qs8_conv_ref(transposed, &l, w, bias, rq);
     size_t scratch;
+    int8_t *work = malloc((transposed ? kiln_qs8_deconv2d_pack_work_bytes(&l) : kiln_qs8_conv2d_pack_work_bytes(&l)) + 1);
+    if (!work) return 0;
     if (transposed) {
-      if (kiln_qs8_deconv2d_pack(&l, w, bias, rq, packed, ch, pw, pc) != 0) return 0;
+      if (kiln_qs8_deconv2d_pack(&l, w, bias, rq, packed, ch, pw, pc, work) != 0) return 0;
       l.phase_weights = pw;
       l.phase_channels = pc;
       scratch = kiln_qs8_deconv2d_scratch_bytes(&l, threads);
     } else {
-      if (kiln_qs8_conv2d_pack(&l, w, bias, rq, packed, ch) != 0) return 0;
+      if (kiln_qs8_conv2d_pack(&l, w, bias, rq, packed, ch, work) != 0) return 0;
       l.weights = packed;
       l.channels = ch;
       scratch = kiln_qs8_conv2d_scratch_bytes(&l, threads);
@@ -270,16 +288,18 @@ static size_t conv_group(int transposed, const struct kiln_qs8_path *path, size_
     for (size_t i = 0; i < threads; i++) (transposed ? kiln_qs8_deconv2d_task : kiln_qs8_conv2d_task)(&l, i, threads);
     for (size_t i = 0; i < ny; i++) *bad += want[i] != got[i];
     if (append(s, got, ny)) return 0;
-    free(w); free(x); free(want); free(got); free(bias); free(rq); free(ch); free(packed); free(l.scratch);
+    free(w); free(x); free(want); free(got); free(bias); free(rq); free(ch); free(packed); free(work); free(l.scratch);
     cases++;
   }
   return cases;
 }
 
 static size_t dense_group(const struct kiln_qs8_path *path, size_t threads, struct sink *s, size_t *bad) {
-  // {batch, c, m}: batch 1 also through the packed matrix-vector kernel where the path has one (k and m
-  // tails: 257 = 64 groups + 1, 37 = 2 blocks + 5 rows).
-  static const size_t shapes[][3] = {{1, 1, 1}, {1, 100, 12544}, {16, 100, 37}, {3, 17, 33}, {5, 257, 9}, {2, 64, 16}, {1, 257, 37}, {1, 6, 16}};
+  // {batch, c, m}: batches up to KILN_QS8_NARROW_N also through the narrow kernel where the path
+  // has one (k and m tails: 257 = 64 groups + 1, 37 = 2 blocks + 5 rows; 8 and 9 columns; 130 rows
+  // = 2 panels of 64 + 2, split between threads).
+  static const size_t shapes[][3] = {{1, 1, 1}, {1, 100, 12544}, {16, 100, 37}, {3, 17, 33}, {5, 257, 9}, {2, 64, 16}, {1, 257, 37},
+                                     {1, 6, 16}, {8, 45, 130}, {9, 45, 130}, {7, 3, 200}};
   size_t cases = 0;
   for (size_t t = 0; t < sizeof shapes / sizeof *shapes; t++) {
     struct kiln_qs8_layer l = {0};
@@ -302,10 +322,10 @@ static size_t dense_group(const struct kiln_qs8_path *path, size_t threads, stru
     if (kiln_qs8_make_channels(l.m, l.c, w, bias, rq, l.x_zero, ch) != 0) return 0;
     l.weights = w;
     l.channels = ch;
-    int8_t *packed = malloc(kiln_qs8_dense_packed_bytes(path, l.m, l.c) + 1);
+    int8_t *packed = malloc(kiln_qs8_narrow_packed_bytes(path, l.m, l.c) + 1);
     if (!packed) return 0;
-    if (l.batch == 1 && kiln_qs8_dense_packed_bytes(path, l.m, l.c) > 0) {
-      kiln_qs8_dense_pack(path, l.m, l.c, w, packed);
+    if (l.batch <= KILN_QS8_NARROW_N && kiln_qs8_narrow_packed_bytes(path, l.m, l.c) > 0) {
+      kiln_qs8_narrow_pack(path, l.m, l.c, w, packed);
       l.packed_weights = packed;
     }
     l.y = got;

@@ -370,14 +370,19 @@ typedef void (*kiln_qs8_tile_scatter_fn)(const int8_t *tile, size_t rows, size_t
 /// kernel does not take: out[i * c_row_stride + j * cs] = kiln_qs8_requantize(ch[i].bias + sum, ...).
 typedef void (*kiln_qs8_igemm_fn)(size_t m, size_t n, size_t c, size_t taps, const int8_t *a, size_t lda, const int8_t *const *ind,
                                   const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *out, size_t c_row_stride, size_t cs);
-/// Packs a dense layer's weights w [m][k] once, at plan time, for `gemv_packed` (layout of the path;
-/// kiln_qs8_dense_packed_bytes bytes).
-typedef void (*kiln_qs8_dense_pack_fn)(size_t m, size_t k, const int8_t *w, int8_t *packed);
-/// The matrix-vector kernel on packed weights: rows 0 ..< m of the packed matrix (m <= 16 per
-/// block, blocks of 16 rows kiln_qs8_dense_packed_bytes(path, 16, k) bytes apart), requantized as
-/// kiln_qs8_gemv_fn.
-typedef void (*kiln_qs8_gemv_packed_fn)(size_t m, size_t k, const int8_t *packed, const int8_t *b, const struct kiln_qs8_channel *ch,
-                                        int32_t zero_out, int8_t *c, size_t cs);
+/// The most columns a narrow GEMM takes (kiln_qs8_narrow_gemm_fn).
+#define KILN_QS8_NARROW_N 8
+/// Packs weights w [m][k] once, at plan time, for `narrow_gemm` (the path's layout, in panels of
+/// narrow_mr rows; kiln_qs8_narrow_packed_bytes bytes).
+typedef void (*kiln_qs8_narrow_pack_fn)(size_t m, size_t k, const int8_t *w, int8_t *packed);
+/// The GEMM for n <= KILN_QS8_NARROW_N columns (a dense layer at a small batch, a conv on a tiny
+/// map) on weights packed by narrow_pack: rows 0 ..< m of the packed matrix (rows from i0, a
+/// multiple of narrow_mr, start kiln_qs8_narrow_packed_bytes(path, i0, k) bytes in) times
+/// columns b + j * ldb (k bytes each): c[i * c_row_stride + j * cs] =
+/// kiln_qs8_requantize(ch[i].bias + sum, &ch[i], zero_out).
+typedef void (*kiln_qs8_narrow_gemm_fn)(size_t m, size_t n, size_t k, const int8_t *packed, const int8_t *b, size_t ldb,
+                                        const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride,
+                                        size_t cs);
 /// One kernel path (an instruction set): what KILN_KERNELS names.
 struct kiln_qs8_path {
   const char *name;            // "scalar", "sse41", "avx2", "avx512vnni", "neon", "neondot"
@@ -398,8 +403,11 @@ struct kiln_qs8_path {
   kiln_qs8_packed_gemm_fn packed_gemm;
   kiln_qs8_tile_scatter_fn tile_scatter;  // or NULL: kiln_qs8_tile_scatter_ref
   kiln_qs8_igemm_fn igemm;                // or NULL: columns gathered into the workspace for the tile
-  kiln_qs8_dense_pack_fn dense_pack;      // a dense layer at batch 1 with weights packed at plan time,
-  kiln_qs8_gemv_packed_fn gemv_packed;    // or NULL (gemv on the weights as stored)
+  // Layers whose GEMMs have at most KILN_QS8_NARROW_N columns, with weights packed at plan time
+  // in panels of narrow_mr rows (0 / NULL: the tile or gemv on the weights as stored).
+  size_t narrow_mr;
+  kiln_qs8_narrow_pack_fn narrow_pack;
+  kiln_qs8_narrow_gemm_fn narrow_gemm;
 };
 
 /// Every path compiled into this build, fastest first; the last is "scalar".
@@ -422,10 +430,16 @@ size_t kiln_qs8_gemm_workspace_bytes(const struct kiln_qs8_path *path, size_t k)
 void kiln_qs8_gemm(const struct kiln_qs8_path *path, void *workspace, size_t m, size_t n, size_t k, const int8_t *a, size_t lda,
                    const int8_t *b, size_t ldb, const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c,
                    size_t c_row_stride, size_t c_col_stride);
-/// Bytes of a dense layer's weights [m][k] packed for the path's gemv_packed (0 when it has none).
-size_t kiln_qs8_dense_packed_bytes(const struct kiln_qs8_path *path, size_t m, size_t k);
-/// Packs w [m][k] into `packed` (kiln_qs8_dense_packed_bytes bytes) with the path's dense_pack.
-void kiln_qs8_dense_pack(const struct kiln_qs8_path *path, size_t m, size_t k, const int8_t *w, int8_t *packed);
+/// Bytes of weights [m][k] packed for the path's narrow_gemm (0 when it has none).
+size_t kiln_qs8_narrow_packed_bytes(const struct kiln_qs8_path *path, size_t m, size_t k);
+/// Packs w [m][k] into `packed` (kiln_qs8_narrow_packed_bytes bytes) with the path's narrow_pack.
+void kiln_qs8_narrow_pack(const struct kiln_qs8_path *path, size_t m, size_t k, const int8_t *w, int8_t *packed);
+/// kiln_qs8_igemm for n <= KILN_QS8_NARROW_N columns on weights packed by narrow_pack (a as in
+/// kiln_qs8_narrow_gemm_fn): the columns are gathered into the workspace
+/// (kiln_qs8_igemm_workspace_bytes), then the path's narrow_gemm.
+void kiln_qs8_narrow_igemm(const struct kiln_qs8_path *path, void *workspace, size_t m, size_t n, size_t c, size_t taps,
+                           const int8_t *a, const int8_t *const *ind, const struct kiln_qs8_channel *ch, int32_t zero_out,
+                           int8_t *out, size_t c_row_stride, size_t c_col_stride);
 /// Bytes of workspace kiln_qs8_igemm needs for n columns of `taps` runs of c bytes.
 size_t kiln_qs8_igemm_workspace_bytes(const struct kiln_qs8_path *path, size_t n, size_t c, size_t taps);
 /// kiln_qs8_gemm with columns given through an indirection table, as a convolution's patches are:
@@ -459,9 +473,11 @@ struct kiln_qs8_layer {
   size_t m, oh, ow;           // output channels and size
   size_t kh, kw, sh, sw, dh, dw, pad_top, pad_left;  // conv geometry (transposed: dh = dw = 1)
   int32_t x_zero, y_zero;     // zero points of input and output
-  // Conv2d: weights packed [m][kh][kw][c] (kiln_qs8_conv2d_pack), channels [m].
+  // Conv2d: weights packed [m][kh'][kw'][c] (kiln_qs8_conv2d_pack), channels [m].
   // ConvTranspose2d: per phase (ry, rx) in row-major order, weights [m][ty][tx][c] and channels [m]
   //   (phase_weights[p], phase_channels[p]), ty = number of taps ky = ry, ry + sh, ... < kh.
+  // Either, when kiln_qs8_conv2d_narrow / kiln_qs8_deconv2d_narrow: each [m][k] matrix packed
+  //   by kiln_qs8_narrow_pack instead.
   // Dense: weights [m][c] (h = w = oh = ow = 1), channels [m].
   const int8_t *weights;
   const struct kiln_qs8_channel *channels;
@@ -470,7 +486,7 @@ struct kiln_qs8_layer {
   const int8_t *x;            // [batch][c][h][w]
   int8_t *y;                  // [batch][m][oh][ow]
   int8_t *scratch;            // kiln_qs8_conv2d_scratch_bytes / kiln_qs8_deconv2d_scratch_bytes
-  const int8_t *packed_weights;  // Dense at batch 1: weights by kiln_qs8_dense_pack, or NULL
+  const int8_t *packed_weights;  // Dense at batch <= KILN_QS8_NARROW_N: weights by kiln_qs8_narrow_pack, or NULL
 };
 
 /// Fills out[i] = {bias[i] - x_zero * s, requant[3i], requant[3i+1], requant[3i+2], s} with
@@ -478,10 +494,22 @@ struct kiln_qs8_layer {
 /// a weight is -128 (the layer cannot run either way).
 int kiln_qs8_make_channels(size_t m, size_t k, const int8_t *w, const int32_t *bias, const int32_t *requant,
                            int32_t x_zero, struct kiln_qs8_channel *out);
-/// Packs w [m][c][kh][kw] into `packed` [m][kh][kw][c] (m * c * kh * kw bytes) and fills
-/// `channels` (m entries). Returns 0, or -1 / -2 as kiln_qs8_make_channels.
+/// Whether a Conv2d layer runs on the path's narrow GEMM: the whole batch's output pixels are at
+/// most KILN_QS8_NARROW_N (a 2x2 or 1x1 map at batch 1), one GEMM, threads splitting the rows.
+int kiln_qs8_conv2d_narrow(const struct kiln_qs8_layer *l);
+/// Bytes of a Conv2d layer's packed weights: m * c * the taps it runs (those that read the input
+/// for some output pixel; the rest read only padding and are left out, exactly), in narrow panels
+/// when kiln_qs8_conv2d_narrow.
+size_t kiln_qs8_conv2d_packed_size(const struct kiln_qs8_layer *l);
+/// Plan-time work memory kiln_qs8_conv2d_pack / kiln_qs8_deconv2d_pack need (0: none, NULL will do).
+size_t kiln_qs8_conv2d_pack_work_bytes(const struct kiln_qs8_layer *l);
+size_t kiln_qs8_deconv2d_pack_work_bytes(const struct kiln_qs8_layer *l);
+/// Packs w [m][c][kh][kw] into `packed` [m][kh'][kw'][c] (kiln_qs8_conv2d_packed_size bytes; kh'
+/// and kw' the taps the layer runs; narrow panels of that when kiln_qs8_conv2d_narrow) and fills
+/// `channels` (m entries, weight sums over those taps). Returns 0, or -1 / -2 as
+/// kiln_qs8_make_channels.
 int kiln_qs8_conv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
-                         int8_t *packed, struct kiln_qs8_channel *channels);
+                         int8_t *packed, struct kiln_qs8_channel *channels, int8_t *work);
 /// Whether a transposed conv layer runs as a dense layer: a 1x1 input, stride 1, no padding and
 /// a kh x kw output (a generator's first layer), where every output pixel has exactly one tap, so
 /// output (m, oy, ox) is row (m, oy, ox) of a [m * kh * kw][c] matrix times the input's c values,
@@ -489,14 +517,18 @@ int kiln_qs8_conv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const 
 int kiln_qs8_deconv2d_dense(const struct kiln_qs8_layer *l);
 /// Channels kiln_qs8_deconv2d_pack fills: sh * sw * m, or m * kh * kw for a dense layer.
 size_t kiln_qs8_deconv2d_channel_count(const struct kiln_qs8_layer *l);
-/// Bytes of the phase kernels of a transposed conv layer (geometry and x_zero of `l` set).
+/// Whether a transposed conv layer runs on the path's narrow GEMM: each phase's outputs over the
+/// whole batch (or the batch, for a dense layer) are at most KILN_QS8_NARROW_N, one GEMM per phase.
+int kiln_qs8_deconv2d_narrow(const struct kiln_qs8_layer *l);
+/// Bytes of the phase kernels of a transposed conv layer (geometry, batch and path of `l` set).
 size_t kiln_qs8_deconv2d_packed_size(const struct kiln_qs8_layer *l);
-/// Splits w [c][m][kh][kw] into the sh * sw phase kernels in `packed` (packed_size bytes) and
-/// their channels (kiln_qs8_deconv2d_channel_count entries), and points phase_weights /
-/// phase_channels (sh * sw entries each) at them. Returns 0, or -1 / -2 as kiln_qs8_make_channels.
+/// Splits w [c][m][kh][kw] into the sh * sw phase kernels in `packed` (packed_size bytes; narrow
+/// panels when kiln_qs8_deconv2d_narrow) and their channels (kiln_qs8_deconv2d_channel_count
+/// entries), and points phase_weights / phase_channels (sh * sw entries each) at them. `work`:
+/// kiln_qs8_deconv2d_pack_work_bytes. Returns 0, or -1 / -2 as kiln_qs8_make_channels.
 int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
                            int8_t *packed, struct kiln_qs8_channel *channels, const int8_t **phase_weights,
-                           const struct kiln_qs8_channel **phase_channels);
+                           const struct kiln_qs8_channel **phase_channels, int8_t *work);
 
 /// The reference scatter of grouped conv units (see kiln_qs8_tile_scatter_fn): memcpy / byte loop.
 void kiln_qs8_tile_scatter_ref(const int8_t *tile, size_t rows, size_t j_count, size_t runs, size_t run, int8_t *const *dst,

@@ -4,6 +4,27 @@
 #define KILN_QS8_CONV_H
 #include "kiln_kernels.h"
 size_t kiln_qs8_nhwc_bytes(const struct kiln_qs8_layer *l);
+/// The taps of one axis a Conv2d runs, [first, first + count): the smallest run holding every tap
+/// t that some output o < out reads the input with (0 <= o * stride + t * dilation - pad < in).
+/// The others read only padding, whose x_zero cancels exactly (each adds w * (x_zero - x_zero)),
+/// so they are left out of the packed weights, the weight sums and the patches: a 2x2 map's
+/// 4x4-tap stride-2 conv to 1x1 keeps taps 1 and 2 of each axis (4 of 16). Never empty: when no
+/// tap lands, tap 0 is kept (it reads padding).
+struct kiln_qs8_span {
+  size_t first, count;
+};
+struct kiln_qs8_span kiln_qs8_conv_span(size_t taps, size_t out, size_t in, size_t stride, size_t dilation, size_t pad);
+/// Phase ph = ry * sw + rx of a ConvTranspose2d (qs8-deconv2d.c): its outputs are rows fy + j * sh
+/// (j < rows) and columns fx + i * sw (i < cols); output row j's tap a (kernel row ry + a * sh)
+/// reads input row by + j - a, and likewise for columns. It runs the taps ty x tx only, those
+/// that read the input for some output of the phase (so a 1x1 map's 4x4-tap stride-2 layer runs 1
+/// of each phase's 2x2): its GEMM depth is k = c * ty.count * tx.count.
+struct kiln_qs8_phase {
+  size_t ry, rx, fy, fx, rows, cols, by, bx;
+  struct kiln_qs8_span ty, tx;
+  size_t k;
+};
+struct kiln_qs8_phase kiln_qs8_phase_of(const struct kiln_qs8_layer *l, size_t ph);
 /// A thread's scratch for conv units of at most n output pixels with `taps` taps each: the
 /// indirection table (a pointer per pixel and tap into the NHWC input), a row of c bytes of
 /// x_zero that taps outside the input point at, the output tile of grouped units (tile_bytes),
@@ -26,6 +47,8 @@ struct kiln_qs8_unit_space kiln_qs8_unit_space(const struct kiln_qs8_layer *l, s
 static inline size_t kiln_qs8_group_below(const struct kiln_qs8_path *path) {
   return path->packed_gemm ? path->packed_nr : KILN_QS8_CONV_CHUNK;
 }
+/// This thread's rows [*m0, *m1) of a layer on the narrow kernel: whole panels of narrow_mr rows.
+void kiln_qs8_narrow_rows(const struct kiln_qs8_layer *l, size_t thread, size_t threads, size_t *m0, size_t *m1);
 /// Ranges of output channels per group so that `threads` threads all get units.
 size_t kiln_qs8_conv_parts(size_t groups, size_t threads, size_t m);
 /// Copies a [rows][j_count] GEMM tile out to `runs` strided destinations with the path's scatter.

@@ -1,7 +1,8 @@
 // int8 Conv2d: for each unit (sample, chunk of KILN_QS8_CONV_CHUNK output pixels), point at the
 // chunk's patches [pixel][kh][kw] in the NHWC copy of the input (c bytes a tap; taps outside the
 // input read a row of x_zero, which the zero-point correction in the bias cancels exactly), then
-// one indirect GEMM with the weights packed in the same order. Small maps (kiln_qs8_group_below), with
+// one indirect GEMM with the weights packed in the same order. Kernel rows and columns that read
+// only padding for every output pixel are left out (kiln_qs8_conv_span). Small maps (kiln_qs8_group_below), with
 // several samples: a unit is a group of samples whose pixels make one GEMM (the weights are read
 // once per group, not once per sample), written to a small [m][pixels] tile and copied out; with
 // fewer groups than threads, each group's output channels are split between threads. Every output
@@ -16,28 +17,79 @@ static size_t group_size(const struct kiln_qs8_layer *l) {
   return g < l->batch ? g : l->batch;
 }
 
-/// Bytes of the [m][chunk] output tile of grouped units.
-static size_t tile_bytes(const struct kiln_qs8_layer *l) { return group_size(l) > 1 ? l->m * KILN_QS8_CONV_CHUNK : 0; }
+int kiln_qs8_conv2d_narrow(const struct kiln_qs8_layer *l) {
+  return l->path->narrow_gemm && l->batch * l->oh * l->ow <= KILN_QS8_NARROW_N;
+}
+
+/// Bytes of the [m][chunk] output tile of grouped and narrow units.
+static size_t tile_bytes(const struct kiln_qs8_layer *l) {
+  return group_size(l) > 1 || kiln_qs8_conv2d_narrow(l) ? l->m * KILN_QS8_CONV_CHUNK : 0;
+}
+
+struct kiln_qs8_span kiln_qs8_conv_span(size_t taps, size_t out, size_t in, size_t stride, size_t dilation, size_t pad) {
+  size_t first = taps, last = 0;
+  for (size_t t = 0; t < taps; t++) {
+    for (size_t o = 0; o < out; o++) {
+      const ptrdiff_t i = (ptrdiff_t)(o * stride + t * dilation) - (ptrdiff_t)pad;
+      if (i >= 0 && i < (ptrdiff_t)in) {
+        first = t < first ? t : first;
+        last = t;
+        break;
+      }
+    }
+  }
+  return first < taps ? (struct kiln_qs8_span){first, last - first + 1} : (struct kiln_qs8_span){0, 1};
+}
+
+static struct kiln_qs8_span rows_of(const struct kiln_qs8_layer *l) {
+  return kiln_qs8_conv_span(l->kh, l->oh, l->h, l->sh, l->dh, l->pad_top);
+}
+static struct kiln_qs8_span columns_of(const struct kiln_qs8_layer *l) {
+  return kiln_qs8_conv_span(l->kw, l->ow, l->w, l->sw, l->dw, l->pad_left);
+}
+
+/// Taps per output pixel: those of kiln_qs8_conv_span on both axes.
+static size_t taps_of(const struct kiln_qs8_layer *l) { return rows_of(l).count * columns_of(l).count; }
+
+size_t kiln_qs8_conv2d_packed_size(const struct kiln_qs8_layer *l) {
+  const size_t k = l->c * taps_of(l);
+  return kiln_qs8_conv2d_narrow(l) ? kiln_qs8_narrow_packed_bytes(l->path, l->m, k) : l->m * k;
+}
+
+size_t kiln_qs8_conv2d_pack_work_bytes(const struct kiln_qs8_layer *l) {
+  return kiln_qs8_conv2d_narrow(l) ? l->m * l->c * taps_of(l) : 0;
+}
+
+/// Rows [*m0, *m1) of this thread: whole panels of the narrow kernel, as evenly as they go.
+void kiln_qs8_narrow_rows(const struct kiln_qs8_layer *l, size_t thread, size_t threads, size_t *m0, size_t *m1) {
+  const size_t mr = l->path->narrow_mr, panels = (l->m + mr - 1) / mr;
+  *m0 = panels * thread / threads * mr;
+  *m1 = panels * (thread + 1) / threads * mr;
+  *m1 = *m1 < l->m ? *m1 : l->m;
+  *m0 = *m0 < *m1 ? *m0 : *m1;
+}
 
 size_t kiln_qs8_conv2d_scratch_bytes(const struct kiln_qs8_layer *l, size_t threads) {
-  return kiln_qs8_nhwc_bytes(l) + threads * kiln_qs8_unit_bytes(l, KILN_QS8_CONV_CHUNK, l->kh * l->kw, tile_bytes(l));
+  return kiln_qs8_nhwc_bytes(l) + threads * kiln_qs8_unit_bytes(l, KILN_QS8_CONV_CHUNK, taps_of(l), tile_bytes(l));
 }
 
 /// The patches of pixels p0 ..< p1 of sample n as pointers ind[p][ky][kx] into the NHWC input xt
-/// (c bytes each), or at the zero row for taps outside the input.
+/// (c bytes each), or at the zero row for taps outside the input; ky and kx over the taps of
+/// kiln_qs8_conv_span only.
 static void index_patches(const struct kiln_qs8_layer *l, const int8_t *xt, size_t p0, size_t p1, const int8_t *zero_row,
                           const int8_t **ind) {
-  const size_t taps = l->kh * l->kw;
+  const struct kiln_qs8_span sy = rows_of(l), sx = columns_of(l);
+  const size_t taps = sy.count * sx.count;
   // One output row's run of pixels at a time; tap (ky, kx) of consecutive pixels reads input
   // columns sw apart, or the zero row outside the input.
   for (size_t p = p0; p < p1;) {
     const size_t oy = p / l->ow, ox0 = p % l->ow, run = l->ow - ox0 < p1 - p ? l->ow - ox0 : p1 - p;
-    for (size_t ky = 0; ky < l->kh; ky++) {
+    for (size_t ky = sy.first; ky < sy.first + sy.count; ky++) {
       const ptrdiff_t iy = (ptrdiff_t)(oy * l->sh + ky * l->dh) - (ptrdiff_t)l->pad_top;
       const int row_inside = iy >= 0 && iy < (ptrdiff_t)l->h;
       const int8_t *row = xt + (row_inside ? (size_t)iy : 0) * l->w * l->c;
-      for (size_t kx = 0; kx < l->kw; kx++) {
-        const int8_t **out = ind + (p - p0) * taps + ky * l->kw + kx;
+      for (size_t kx = sx.first; kx < sx.first + sx.count; kx++) {
+        const int8_t **out = ind + (p - p0) * taps + (ky - sy.first) * sx.count + kx - sx.first;
         ptrdiff_t ix = (ptrdiff_t)(ox0 * l->sw + kx * l->dw) - (ptrdiff_t)l->pad_left;
         for (size_t i = 0; i < run; i++, ix += (ptrdiff_t)l->sw) {
           out[i * taps] = row_inside && ix >= 0 && ix < (ptrdiff_t)l->w ? row + (size_t)ix * l->c : zero_row;
@@ -56,7 +108,7 @@ size_t kiln_qs8_conv_parts(size_t groups, size_t threads, size_t m) {
 }
 
 static void conv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size_t threads) {
-  const size_t taps = l->kh * l->kw, k = l->c * taps, plane = l->oh * l->ow, g = group_size(l);
+  const size_t taps = taps_of(l), k = l->c * taps, plane = l->oh * l->ow, g = group_size(l);
   const size_t groups = (l->batch + g - 1) / g, parts = kiln_qs8_conv_parts(groups, threads, l->m);
   const struct kiln_qs8_unit_space sp = kiln_qs8_unit_space(l, thread, KILN_QS8_CONV_CHUNK, taps, tile_bytes(l));
   for (size_t u = thread; u < groups * parts; u += threads) {
@@ -73,9 +125,31 @@ static void conv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size_t
   }
 }
 
+/// The whole batch's pixels (at most KILN_QS8_NARROW_N) as one GEMM on the narrow kernel, each
+/// thread its panels of rows, into the tile and out to the samples.
+static void conv2d_narrow(const struct kiln_qs8_layer *l, size_t thread, size_t threads) {
+  const size_t taps = taps_of(l), plane = l->oh * l->ow, n = l->batch * plane;
+  size_t m0, m1;
+  kiln_qs8_narrow_rows(l, thread, threads, &m0, &m1);
+  if (m0 == m1) return;
+  const struct kiln_qs8_unit_space sp = kiln_qs8_unit_space(l, thread, KILN_QS8_CONV_CHUNK, taps, tile_bytes(l));
+  int8_t *dst[KILN_QS8_NARROW_N];
+  for (size_t s = 0; s < l->batch; s++) {
+    index_patches(l, l->scratch + s * l->h * l->w * l->c, 0, plane, sp.zero_row, sp.ind + s * plane * taps);
+    dst[s] = l->y + (s * l->m + m0) * plane;
+  }
+  kiln_qs8_narrow_igemm(l->path, sp.workspace, m1 - m0, n, l->c, taps, l->weights + kiln_qs8_narrow_packed_bytes(l->path, m0, l->c * taps),
+                        sp.ind, l->channels + m0, l->y_zero, sp.tile, n, 1);
+  kiln_qs8_tile_scatter(l->path, sp.tile, m1 - m0, n, l->batch, plane, dst, plane, 1);
+}
+
 void kiln_qs8_conv2d_task(void *context, size_t thread, size_t threads) {
   const struct kiln_qs8_layer *l = context;
-  const size_t taps = l->kh * l->kw, k = l->c * taps, plane = l->oh * l->ow;
+  const size_t taps = taps_of(l), k = l->c * taps, plane = l->oh * l->ow;
+  if (kiln_qs8_conv2d_narrow(l)) {
+    conv2d_narrow(l, thread, threads);
+    return;
+  }
   if (group_size(l) > 1) {
     conv2d_grouped(l, thread, threads);
     return;
@@ -93,18 +167,19 @@ void kiln_qs8_conv2d_task(void *context, size_t thread, size_t threads) {
 
 void kiln_qs8_dense_task(void *context, size_t thread, size_t threads) {
   const struct kiln_qs8_layer *l = context;
+  if (l->packed_weights) {  // weights packed at plan time for the narrow kernel: the thread's panels, all samples
+    size_t m0, m1;
+    kiln_qs8_narrow_rows(l, thread, threads, &m0, &m1);
+    if (m1 > m0) {
+      l->path->narrow_gemm(m1 - m0, l->batch, l->c, l->packed_weights + kiln_qs8_narrow_packed_bytes(l->path, m0, l->c), l->x, l->c,
+                           l->channels + m0, l->y_zero, l->y + m0, 1, l->m);
+    }
+    return;
+  }
   // Units: blocks of 16 output features, all samples; y [batch][m]. Each thread takes a contiguous
   // range of units, so two threads never write the same cache line of y (interleaved 16-byte
   // blocks made a 2-thread batch-16 DCGAN no faster than one thread).
   const size_t block = 16, units = (l->m + block - 1) / block, u0 = units * thread / threads, u1 = units * (thread + 1) / threads;
-  if (l->packed_weights && l->batch == 1) {  // weights packed at plan time: the thread's rows in one call
-    const size_t m0 = u0 * block, m1 = u1 * block < l->m ? u1 * block : l->m;
-    if (m1 > m0) {
-      l->path->gemv_packed(m1 - m0, l->c, l->packed_weights + u0 * kiln_qs8_dense_packed_bytes(l->path, block, l->c), l->x,
-                           l->channels + m0, l->y_zero, l->y + m0, 1);
-    }
-    return;
-  }
   for (size_t u = u0; u < u1; u++) {
     const size_t m0 = u * block, m1 = m0 + block < l->m ? m0 + block : l->m;
     kiln_qs8_gemm(l->path, 0, m1 - m0, l->batch, l->c, l->weights + m0 * l->c, l->c, l->x, l->c, l->channels + m0,

@@ -4,43 +4,65 @@
 // sh * sw phases is a plain correlation with a sub-kernel of ty x tx taps: one indirect GEMM per
 // output row of the phase, results written straight into their strided places. No col2im, no
 // scatter-add; a unit is (sample, phase, output row). Patches are pointed at in the NHWC copy of
-// the input as [pixel][a][b] (c bytes a tap), matching the phase kernels [m][a][b][c]. When a phase row has
+// the input as [pixel][a][b] (c bytes a tap), matching the phase kernels [m][a][b][c]; taps that
+// read only padding for every output of a phase are left out (kiln_qs8_phase). When a phase row has
 // fewer pixels than kiln_qs8_group_below, a unit is a group of (sample, row) pairs of one phase
 // whose pixels make one GEMM (the phase kernel is read once per group, and requantization runs on
 // long contiguous rows instead of a few strided bytes), written to an [m][pixels] tile and copied
 // to its strided places; as in qs8-conv2d.c, groups are split by output channels when there are
-// fewer of them than threads.
+// fewer of them than threads. When every phase has at most KILN_QS8_NARROW_N outputs over the
+// batch (a 1x1 or 2x2 input at batch 1), each phase is one GEMM on the path's narrow kernel,
+// threads splitting its rows.
 #include "kiln_kernels.h"
 
 #include "qs8-conv.h"
 
-static size_t taps(size_t r, size_t k, size_t s) { return r < k ? (k - r + s - 1) / s : 0; }
+/// Taps of phase r along one axis of a kernel of k taps (those r, r + s, ... < k).
+static size_t phase_taps(size_t r, size_t k, size_t s) { return r < k ? (k - r + s - 1) / s : 0; }
 
 /// Output positions of phase r along one axis: o = first + j * s for j < count.
 static size_t phase_first(size_t r, size_t pad, size_t s) { return (r + s - pad % s) % s; }
 static size_t phase_count(size_t first, size_t out, size_t s) { return first < out ? (out - first + s - 1) / s : 0; }
 
-/// Geometry of phase ph: first output row and column, rows, columns, taps and GEMM depth k.
-struct phase {
-  size_t ry, rx, fy, fx, rows, cols, ty, tx, k;
-};
+/// The taps [first, first + count) of `all` that output j < outputs of a phase reads the input
+/// with: j's tap a reads input position base + j - a, inside when 0 <= base + j - a < in. Never
+/// empty unless all is 0 (tap 0 is kept when none lands, as in kiln_qs8_conv_span).
+static struct kiln_qs8_span phase_span(size_t all, size_t base, size_t outputs, size_t in) {
+  const size_t first = base + 1 > in ? base + 1 - in : 0, end = base + outputs < all ? base + outputs : all;
+  if (all == 0) return (struct kiln_qs8_span){0, 0};
+  return outputs > 0 && first < end ? (struct kiln_qs8_span){first, end - first} : (struct kiln_qs8_span){0, 1};
+}
 
-static struct phase phase_of(const struct kiln_qs8_layer *l, size_t ph) {
-  struct phase p;
+struct kiln_qs8_phase kiln_qs8_phase_of(const struct kiln_qs8_layer *l, size_t ph) {
+  struct kiln_qs8_phase p;
   p.ry = ph / l->sw;
   p.rx = ph % l->sw;
   p.fy = phase_first(p.ry, l->pad_top, l->sh);
   p.fx = phase_first(p.rx, l->pad_left, l->sw);
   p.rows = phase_count(p.fy, l->oh, l->sh);
   p.cols = phase_count(p.fx, l->ow, l->sw);
-  p.ty = taps(p.ry, l->kh, l->sh);
-  p.tx = taps(p.rx, l->kw, l->sw);
-  p.k = l->c * p.ty * p.tx;
+  p.by = (p.fy + l->pad_top - p.ry) / l->sh;
+  p.bx = (p.fx + l->pad_left - p.rx) / l->sw;
+  p.ty = phase_span(phase_taps(p.ry, l->kh, l->sh), p.by, p.rows, l->h);
+  p.tx = phase_span(phase_taps(p.rx, l->kw, l->sw), p.bx, p.cols, l->w);
+  p.k = l->c * p.ty.count * p.tx.count;
   return p;
 }
 
-/// (sample, row) pairs per unit of a phase: several when rows are short.
-static size_t group_size(const struct kiln_qs8_layer *l, const struct phase *p) {
+int kiln_qs8_deconv2d_narrow(const struct kiln_qs8_layer *l) {
+  if (!l->path->narrow_gemm) return 0;
+  if (kiln_qs8_deconv2d_dense(l)) return l->batch <= KILN_QS8_NARROW_N;
+  for (size_t ph = 0; ph < l->sh * l->sw; ph++) {
+    const struct kiln_qs8_phase p = kiln_qs8_phase_of(l, ph);
+    if (l->batch * p.rows * p.cols > KILN_QS8_NARROW_N) return 0;
+  }
+  return 1;
+}
+
+/// (sample, row) pairs per unit of a phase: several when rows are short; all of them on the
+/// narrow kernel.
+static size_t group_size(const struct kiln_qs8_layer *l, const struct kiln_qs8_phase *p) {
+  if (kiln_qs8_deconv2d_narrow(l)) return l->batch * p->rows > 0 ? l->batch * p->rows : 1;
   if (p->cols == 0 || p->cols >= kiln_qs8_group_below(l->path)) return 1;
   const size_t g = KILN_QS8_CONV_CHUNK / p->cols, entries = l->batch * p->rows;
   return g < entries ? g : entries;
@@ -48,7 +70,7 @@ static size_t group_size(const struct kiln_qs8_layer *l, const struct phase *p) 
 
 static int grouped(const struct kiln_qs8_layer *l) {
   for (size_t ph = 0; ph < l->sh * l->sw; ph++) {
-    const struct phase p = phase_of(l, ph);
+    const struct kiln_qs8_phase p = kiln_qs8_phase_of(l, ph);
     if (group_size(l, &p) > 1) return 1;
   }
   return 0;
@@ -58,14 +80,16 @@ static int grouped(const struct kiln_qs8_layer *l) {
 static void unit_limits(const struct kiln_qs8_layer *l, size_t *n, size_t *taps) {
   *n = *taps = 0;
   for (size_t ph = 0; ph < l->sh * l->sw; ph++) {
-    const struct phase p = phase_of(l, ph);
+    const struct kiln_qs8_phase p = kiln_qs8_phase_of(l, ph);
     if (group_size(l, &p) * p.cols > *n) *n = group_size(l, &p) * p.cols;
-    if (p.ty * p.tx > *taps) *taps = p.ty * p.tx;
+    if (p.ty.count * p.tx.count > *taps) *taps = p.ty.count * p.tx.count;
   }
 }
 
-/// Bytes of the [m][at most chunk] output tile of grouped units.
-static size_t tile_bytes(const struct kiln_qs8_layer *l) { return grouped(l) ? l->m * KILN_QS8_CONV_CHUNK : 0; }
+/// Bytes of the [m][at most chunk] output tile of grouped and narrow units.
+static size_t tile_bytes(const struct kiln_qs8_layer *l) {
+  return grouped(l) || kiln_qs8_deconv2d_narrow(l) ? l->m * KILN_QS8_CONV_CHUNK : 0;
+}
 
 /// This thread's indirection table, zero row, (grouped) output tile and workspace.
 static struct kiln_qs8_unit_space space(const struct kiln_qs8_layer *l, size_t thread) {
@@ -76,24 +100,23 @@ static struct kiln_qs8_unit_space space(const struct kiln_qs8_layer *l, size_t t
 
 /// Patches of output row j of phase p in sample n as pointers ind[pixel][a][b] into the NHWC
 /// input (c bytes each), or at the zero row for taps outside the input.
-static void index_row(const struct kiln_qs8_layer *l, const struct phase *p, size_t n, size_t j, const int8_t *zero_row,
+static void index_row(const struct kiln_qs8_layer *l, const struct kiln_qs8_phase *p, size_t n, size_t j, const int8_t *zero_row,
                       const int8_t **ind) {
-  const size_t oy = p->fy + j * l->sh;
-  const ptrdiff_t by = (ptrdiff_t)((oy + l->pad_top - p->ry) / l->sh);
-  // Pixel i of the row reads input column bx0 + i - b for tap b (ox + pad_left - rx is a multiple of sw).
-  const ptrdiff_t bx0 = (ptrdiff_t)((p->fx + l->pad_left - p->rx) / l->sw);
+  const ptrdiff_t by = (ptrdiff_t)(p->by + j);
+  // Pixel i of the row reads input column bx + i - b for tap b (ox + pad_left - rx is a multiple of sw).
+  const ptrdiff_t bx0 = (ptrdiff_t)p->bx;
   const int8_t *xt = l->scratch + n * l->h * l->w * l->c;  // NHWC
-  const size_t taps = p->ty * p->tx;
-  // Tap (a, b) of pixel i reads the channels of input pixel (by - a, bx0 + i - b): a run of
+  const size_t taps = p->ty.count * p->tx.count;
+  // Tap (a, b) of pixel i reads the channels of input pixel (by - a, bx + i - b): a run of
   // consecutive pixels of one input row for the i inside it, the zero row for the others.
-  for (size_t a = 0; a < p->ty; a++) {
+  for (size_t a = p->ty.first; a < p->ty.first + p->ty.count; a++) {
     const ptrdiff_t iy = by - (ptrdiff_t)a;
     const int row_inside = iy >= 0 && iy < (ptrdiff_t)l->h;
-    for (size_t b = 0; b < p->tx; b++) {
+    for (size_t b = p->tx.first; b < p->tx.first + p->tx.count; b++) {
       const ptrdiff_t first = (ptrdiff_t)b - bx0, end = first + (ptrdiff_t)l->w;  // i with 0 <= ix < w
       const size_t lo = !row_inside || first < 0 ? 0 : (size_t)first < p->cols ? (size_t)first : p->cols;
       const size_t hi = !row_inside || end < (ptrdiff_t)lo ? lo : (size_t)end < p->cols ? (size_t)end : p->cols;
-      const int8_t **out = ind + a * p->tx + b;
+      const int8_t **out = ind + (a - p->ty.first) * p->tx.count + b - p->tx.first;
       for (size_t i = 0; i < lo; i++) out[i * taps] = zero_row;
       if (hi > lo) {
         const int8_t *src = xt + ((size_t)iy * l->w + (size_t)(bx0 + (ptrdiff_t)lo - (ptrdiff_t)b)) * l->c;
@@ -105,7 +128,7 @@ static void index_row(const struct kiln_qs8_layer *l, const struct phase *p, siz
 }
 
 /// Where output row j of phase p in sample n starts (channel 0); channels are l->oh * l->ow apart.
-static int8_t *row_start(const struct kiln_qs8_layer *l, const struct phase *p, size_t n, size_t j) {
+static int8_t *row_start(const struct kiln_qs8_layer *l, const struct kiln_qs8_phase *p, size_t n, size_t j) {
   return l->y + n * l->m * l->oh * l->ow + (p->fy + j * l->sh) * l->ow + p->fx;
 }
 
@@ -113,7 +136,7 @@ static void deconv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size
   const size_t phases = l->sh * l->sw, plane = l->oh * l->ow;
   size_t groups = 0;
   for (size_t ph = 0; ph < phases; ph++) {
-    const struct phase p = phase_of(l, ph);
+    const struct kiln_qs8_phase p = kiln_qs8_phase_of(l, ph);
     const size_t g = group_size(l, &p);
     groups += (l->batch * p.rows + g - 1) / g;
   }
@@ -122,15 +145,15 @@ static void deconv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size
   for (size_t u = thread; u < groups * parts; u += threads) {
     size_t group = u / parts, ph = 0;
     const size_t part = u % parts, m0 = l->m * part / parts, m1 = l->m * (part + 1) / parts;
-    struct phase p = phase_of(l, 0);
+    struct kiln_qs8_phase p = kiln_qs8_phase_of(l, 0);
     size_t g = group_size(l, &p);
     while (group >= (l->batch * p.rows + g - 1) / g) {  // find the unit's phase
       group -= (l->batch * p.rows + g - 1) / g;
-      p = phase_of(l, ++ph);
+      p = kiln_qs8_phase_of(l, ++ph);
       g = group_size(l, &p);
     }
     const size_t e0 = group * g, e1 = e0 + g < l->batch * p.rows ? e0 + g : l->batch * p.rows, j_count = (e1 - e0) * p.cols;
-    const size_t taps = p.ty * p.tx;
+    const size_t taps = p.ty.count * p.tx.count;
     int8_t *dst[KILN_QS8_CONV_CHUNK];
     for (size_t e = e0; e < e1; e++) {
       index_row(l, &p, e / p.rows, e % p.rows, sp.zero_row, sp.ind + (e - e0) * p.cols * taps);
@@ -139,6 +162,29 @@ static void deconv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size
     kiln_qs8_igemm(l->path, sp.workspace, m1 - m0, j_count, l->c, taps, l->phase_weights[ph] + m0 * p.k, p.k, sp.ind,
                    l->phase_channels[ph] + m0, l->y_zero, sp.tile, j_count, 1);
     kiln_qs8_tile_scatter(l->path, sp.tile, m1 - m0, j_count, e1 - e0, p.cols, dst, plane, l->sw);
+  }
+}
+
+/// Each phase's outputs over the whole batch (at most KILN_QS8_NARROW_N) as one GEMM on the narrow
+/// kernel, each thread its panels of rows, into the tile and out to their strided places.
+static void deconv2d_narrow(const struct kiln_qs8_layer *l, size_t thread, size_t threads) {
+  const size_t plane = l->oh * l->ow;
+  size_t m0, m1;
+  kiln_qs8_narrow_rows(l, thread, threads, &m0, &m1);
+  if (m0 == m1) return;
+  const struct kiln_qs8_unit_space sp = space(l, thread);
+  for (size_t ph = 0; ph < l->sh * l->sw; ph++) {
+    const struct kiln_qs8_phase p = kiln_qs8_phase_of(l, ph);
+    const size_t entries = l->batch * p.rows, n = entries * p.cols, taps = p.ty.count * p.tx.count;
+    if (n == 0) continue;
+    int8_t *dst[KILN_QS8_NARROW_N];
+    for (size_t e = 0; e < entries; e++) {
+      index_row(l, &p, e / p.rows, e % p.rows, sp.zero_row, sp.ind + e * p.cols * taps);
+      dst[e] = row_start(l, &p, e / p.rows, e % p.rows) + m0 * plane;
+    }
+    kiln_qs8_narrow_igemm(l->path, sp.workspace, m1 - m0, n, l->c, taps, l->phase_weights[ph] + kiln_qs8_narrow_packed_bytes(l->path, m0, p.k),
+                          sp.ind, l->phase_channels[ph] + m0, l->y_zero, sp.tile, n, 1);
+    kiln_qs8_tile_scatter(l->path, sp.tile, m1 - m0, n, entries, p.cols, dst, plane, l->sw);
   }
 }
 
@@ -156,7 +202,12 @@ void kiln_qs8_deconv2d_task(void *context, size_t thread, size_t threads) {
     d.m = l->m * l->kh * l->kw;
     d.weights = l->phase_weights[0];
     d.channels = l->phase_channels[0];
+    d.packed_weights = kiln_qs8_deconv2d_narrow(l) ? l->phase_weights[0] : 0;
     kiln_qs8_dense_task(&d, thread, threads);
+    return;
+  }
+  if (kiln_qs8_deconv2d_narrow(l)) {
+    deconv2d_narrow(l, thread, threads);
     return;
   }
   if (grouped(l)) {
@@ -169,10 +220,10 @@ void kiln_qs8_deconv2d_task(void *context, size_t thread, size_t threads) {
   const size_t rows = (l->oh + l->sh - 1) / l->sh;
   for (size_t u = thread; u < l->batch * phases * rows; u += threads) {
     const size_t n = u / (phases * rows), ph = u / rows % phases, j = u % rows;
-    const struct phase p = phase_of(l, ph);
+    const struct kiln_qs8_phase p = kiln_qs8_phase_of(l, ph);
     if (j >= p.rows) continue;
     index_row(l, &p, n, j, sp.zero_row, sp.ind);
-    kiln_qs8_igemm(l->path, sp.workspace, l->m, p.cols, l->c, p.ty * p.tx, l->phase_weights[ph], p.k, sp.ind, l->phase_channels[ph],
+    kiln_qs8_igemm(l->path, sp.workspace, l->m, p.cols, l->c, p.ty.count * p.tx.count, l->phase_weights[ph], p.k, sp.ind, l->phase_channels[ph],
                    l->y_zero, row_start(l, &p, n, j), plane, l->sw);
   }
 }

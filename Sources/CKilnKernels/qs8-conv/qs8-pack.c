@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "qs8-conv.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #elif defined(__ARM_NEON)
@@ -59,18 +61,26 @@ int kiln_qs8_make_channels(size_t m, size_t k, const int8_t *w, const int32_t *b
 }
 
 int kiln_qs8_conv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
-                         int8_t *packed, struct kiln_qs8_channel *channels) {
-  // packed[m][ky][kx][c] = w[m][c][ky][kx]
-  const size_t taps = l->kh * l->kw, k = l->c * taps;
+                         int8_t *packed, struct kiln_qs8_channel *channels, int8_t *work) {
+  // rows[m][ky][kx][c] = w[m][c][sy.first + ky][sx.first + kx] over the taps the layer runs: the
+  // packed weights, or the work memory the narrow panels are made from.
+  const int narrow = kiln_qs8_conv2d_narrow(l);
+  int8_t *rows = narrow ? work : packed;
+  const struct kiln_qs8_span sy = kiln_qs8_conv_span(l->kh, l->oh, l->h, l->sh, l->dh, l->pad_top);
+  const struct kiln_qs8_span sx = kiln_qs8_conv_span(l->kw, l->ow, l->w, l->sw, l->dw, l->pad_left);
+  const size_t taps = sy.count * sx.count, k = l->c * taps;
   for (size_t m = 0; m < l->m; m++) {
-    for (size_t t = 0; t < taps; t++) {
-      for (size_t c = 0; c < l->c; c++) packed[m * k + t * l->c + c] = w[m * k + c * taps + t];
+    for (size_t ky = 0; ky < sy.count; ky++) {
+      for (size_t kx = 0; kx < sx.count; kx++) {
+        const int8_t *src = w + (m * l->c * l->kh + sy.first + ky) * l->kw + sx.first + kx;  // channel 0
+        int8_t *dst = rows + m * k + (ky * sx.count + kx) * l->c;
+        for (size_t c = 0; c < l->c; c++) dst[c] = src[c * l->kh * l->kw];
+      }
     }
   }
-  return kiln_qs8_make_channels(l->m, k, packed, bias, requant, l->x_zero, channels);
+  if (narrow) kiln_qs8_narrow_pack(l->path, l->m, k, rows, packed);
+  return kiln_qs8_make_channels(l->m, k, rows, bias, requant, l->x_zero, channels);
 }
-
-static size_t taps(size_t r, size_t k, size_t s) { return r < k ? (k - r + s - 1) / s : 0; }
 
 int kiln_qs8_deconv2d_dense(const struct kiln_qs8_layer *l) {
   return l->h == 1 && l->w == 1 && l->sh == 1 && l->sw == 1 && l->pad_top == 0 && l->pad_left == 0 && l->oh == l->kh && l->ow == l->kw;
@@ -80,41 +90,53 @@ size_t kiln_qs8_deconv2d_channel_count(const struct kiln_qs8_layer *l) {
   return kiln_qs8_deconv2d_dense(l) ? l->m * l->kh * l->kw : l->sh * l->sw * l->m;
 }
 
-size_t kiln_qs8_deconv2d_packed_size(const struct kiln_qs8_layer *l) {
+/// Bytes of the phase kernels as [m][k] matrices (the dense layer's one [m * kh * kw][c] included).
+static size_t rows_size(const struct kiln_qs8_layer *l) {
   size_t total = 0;
-  for (size_t ry = 0; ry < l->sh; ry++) {
-    for (size_t rx = 0; rx < l->sw; rx++) total += l->m * l->c * taps(ry, l->kh, l->sh) * taps(rx, l->kw, l->sw);
-  }
+  for (size_t ph = 0; ph < l->sh * l->sw; ph++) total += l->m * kiln_qs8_phase_of(l, ph).k;
   return total;
 }
 
+size_t kiln_qs8_deconv2d_packed_size(const struct kiln_qs8_layer *l) {
+  if (!kiln_qs8_deconv2d_narrow(l)) return rows_size(l);
+  if (kiln_qs8_deconv2d_dense(l)) return kiln_qs8_narrow_packed_bytes(l->path, l->m * l->kh * l->kw, l->c);
+  size_t total = 0;
+  for (size_t ph = 0; ph < l->sh * l->sw; ph++) total += kiln_qs8_narrow_packed_bytes(l->path, l->m, kiln_qs8_phase_of(l, ph).k);
+  return total;
+}
+
+size_t kiln_qs8_deconv2d_pack_work_bytes(const struct kiln_qs8_layer *l) { return kiln_qs8_deconv2d_narrow(l) ? rows_size(l) : 0; }
+
 int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias, const int32_t *requant,
                            int8_t *packed, struct kiln_qs8_channel *channels, const int8_t **phase_weights,
-                           const struct kiln_qs8_channel **phase_channels) {
-  // Phase (ry, rx) holds w'[m][a][b][c] = w[c][m][ry + a*sh][rx + b*sw].
-  int8_t *base[64 * 64];
-  size_t tys[64], txs[64];
+                           const struct kiln_qs8_channel **phase_channels, int8_t *work) {
+  // Phase (ry, rx) holds w'[m][a][b][c] = w[c][m][ry + (ty.first + a) * sh][rx + (tx.first + b) * sw]:
+  // in place, or in the work memory the narrow panels are made from.
   if (l->sh > 64 || l->sw > 64) return -1;
-  int8_t *p = packed;
-  for (size_t ry = 0; ry < l->sh; ry++) tys[ry] = taps(ry, l->kh, l->sh);
-  for (size_t rx = 0; rx < l->sw; rx++) txs[rx] = taps(rx, l->kw, l->sw);
-  for (size_t ry = 0; ry < l->sh; ry++) {
-    for (size_t rx = 0; rx < l->sw; rx++) {
-      base[ry * l->sw + rx] = p;
-      p += l->m * l->c * tys[ry] * txs[rx];
-    }
+  const int narrow = kiln_qs8_deconv2d_narrow(l);
+  int8_t *const rows = narrow ? work : packed;
+  struct kiln_qs8_span tys[64], txs[64];  // a phase's taps depend on ry (rows) and rx (columns) only
+  for (size_t ry = 0; ry < l->sh; ry++) tys[ry] = kiln_qs8_phase_of(l, ry * l->sw).ty;
+  for (size_t rx = 0; rx < l->sw; rx++) txs[rx] = kiln_qs8_phase_of(l, rx).tx;
+  int8_t *base[64 * 64];
+  int8_t *p = rows;
+  for (size_t ph = 0; ph < l->sh * l->sw; ph++) {
+    base[ph] = p;
+    p += l->m * l->c * tys[ph / l->sw].count * txs[ph % l->sw].count;
   }
-  // Where each tap (ky, kx) goes: its phase's kernels, offset (a*tx + b)*C, and the stride of m.
-  // Then one sequential pass over w (no division per byte).
+  // Where each tap (ky, kx) goes: its phase's kernels, offset (a*tx + b)*C, and the stride of m;
+  // NULL for a tap its phase leaves out. Then one sequential pass over w (no division per byte).
   const size_t taps_all = l->kh * l->kw;
   if (taps_all > 64 * 64) return -1;
   int8_t *tap_base[64 * 64];
   size_t tap_stride[64 * 64];
   for (size_t ky = 0; ky < l->kh; ky++) {
     for (size_t kx = 0; kx < l->kw; kx++) {
-      const size_t ry = ky % l->sh, rx = kx % l->sw;
-      tap_base[ky * l->kw + kx] = base[ry * l->sw + rx] + ((ky / l->sh) * txs[rx] + kx / l->sw) * l->c;
-      tap_stride[ky * l->kw + kx] = tys[ry] * txs[rx] * l->c;
+      const size_t ph = ky % l->sh * l->sw + kx % l->sw, a = ky / l->sh, b = kx / l->sw;
+      const struct kiln_qs8_span ty = tys[ky % l->sh], tx = txs[kx % l->sw];
+      const int kept = a >= ty.first && a < ty.first + ty.count && b >= tx.first && b < tx.first + tx.count;
+      tap_base[ky * l->kw + kx] = kept ? base[ph] + ((a - ty.first) * tx.count + b - tx.first) * l->c : 0;
+      tap_stride[ky * l->kw + kx] = l->c * ty.count * tx.count;
     }
   }
   // w is a C x (M*taps) matrix; row j = (m, t) of its transpose goes to tap_base[t] + m*tap_stride[t].
@@ -130,6 +152,7 @@ int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, cons
       for (size_t c = 0; c < cn; c++) memcpy(tile[c], w + (c0 + c) * cols + j0, jn);
       for (size_t j = 0; j < jn; j++) {
         const size_t m = (j0 + j) / taps_all, t = (j0 + j) % taps_all;
+        if (!tap_base[t]) continue;
         int8_t *dst = tap_base[t] + m * tap_stride[t] + c0;
         for (size_t c = 0; c < cn; c++) dst[c] = (int8_t)tile[c][j];
       }
@@ -140,22 +163,24 @@ int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, cons
     // per (m, ky, kx) row, with that row's weight sum.
     for (size_t row = 0; row < l->m * taps_all; row++) {
       const size_t m = row / taps_all;
-      const int status = kiln_qs8_make_channels(1, l->c, packed + row * l->c, bias + m, requant + 3 * m, l->x_zero, channels + row);
+      const int status = kiln_qs8_make_channels(1, l->c, rows + row * l->c, bias + m, requant + 3 * m, l->x_zero, channels + row);
       if (status != 0) return status;
     }
+    if (narrow) kiln_qs8_narrow_pack(l->path, l->m * taps_all, l->c, rows, packed);
     phase_weights[0] = packed;
     phase_channels[0] = channels;
     return 0;
   }
-  for (size_t ry = 0; ry < l->sh; ry++) {
-    for (size_t rx = 0; rx < l->sw; rx++) {
-      const size_t k = l->c * tys[ry] * txs[rx];
-      const int status = kiln_qs8_make_channels(l->m, k, base[ry * l->sw + rx], bias, requant, l->x_zero, channels);
-      if (status != 0) return status;
-      phase_weights[ry * l->sw + rx] = base[ry * l->sw + rx];
-      phase_channels[ry * l->sw + rx] = channels;
-      channels += l->m;
-    }
+  int8_t *out = packed;
+  for (size_t ph = 0; ph < l->sh * l->sw; ph++) {
+    const size_t k = l->c * tys[ph / l->sw].count * txs[ph % l->sw].count;
+    const int status = kiln_qs8_make_channels(l->m, k, base[ph], bias, requant, l->x_zero, channels);
+    if (status != 0) return status;
+    if (narrow) kiln_qs8_narrow_pack(l->path, l->m, k, base[ph], out);
+    phase_weights[ph] = narrow ? out : base[ph];
+    out += narrow ? kiln_qs8_narrow_packed_bytes(l->path, l->m, k) : l->m * k;
+    phase_channels[ph] = channels;
+    channels += l->m;
   }
   return 0;
 }

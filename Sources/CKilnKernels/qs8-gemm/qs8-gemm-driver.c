@@ -141,10 +141,22 @@ void kiln_qs8_igemm(const struct kiln_qs8_path *path, void *workspace, size_t m,
                 c_row_stride, c_col_stride);
 }
 
-size_t kiln_qs8_dense_packed_bytes(const struct kiln_qs8_path *path, size_t m, size_t k) {
-  return path->gemv_packed ? round_up(m, 16) * round_up(k, 4) : 0;
+size_t kiln_qs8_narrow_packed_bytes(const struct kiln_qs8_path *path, size_t m, size_t k) {
+  return path->narrow_gemm ? round_up(m, path->narrow_mr) * round_up(k, 4) : 0;
 }
 
-void kiln_qs8_dense_pack(const struct kiln_qs8_path *path, size_t m, size_t k, const int8_t *w, int8_t *packed) {
-  path->dense_pack(m, k, w, packed);
+void kiln_qs8_narrow_pack(const struct kiln_qs8_path *path, size_t m, size_t k, const int8_t *w, int8_t *packed) {
+  path->narrow_pack(m, k, w, packed);
+}
+
+void kiln_qs8_narrow_igemm(const struct kiln_qs8_path *path, void *workspace, size_t m, size_t n, size_t c, size_t taps,
+                           const int8_t *a, const int8_t *const *ind, const struct kiln_qs8_channel *ch, int32_t zero_out,
+                           int8_t *out, size_t c_row_stride, size_t c_col_stride) {
+  const size_t k = c * taps;
+  int8_t *cols = (int8_t *)aligned64(workspace);
+  assert(n <= KILN_QS8_NARROW_N && path->narrow_gemm);
+  for (size_t j = 0; j < n; j++) {
+    for (size_t t = 0; t < taps; t++) memcpy(cols + j * k + t * c, ind[j * taps + t], c);
+  }
+  path->narrow_gemm(m, n, k, a, cols, k, ch, zero_out, out, c_row_stride, c_col_stride);
 }

@@ -12,7 +12,9 @@ struct QConv: Op {
     let layer: kiln_qs8_layer
     let pool: ThreadPool
     var outputs: [ValueInfo] { [g.output] }
-    /// The float layer's count (taps that fall outside the input are computed as zero points).
+    /// The float layer's count, taps that fall outside the input included (the int8 kernels compute
+    /// them against zero points, except kernel rows and columns that read only padding for every
+    /// output pixel, which they leave out: in the U-Net's 2x2 -> 1x1 conv and 1x1 -> 2x2 transposed conv).
     var macsPerSample: Int { transposed ? g.c * g.h * g.w * g.m * g.kh * g.kw : g.m * g.oh * g.ow * g.c * g.kh * g.kw }
     let scratchBytes: Int
 
@@ -33,10 +35,16 @@ struct QConv: Op {
         if !transposed {
             let k = g.c * g.kh * g.kw
             guard k <= Int(KILN_QS8_MAX_K) else { throw node.shapeError("C x KH x KW = \(k) exceeds the int8 limit \(KILN_QS8_MAX_K)") }
-            // Weights packed [m][kh][kw][c] once, to match patches gathered from the NHWC input.
-            let packed = context.buffers.allocate(bytes: g.m * k).assumingMemoryBound(to: Int8.self)
+            // Weights packed [m][kh][kw][c] once (the taps that read the input for some output pixel),
+            // to match patches gathered from the NHWC input; for the narrow kernel, from a [m][k] copy
+            // in plan-time work memory.
+            let packedBytes = withUnsafePointer(to: l) { kiln_qs8_conv2d_packed_size($0) }
+            let packed = context.buffers.allocate(bytes: packedBytes).assumingMemoryBound(to: Int8.self)
             let channels = context.buffers.allocate(bytes: g.m * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: g.m)
-            let status = withUnsafePointer(to: l) { kiln_qs8_conv2d_pack($0, weights.baseAddress!, rq.biasValues, rq.requantValues, packed, channels) }
+            var work = [Int8](repeating: 0, count: withUnsafePointer(to: l) { kiln_qs8_conv2d_pack_work_bytes($0) })
+            let status = withUnsafePointer(to: l) { l in
+                work.withUnsafeMutableBufferPointer { kiln_qs8_conv2d_pack(l, weights.baseAddress!, rq.biasValues, rq.requantValues, packed, channels, $0.baseAddress) }
+            }
             guard status == 0 else { throw Requantization.packError(status, node) }
             (l.weights, l.channels) = (UnsafePointer(packed), UnsafePointer(channels))
             scratchBytes = withUnsafePointer(to: l) { kiln_qs8_conv2d_scratch_bytes($0, context.pool.count) }
@@ -52,8 +60,9 @@ struct QConv: Op {
             let channels = b.allocate(bytes: count * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: count)
             let pw = b.allocate(bytes: phases * 8).bindMemory(to: UnsafePointer<Int8>?.self, capacity: phases)
             let pc = b.allocate(bytes: phases * 8).bindMemory(to: UnsafePointer<kiln_qs8_channel>?.self, capacity: phases)
-            let status = withUnsafePointer(to: l) {
-                kiln_qs8_deconv2d_pack($0, weights.baseAddress!, rq.biasValues, rq.requantValues, packed, channels, pw, pc)
+            var work = [Int8](repeating: 0, count: withUnsafePointer(to: l) { kiln_qs8_deconv2d_pack_work_bytes($0) })
+            let status = withUnsafePointer(to: l) { l in
+                work.withUnsafeMutableBufferPointer { kiln_qs8_deconv2d_pack(l, weights.baseAddress!, rq.biasValues, rq.requantValues, packed, channels, pw, pc, $0.baseAddress) }
             }
             guard status == 0 else { throw Requantization.packError(status, node) }
             (l.phase_weights, l.phase_channels) = (UnsafePointer(pw), UnsafePointer(pc))

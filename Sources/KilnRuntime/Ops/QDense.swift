@@ -30,11 +30,11 @@ struct QDense: Op {
         (l.x_zero, l.y_zero) = (rq.xZero, rq.yZero)
         l.weights = weights.baseAddress
         l.channels = try rq.channels(weights: weights.baseAddress!, m: m, k: k, node: node, buffers: context.buffers)
-        // At batch 1, a path with a packed matrix-vector kernel gets the weights packed once, here.
-        let packedBytes = kiln_qs8_dense_packed_bytes(l.path, m, k)
-        if n == 1, packedBytes > 0 {
+        // At a small batch, a path with a narrow GEMM kernel gets the weights packed once, here.
+        let packedBytes = kiln_qs8_narrow_packed_bytes(l.path, m, k)
+        if n <= Int(KILN_QS8_NARROW_N), packedBytes > 0 {
             let packed = context.buffers.allocate(bytes: packedBytes).assumingMemoryBound(to: Int8.self)
-            kiln_qs8_dense_pack(l.path, m, k, weights.baseAddress!, packed)
+            kiln_qs8_narrow_pack(l.path, m, k, weights.baseAddress!, packed)
             l.packed_weights = UnsafePointer(packed)
         }
         layer = l
