@@ -14,6 +14,7 @@ trap 'rm -rf "$out"' EXIT
 kernels=(
   "qs8-gemm/qs8-gemm-4x2-neon.c armv8-a 128 int8 4x2 NEON (SMULL/SMLAL2/SADALP), 16 k per iteration"
   "qs8-gemm/qs8-gemm-4x4-neondot.c armv8.2-a+dotprod 256 int8 4x4 NEON dot (SDOT), 16 k per iteration"
+  "qs8-gemm/qs8-gemm-16xn-neondot.c armv8.2-a+dotprod 1024 int8 16x4 narrow NEON dot (SDOT by element), 16 k per iteration"
   "f32-gemm/f32-gemm-8x8-neon.c armv8-a 64 f32 8x8 NEON (FMLA), 1 k per iteration"
 )
 printf "%-70s %-11s %10s %10s\n" "micro-kernel" "core" "cycles/it" "MACs/cycle"
@@ -22,7 +23,8 @@ for k in "${kernels[@]}"; do
   file=$1 march=$2 macs=$3; shift 3
   what="$*"
   aarch64-linux-gnu-gcc -O2 -std=c11 -march="$march" -ffp-contract=off -S -I "$src/include" -I "$src/qs8-gemm" "$src/$file" -o "$out/k.s"
-  # The innermost loop: the block between the last backward-branch target and its branch.
+  # The innermost loop: the longest straight-line block (no branch but its own) between a
+  # backward-branch target and its branch that holds the kernel's multiply instructions.
   python3 - "$out/k.s" > "$out/loop.s" <<'PY'
 import re, sys
 lines = open(sys.argv[1]).read().split("\n")
@@ -35,7 +37,8 @@ for i, l in enumerate(lines):
     starts = [j for j in range(i) if lines[j].strip() == label]
     if starts:
         body = [x for x in lines[starts[-1] + 1:i + 1] if x.startswith("\t") and not x.strip().startswith(".")]
-        if any(re.search(r"\b(smlal2|sdot|fmla|sadalp)\b", x) for x in body) and (best is None or len(body) > len(best)):
+        straight = not any(re.match(r"\s+(b(\.?[a-z]{2})?|bl|cbn?z|tbn?z|ret)\s", x) for x in body[:-1])
+        if straight and any(re.search(r"\b(smlal2|sdot|fmla|sadalp)\b", x) for x in body) and (best is None or len(body) > len(best)):
             best = body
 print("\n".join(best or []))
 PY

@@ -372,11 +372,8 @@ typedef void (*kiln_qs8_igemm_fn)(size_t m, size_t n, size_t c, size_t taps, con
                                   const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *out, size_t c_row_stride, size_t cs);
 /// The most columns a narrow GEMM takes (kiln_qs8_narrow_gemm_fn).
 #define KILN_QS8_NARROW_N 8
-/// Packs weights w [m][k] once, at plan time, for `narrow_gemm` (the path's layout, in panels of
-/// narrow_mr rows; kiln_qs8_narrow_packed_bytes bytes).
-typedef void (*kiln_qs8_narrow_pack_fn)(size_t m, size_t k, const int8_t *w, int8_t *packed);
 /// The GEMM for n <= KILN_QS8_NARROW_N columns (a dense layer at a small batch, a conv on a tiny
-/// map) on weights packed by narrow_pack: rows 0 ..< m of the packed matrix (rows from i0, a
+/// map) on weights packed by kiln_qs8_narrow_pack: rows 0 ..< m of the packed matrix (rows from i0, a
 /// multiple of narrow_mr, start kiln_qs8_narrow_packed_bytes(path, i0, k) bytes in) times
 /// columns b + j * ldb (k bytes each): c[i * c_row_stride + j * cs] =
 /// kiln_qs8_requantize(ch[i].bias + sum, &ch[i], zero_out).
@@ -406,7 +403,6 @@ struct kiln_qs8_path {
   // Layers whose GEMMs have at most KILN_QS8_NARROW_N columns, with weights packed at plan time
   // in panels of narrow_mr rows (0 / NULL: the tile or gemv on the weights as stored).
   size_t narrow_mr;
-  kiln_qs8_narrow_pack_fn narrow_pack;
   kiln_qs8_narrow_gemm_fn narrow_gemm;
 };
 
@@ -432,9 +428,11 @@ void kiln_qs8_gemm(const struct kiln_qs8_path *path, void *workspace, size_t m, 
                    size_t c_row_stride, size_t c_col_stride);
 /// Bytes of weights [m][k] packed for the path's narrow_gemm (0 when it has none).
 size_t kiln_qs8_narrow_packed_bytes(const struct kiln_qs8_path *path, size_t m, size_t k);
-/// Packs w [m][k] into `packed` (kiln_qs8_narrow_packed_bytes bytes) with the path's narrow_pack.
+/// Packs w [m][k] into `packed` (kiln_qs8_narrow_packed_bytes bytes) for the path's narrow_gemm:
+/// panels of narrow_mr rows, four bytes of k at a time, packed[panel][q][r][t] =
+/// w[narrow_mr * panel + r][4q + t], 0 past m and past k.
 void kiln_qs8_narrow_pack(const struct kiln_qs8_path *path, size_t m, size_t k, const int8_t *w, int8_t *packed);
-/// kiln_qs8_igemm for n <= KILN_QS8_NARROW_N columns on weights packed by narrow_pack (a as in
+/// kiln_qs8_igemm for n <= KILN_QS8_NARROW_N columns on weights packed by kiln_qs8_narrow_pack (a as in
 /// kiln_qs8_narrow_gemm_fn): the columns are gathered into the workspace
 /// (kiln_qs8_igemm_workspace_bytes), then the path's narrow_gemm.
 void kiln_qs8_narrow_igemm(const struct kiln_qs8_path *path, void *workspace, size_t m, size_t n, size_t c, size_t taps,

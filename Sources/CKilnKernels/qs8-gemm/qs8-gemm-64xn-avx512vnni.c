@@ -1,6 +1,6 @@
 // int8 GEMM for a few columns (n <= KILN_QS8_NARROW_N: a dense layer at a small batch, a conv on a
 // 2x2 or 1x1 map) on AVX-512 VNNI, with the weights packed at plan time in panels of 64 rows, four
-// bytes of k at a time: packed[panel][q][r][t] = w[64 panel + r][4q + t] (0 past m and past k).
+// bytes of k at a time (kiln_qs8_narrow_pack: packed[panel][q][r][t] = w[64 panel + r][4q + t]).
 // Rows sit in the lanes: one VPDPBUSD multiplies 16 rows' 4-byte groups by a column's 4-byte
 // group broadcast to every lane (made unsigned, + 128), so no horizontal sums. Four 16-row
 // vectors x up to four columns are 16 accumulator chains in flight, and a panel's weights are
@@ -22,20 +22,6 @@
 /// hardware prefetcher alone left the U-Net int8 at 1.28-1.32 ms, 8 KB ahead 1.24-1.25, 16 KB
 /// 1.21-1.24, 32 KB 1.22-1.23 (kiln bench, interleaved).
 enum { ROWS = 64, BLOCKS = 4, COLUMNS = 4, PREFETCH = 64 };
-
-void kiln_qs8_narrow_pack_64_avx512vnni(size_t m, size_t k, const int8_t *w, int8_t *packed) {
-  const size_t kq = (k + 3) / 4;
-  for (size_t i0 = 0; i0 < m; i0 += ROWS) {
-    for (size_t q = 0; q < kq; q++) {
-      for (size_t r = 0; r < ROWS; r++) {
-        for (size_t t = 0; t < 4; t++) {
-          const size_t i = i0 + r, p = 4 * q + t;
-          *packed++ = i < m && p < k ? w[i * k + p] : 0;
-        }
-      }
-    }
-  }
-}
 
 #define KILN_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
 

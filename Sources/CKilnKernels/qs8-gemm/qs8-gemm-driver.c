@@ -146,7 +146,17 @@ size_t kiln_qs8_narrow_packed_bytes(const struct kiln_qs8_path *path, size_t m, 
 }
 
 void kiln_qs8_narrow_pack(const struct kiln_qs8_path *path, size_t m, size_t k, const int8_t *w, int8_t *packed) {
-  path->narrow_pack(m, k, w, packed);
+  const size_t mr = path->narrow_mr, kq = (k + 3) / 4;
+  for (size_t i0 = 0; i0 < m; i0 += mr) {
+    for (size_t q = 0; q < kq; q++) {
+      for (size_t r = 0; r < mr; r++) {
+        for (size_t t = 0; t < 4; t++) {
+          const size_t i = i0 + r, p = 4 * q + t;
+          *packed++ = i < m && p < k ? w[i * k + p] : 0;
+        }
+      }
+    }
+  }
 }
 
 void kiln_qs8_narrow_igemm(const struct kiln_qs8_path *path, void *workspace, size_t m, size_t n, size_t c, size_t taps,
