@@ -146,16 +146,15 @@ size_t kiln_qs8_narrow_packed_bytes(const struct kiln_qs8_path *path, size_t m, 
 }
 
 void kiln_qs8_narrow_pack(const struct kiln_qs8_path *path, size_t m, size_t k, const int8_t *w, int8_t *packed) {
-  const size_t mr = path->narrow_mr, kq = (k + 3) / 4;
-  for (size_t i0 = 0; i0 < m; i0 += mr) {
-    for (size_t q = 0; q < kq; q++) {
-      for (size_t r = 0; r < mr; r++) {
-        for (size_t t = 0; t < 4; t++) {
-          const size_t i = i0 + r, p = 4 * q + t;
-          *packed++ = i < m && p < k ? w[i * k + p] : 0;
-        }
-      }
-    }
+  // Row by row, 4 bytes at a time, into a zeroed panel (rows past m and bytes past k stay 0): a
+  // byte loop took the int8 DCGAN-64's plan from about 3 to 4.5 ms (its first layer: 8192 x 100).
+  const size_t mr = path->narrow_mr, kq = (k + 3) / 4, whole = k / 4, step = mr * 4;
+  memset(packed, 0, kiln_qs8_narrow_packed_bytes(path, m, k));
+  for (size_t i = 0; i < m; i++) {
+    int8_t *dst = packed + i / mr * kq * step + i % mr * 4;
+    const int8_t *src = w + i * k;
+    for (size_t q = 0; q < whole; q++) memcpy(dst + q * step, src + 4 * q, 4);
+    if (whole < kq) memcpy(dst + whole * step, src + 4 * whole, k - 4 * whole);
   }
 }
 

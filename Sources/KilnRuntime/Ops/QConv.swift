@@ -41,7 +41,7 @@ struct QConv: Op {
             let packedBytes = withUnsafePointer(to: l) { kiln_qs8_conv2d_packed_size($0) }
             let packed = context.buffers.allocate(bytes: packedBytes).assumingMemoryBound(to: Int8.self)
             let channels = context.buffers.allocate(bytes: g.m * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: g.m)
-            var work = [Int8](repeating: 0, count: withUnsafePointer(to: l) { kiln_qs8_conv2d_pack_work_bytes($0) })
+            var work = [Int8](unsafeUninitializedCapacity: withUnsafePointer(to: l) { kiln_qs8_conv2d_pack_work_bytes($0) }) { $1 = $0.count }
             let status = withUnsafePointer(to: l) { l in
                 work.withUnsafeMutableBufferPointer { kiln_qs8_conv2d_pack(l, weights.baseAddress!, rq.biasValues, rq.requantValues, packed, channels, $0.baseAddress) }
             }
@@ -60,7 +60,7 @@ struct QConv: Op {
             let channels = b.allocate(bytes: count * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: count)
             let pw = b.allocate(bytes: phases * 8).bindMemory(to: UnsafePointer<Int8>?.self, capacity: phases)
             let pc = b.allocate(bytes: phases * 8).bindMemory(to: UnsafePointer<kiln_qs8_channel>?.self, capacity: phases)
-            var work = [Int8](repeating: 0, count: withUnsafePointer(to: l) { kiln_qs8_deconv2d_pack_work_bytes($0) })
+            var work = [Int8](unsafeUninitializedCapacity: withUnsafePointer(to: l) { kiln_qs8_deconv2d_pack_work_bytes($0) }) { $1 = $0.count }
             let status = withUnsafePointer(to: l) { l in
                 work.withUnsafeMutableBufferPointer { kiln_qs8_deconv2d_pack(l, weights.baseAddress!, rq.biasValues, rq.requantValues, packed, channels, pw, pc, $0.baseAddress) }
             }
