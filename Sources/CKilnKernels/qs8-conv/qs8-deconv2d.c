@@ -5,7 +5,7 @@
 // output row of the phase, results written straight into their strided places. No col2im, no
 // scatter-add; a unit is (sample, phase, output row). Patches are pointed at in the NHWC copy of
 // the input as [pixel][a][b] (c bytes a tap), matching the phase kernels [m][a][b][c]; taps that
-// read only padding for every output of a phase are left out (kiln_qs8_phase). When a phase row has
+// read only padding for every output of a phase are left out (kiln_qs8_phase_of). When a phase row has
 // fewer pixels than kiln_qs8_group_below, a unit is a group of (sample, row) pairs of one phase
 // whose pixels make one GEMM (the phase kernel is read once per group, and requantization runs on
 // long contiguous rows instead of a few strided bytes), written to an [m][pixels] tile and copied
@@ -104,7 +104,7 @@ static void index_row(const struct kiln_qs8_layer *l, const struct kiln_qs8_phas
                       const int8_t **ind) {
   const ptrdiff_t by = (ptrdiff_t)(p->by + j);
   // Pixel i of the row reads input column bx + i - b for tap b (ox + pad_left - rx is a multiple of sw).
-  const ptrdiff_t bx0 = (ptrdiff_t)p->bx;
+  const ptrdiff_t bx = (ptrdiff_t)p->bx;
   const int8_t *xt = l->scratch + n * l->h * l->w * l->c;  // NHWC
   const size_t taps = p->ty.count * p->tx.count;
   // Tap (a, b) of pixel i reads the channels of input pixel (by - a, bx + i - b): a run of
@@ -113,13 +113,13 @@ static void index_row(const struct kiln_qs8_layer *l, const struct kiln_qs8_phas
     const ptrdiff_t iy = by - (ptrdiff_t)a;
     const int row_inside = iy >= 0 && iy < (ptrdiff_t)l->h;
     for (size_t b = p->tx.first; b < p->tx.first + p->tx.count; b++) {
-      const ptrdiff_t first = (ptrdiff_t)b - bx0, end = first + (ptrdiff_t)l->w;  // i with 0 <= ix < w
+      const ptrdiff_t first = (ptrdiff_t)b - bx, end = first + (ptrdiff_t)l->w;  // i with 0 <= ix < w
       const size_t lo = !row_inside || first < 0 ? 0 : (size_t)first < p->cols ? (size_t)first : p->cols;
       const size_t hi = !row_inside || end < (ptrdiff_t)lo ? lo : (size_t)end < p->cols ? (size_t)end : p->cols;
       const int8_t **out = ind + (a - p->ty.first) * p->tx.count + b - p->tx.first;
       for (size_t i = 0; i < lo; i++) out[i * taps] = zero_row;
       if (hi > lo) {
-        const int8_t *src = xt + ((size_t)iy * l->w + (size_t)(bx0 + (ptrdiff_t)lo - (ptrdiff_t)b)) * l->c;
+        const int8_t *src = xt + ((size_t)iy * l->w + (size_t)(bx + (ptrdiff_t)lo - (ptrdiff_t)b)) * l->c;
         for (size_t i = lo; i < hi; i++, src += l->c) out[i * taps] = src;
       }
       for (size_t i = hi; i < p->cols; i++) out[i * taps] = zero_row;
