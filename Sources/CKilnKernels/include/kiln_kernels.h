@@ -206,6 +206,17 @@ void kiln_f32_col2im_task(void *job, size_t thread, size_t threads);
 
 /// Geometry of a convolution's input seen as columns: tap (c, ky, kx) at grid position (oy, ox)
 /// reads pixel (c, oy*sh - pad_top + ky*dh, ox*sw - pad_left + kx*dw) of the h x w planes, 0 outside.
+/// The taps of one axis of a convolution, [first, first + count): the smallest run holding every
+/// tap t that some output o < out reads the input with (0 <= o * stride + t * dilation - pad < in).
+/// The others read only padding for every output, so a layer may leave them out: the int8 layers
+/// do (their sums are the same integers: each such tap adds w * (x_zero - x_zero)), and so does the
+/// f32 Conv2d (its sums lose terms that were exact zeros). A 2x2 map's 4x4-tap stride-2 conv to
+/// 1x1 keeps taps 1 and 2 of each axis. Never empty: when no tap lands, tap 0 is kept.
+struct kiln_span {
+  size_t first, count;
+};
+struct kiln_span kiln_conv_span(size_t taps, size_t out, size_t in, size_t stride, size_t dilation, size_t pad);
+
 struct kiln_f32_im2col {
   size_t h, w, kh, kw, sh, sw, dh, dw, pad_top, pad_left, oh, ow;
 };

@@ -4,16 +4,6 @@
 #define KILN_QS8_CONV_H
 #include "kiln_kernels.h"
 size_t kiln_qs8_nhwc_bytes(const struct kiln_qs8_layer *l);
-/// The taps of one axis a Conv2d runs, [first, first + count): the smallest run holding every tap
-/// t that some output o < out reads the input with (0 <= o * stride + t * dilation - pad < in).
-/// The others read only padding, whose x_zero cancels exactly (each adds w * (x_zero - x_zero)),
-/// so they are left out of the packed weights, the weight sums and the patches: a 2x2 map's
-/// 4x4-tap stride-2 conv to 1x1 keeps taps 1 and 2 of each axis (4 of 16). Never empty: when no
-/// tap lands, tap 0 is kept (it reads padding).
-struct kiln_qs8_span {
-  size_t first, count;
-};
-struct kiln_qs8_span kiln_qs8_conv_span(size_t taps, size_t out, size_t in, size_t stride, size_t dilation, size_t pad);
 /// Phase ph = ry * sw + rx of a ConvTranspose2d (qs8-deconv2d.c): its outputs are rows fy + j * sh
 /// (j < rows) and columns fx + i * sw (i < cols); output row j's tap a (kernel row ry + a * sh)
 /// reads input row by + j - a, and likewise for columns. It runs the taps ty x tx only, those
@@ -21,7 +11,7 @@ struct kiln_qs8_span kiln_qs8_conv_span(size_t taps, size_t out, size_t in, size
 /// of each phase's 2x2): its GEMM depth is k = c * ty.count * tx.count.
 struct kiln_qs8_phase {
   size_t ry, rx, fy, fx, rows, cols, by, bx;
-  struct kiln_qs8_span ty, tx;
+  struct kiln_span ty, tx;
   size_t k;
 };
 struct kiln_qs8_phase kiln_qs8_phase_of(const struct kiln_qs8_layer *l, size_t ph);

@@ -2,7 +2,7 @@
 // chunk's patches [pixel][kh][kw] in the NHWC copy of the input (c bytes a tap; taps outside the
 // input read a row of x_zero, which the zero-point correction in the bias cancels exactly), then
 // one indirect GEMM with the weights packed in the same order. Kernel rows and columns that read
-// only padding for every output pixel are left out (kiln_qs8_conv_span). Small maps (kiln_qs8_group_below), with
+// only padding for every output pixel are left out (kiln_conv_span). Small maps (kiln_qs8_group_below), with
 // several samples: a unit is a group of samples whose pixels make one GEMM (the weights are read
 // once per group, not once per sample), written to a small [m][pixels] tile and copied out; with
 // fewer groups than threads, each group's output channels are split between threads. Every output
@@ -26,29 +26,14 @@ static size_t tile_bytes(const struct kiln_qs8_layer *l) {
   return group_size(l) > 1 || kiln_qs8_conv2d_narrow(l) ? l->m * KILN_QS8_CONV_CHUNK : 0;
 }
 
-struct kiln_qs8_span kiln_qs8_conv_span(size_t taps, size_t out, size_t in, size_t stride, size_t dilation, size_t pad) {
-  size_t first = taps, last = 0;
-  for (size_t t = 0; t < taps; t++) {
-    for (size_t o = 0; o < out; o++) {
-      const ptrdiff_t i = (ptrdiff_t)(o * stride + t * dilation) - (ptrdiff_t)pad;
-      if (i >= 0 && i < (ptrdiff_t)in) {
-        first = t < first ? t : first;
-        last = t;
-        break;
-      }
-    }
-  }
-  return first < taps ? (struct kiln_qs8_span){first, last - first + 1} : (struct kiln_qs8_span){0, 1};
+static struct kiln_span rows_of(const struct kiln_qs8_layer *l) {
+  return kiln_conv_span(l->kh, l->oh, l->h, l->sh, l->dh, l->pad_top);
+}
+static struct kiln_span columns_of(const struct kiln_qs8_layer *l) {
+  return kiln_conv_span(l->kw, l->ow, l->w, l->sw, l->dw, l->pad_left);
 }
 
-static struct kiln_qs8_span rows_of(const struct kiln_qs8_layer *l) {
-  return kiln_qs8_conv_span(l->kh, l->oh, l->h, l->sh, l->dh, l->pad_top);
-}
-static struct kiln_qs8_span columns_of(const struct kiln_qs8_layer *l) {
-  return kiln_qs8_conv_span(l->kw, l->ow, l->w, l->sw, l->dw, l->pad_left);
-}
-
-/// Taps per output pixel: those of kiln_qs8_conv_span on both axes.
+/// Taps per output pixel: those of kiln_conv_span on both axes.
 static size_t taps_of(const struct kiln_qs8_layer *l) { return rows_of(l).count * columns_of(l).count; }
 
 size_t kiln_qs8_conv2d_packed_size(const struct kiln_qs8_layer *l) {
@@ -75,10 +60,10 @@ size_t kiln_qs8_conv2d_scratch_bytes(const struct kiln_qs8_layer *l, size_t thre
 
 /// The patches of pixels p0 ..< p1 of sample n as pointers ind[p][ky][kx] into the NHWC input xt
 /// (c bytes each), or at the zero row for taps outside the input; ky and kx over the taps of
-/// kiln_qs8_conv_span only.
+/// kiln_conv_span only.
 static void index_patches(const struct kiln_qs8_layer *l, const int8_t *xt, size_t p0, size_t p1, const int8_t *zero_row,
                           const int8_t **ind) {
-  const struct kiln_qs8_span sy = rows_of(l), sx = columns_of(l);
+  const struct kiln_span sy = rows_of(l), sx = columns_of(l);
   const size_t taps = sy.count * sx.count;
   // One output row's run of pixels at a time; tap (ky, kx) of consecutive pixels reads input
   // columns sw apart, or the zero row outside the input.

@@ -26,11 +26,11 @@ static size_t phase_count(size_t first, size_t out, size_t s) { return first < o
 
 /// The taps [first, first + count) of `all` that output j < outputs of a phase reads the input
 /// with: j's tap a reads input position base + j - a, inside when 0 <= base + j - a < in. Never
-/// empty unless all is 0 (tap 0 is kept when none lands, as in kiln_qs8_conv_span).
-static struct kiln_qs8_span phase_span(size_t all, size_t base, size_t outputs, size_t in) {
+/// empty unless all is 0 (tap 0 is kept when none lands, as in kiln_conv_span).
+static struct kiln_span phase_span(size_t all, size_t base, size_t outputs, size_t in) {
   const size_t first = base + 1 > in ? base + 1 - in : 0, end = base + outputs < all ? base + outputs : all;
-  if (all == 0) return (struct kiln_qs8_span){0, 0};
-  return outputs > 0 && first < end ? (struct kiln_qs8_span){first, end - first} : (struct kiln_qs8_span){0, 1};
+  if (all == 0) return (struct kiln_span){0, 0};
+  return outputs > 0 && first < end ? (struct kiln_span){first, end - first} : (struct kiln_span){0, 1};
 }
 
 struct kiln_qs8_phase kiln_qs8_phase_of(const struct kiln_qs8_layer *l, size_t ph) {

@@ -66,8 +66,8 @@ int kiln_qs8_conv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, const 
   // packed weights, or the work memory the narrow panels are made from.
   const int narrow = kiln_qs8_conv2d_narrow(l);
   int8_t *rows = narrow ? work : packed;
-  const struct kiln_qs8_span sy = kiln_qs8_conv_span(l->kh, l->oh, l->h, l->sh, l->dh, l->pad_top);
-  const struct kiln_qs8_span sx = kiln_qs8_conv_span(l->kw, l->ow, l->w, l->sw, l->dw, l->pad_left);
+  const struct kiln_span sy = kiln_conv_span(l->kh, l->oh, l->h, l->sh, l->dh, l->pad_top);
+  const struct kiln_span sx = kiln_conv_span(l->kw, l->ow, l->w, l->sw, l->dw, l->pad_left);
   const size_t taps = sy.count * sx.count, k = l->c * taps;
   for (size_t m = 0; m < l->m; m++) {
     for (size_t ky = 0; ky < sy.count; ky++) {
@@ -115,7 +115,7 @@ int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, cons
   if (l->sh > 64 || l->sw > 64) return -1;
   const int narrow = kiln_qs8_deconv2d_narrow(l);
   int8_t *const rows = narrow ? work : packed;
-  struct kiln_qs8_span tys[64], txs[64];  // a phase's taps depend on ry (rows) and rx (columns) only
+  struct kiln_span tys[64], txs[64];  // a phase's taps depend on ry (rows) and rx (columns) only
   for (size_t ry = 0; ry < l->sh; ry++) tys[ry] = kiln_qs8_phase_of(l, ry * l->sw).ty;
   for (size_t rx = 0; rx < l->sw; rx++) txs[rx] = kiln_qs8_phase_of(l, rx).tx;
   int8_t *base[64 * 64];
@@ -133,7 +133,7 @@ int kiln_qs8_deconv2d_pack(const struct kiln_qs8_layer *l, const int8_t *w, cons
   for (size_t ky = 0; ky < l->kh; ky++) {
     for (size_t kx = 0; kx < l->kw; kx++) {
       const size_t ph = ky % l->sh * l->sw + kx % l->sw, a = ky / l->sh, b = kx / l->sw;
-      const struct kiln_qs8_span ty = tys[ky % l->sh], tx = txs[kx % l->sw];
+      const struct kiln_span ty = tys[ky % l->sh], tx = txs[kx % l->sw];
       const int kept = a >= ty.first && a < ty.first + ty.count && b >= tx.first && b < tx.first + tx.count;
       tap_base[ky * l->kw + kx] = kept ? base[ph] + ((a - ty.first) * tx.count + b - tx.first) * l->c : 0;
       tap_stride[ky * l->kw + kx] = l->c * ty.count * tx.count;

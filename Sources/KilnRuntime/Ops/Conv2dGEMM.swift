@@ -1,14 +1,17 @@
 import CKilnKernels
 import KilnFormat
 
-/// Conv2d by im2col + GEMM, per sample: cols = im2col(x[n]) [C*KH*KW, OH*OW];
-/// y[n] = W [M, C*KH*KW] x cols, then + b and the fused epilogue. A 1x1 kernel with stride 1 and no padding reads x directly.
-/// Same semantics as `Conv2d` (the reference); the sums are f32 in the GEMM's blocked order.
+/// Conv2d by im2col + GEMM, per sample: cols = im2col(x[n]) [C*KH'*KW', OH*OW];
+/// y[n] = W [M, C*KH'*KW'] x cols, then + b and the fused epilogue, over the kernel rows and
+/// columns that read the input for some output pixel (kiln_conv_span; the others read only padding:
+/// the U-Net's 2x2 -> 1x1 conv runs 4 of its 16 taps). A 1x1 kernel with stride 1 and no padding
+/// reads x directly. Same semantics as `Conv2d` (the reference); the sums are f32 in the GEMM's
+/// blocked order, without the terms that were exact zeros.
 struct Conv2dGEMM: EpilogueFusing {
     let g: ConvGeometry
-    /// The input as columns (kiln_f32_im2col).
+    /// The input as columns (kiln_f32_im2col), for the taps the layer runs.
     let map: kiln_f32_im2col
-    var rows: Int { g.c * g.kh * g.kw }
+    var rows: Int { g.c * map.kh * map.kw }
     var outputs: [ValueInfo] { [g.output] }
     var macsPerSample: Int { g.m * g.oh * g.ow * g.c * g.kh * g.kw }
     var pointwise: Bool { g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.oh == g.h && g.ow == g.w }
@@ -24,9 +27,26 @@ struct Conv2dGEMM: EpilogueFusing {
         pool = context.pool
         let g = try ConvGeometry(node: node, inputs: inputs, transposed: false)
         self.g = g
-        map = kiln_f32_im2col(h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw, pad_top: g.padTop, pad_left: g.padLeft,
-                              oh: g.oh, ow: g.ow)
-        weights = GEMM.pack(try context.floats(node, 1), transpose: false, m: g.m, k: g.c * g.kh * g.kw, columns: g.oh * g.ow, buffers: context.buffers)
+        // Taps that read only padding are left out where the padding covers them (a first kept tap
+        // past the padding would need a negative one).
+        var sy = kiln_conv_span(g.kh, g.oh, g.h, g.sh, g.dh, g.padTop), sx = kiln_conv_span(g.kw, g.ow, g.w, g.sw, g.dw, g.padLeft)
+        if sy.first * g.dh > g.padTop { sy = kiln_span(first: 0, count: g.kh) }
+        if sx.first * g.dw > g.padLeft { sx = kiln_span(first: 0, count: g.kw) }
+        map = kiln_f32_im2col(h: g.h, w: g.w, kh: sy.count, kw: sx.count, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
+                              pad_top: g.padTop - sy.first * g.dh, pad_left: g.padLeft - sx.first * g.dw, oh: g.oh, ow: g.ow)
+        let w = try context.floats(node, 1), k = g.c * sy.count * sx.count
+        if sy.count < g.kh || sx.count < g.kw {  // W [M, C, KH', KW'] from [M, C, KH, KW]
+            var kept = [Float]()
+            kept.reserveCapacity(g.m * k)
+            for mc in 0 ..< g.m * g.c {
+                for ky in sy.first ..< sy.first + sy.count {
+                    for kx in sx.first ..< sx.first + sx.count { kept.append(w[(mc * g.kh + ky) * g.kw + kx]) }
+                }
+            }
+            weights = kept.withUnsafeBufferPointer { GEMM.pack($0.baseAddress!, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, buffers: context.buffers) }
+        } else {
+            weights = GEMM.pack(w, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, buffers: context.buffers)
+        }
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
