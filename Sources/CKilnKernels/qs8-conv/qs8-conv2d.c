@@ -21,9 +21,10 @@ int kiln_qs8_conv2d_narrow(const struct kiln_qs8_layer *l) {
   return l->path->narrow_gemm && l->batch * l->oh * l->ow <= KILN_QS8_NARROW_N;
 }
 
-/// Bytes of the [m][chunk] output tile of grouped and narrow units.
+/// Bytes of the output tile: [m][at most KILN_QS8_NARROW_N] for the narrow GEMM, [m][chunk] for
+/// grouped units.
 static size_t tile_bytes(const struct kiln_qs8_layer *l) {
-  return group_size(l) > 1 || kiln_qs8_conv2d_narrow(l) ? l->m * KILN_QS8_CONV_CHUNK : 0;
+  return kiln_qs8_conv2d_narrow(l) ? l->m * KILN_QS8_NARROW_N : group_size(l) > 1 ? l->m * KILN_QS8_CONV_CHUNK : 0;
 }
 
 static struct kiln_span rows_of(const struct kiln_qs8_layer *l) {

@@ -86,9 +86,10 @@ static void unit_limits(const struct kiln_qs8_layer *l, size_t *n, size_t *taps)
   }
 }
 
-/// Bytes of the [m][at most chunk] output tile of grouped and narrow units.
+/// Bytes of the output tile: [m][at most KILN_QS8_NARROW_N] for the narrow GEMM, [m][at most chunk]
+/// for grouped units.
 static size_t tile_bytes(const struct kiln_qs8_layer *l) {
-  return grouped(l) || kiln_qs8_deconv2d_narrow(l) ? l->m * KILN_QS8_CONV_CHUNK : 0;
+  return kiln_qs8_deconv2d_narrow(l) ? l->m * KILN_QS8_NARROW_N : grouped(l) ? l->m * KILN_QS8_CONV_CHUNK : 0;
 }
 
 /// This thread's indirection table, zero row, (grouped) output tile and workspace.
