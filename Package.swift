@@ -35,9 +35,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ] + onnxPackages,
     targets: [
-        // C: CPU feature detection, CRC-32 and (later) SIMD kernels with their scalar references.
-        // Every C file starts with `#pragma STDC FP_CONTRACT OFF`: no silent a*b+c -> fma.
-        .target(name: "CKilnKernels"),
+        // C: SIMD kernels with their scalar references, CPU-feature dispatch, CRC-32, SHA-256 and the
+        // thread pool (Sources/CKilnKernels/README.md).
+        .target(name: "CKilnKernels", exclude: ["README.md"]),
         // libpng, found through pkg-config (apt: libpng-dev zlib1g-dev pkg-config).
         .systemLibrary(
             name: "CKilnPNG",

@@ -23,14 +23,14 @@ public final class KernelBenchmark {
             let sum = (0 ..< k).reduce(Int32(0)) { $0 + Int32(a[i * k + $1]) }
             ch[i] = kiln_qs8_channel(bias: 0, multiplier_pos: 1 << 30, multiplier_neg: 1 << 29, shift: 40, weight_sum: sum)
         }
-        let path = kernels.path
-        if n <= Int(KILN_QS8_NARROW_N), let narrow = path.pointee.narrow_gemm {
-            let packed = s.allocate(bytes: kiln_qs8_narrow_packed_bytes(path, m, k)).assumingMemoryBound(to: Int8.self)
-            kiln_qs8_narrow_pack(path, m, k, a, packed)
+        let gemm = kernels.path.pointee.gemm!
+        if n <= Int(KILN_QS8_NARROW_N), let narrow = gemm.pointee.narrow.gemm {
+            let packed = s.allocate(bytes: kiln_qs8_narrow_packed_bytes(gemm, m, k)).assumingMemoryBound(to: Int8.self)
+            kiln_qs8_narrow_pack(gemm, m, k, a, packed)
             run_ = { narrow(m, n, k, packed, b, k, ch, 0, c, n, 1) }
         } else {
-            let ws = s.allocate(bytes: kiln_qs8_gemm_workspace_bytes(path, k) + 1)
-            run_ = { kiln_qs8_gemm(path, ws, m, n, k, a, k, b, k, ch, 0, c, n, 1) }
+            let ws = s.allocate(bytes: kiln_qs8_gemm_workspace_bytes(gemm, k) + 1)
+            run_ = { kiln_qs8_gemm(gemm, ws, m, n, k, a, k, b, k, ch, 0, c, n, 1) }
         }
         storage = s
     }
@@ -38,7 +38,7 @@ public final class KernelBenchmark {
     /// f32: C [m x n] = A [m x k] B [k x n] with the best micro-kernel, A packed beforehand as the
     /// runtime does with weights.
     public init(f32 m: Int, n: Int, k: Int) {
-        let uk = kiln_f32_gemm_best()!
+        let uk = kiln_f32_gemm_ukernel_best()!
         (self.m, self.n, self.k, name) = (m, n, k, "f32-" + String(cString: uk.pointee.name))
         let s = OwnedBuffers()
         let a = s.allocate(bytes: m * k * 4).assumingMemoryBound(to: Float.self), b = s.allocate(bytes: n * k * 4).assumingMemoryBound(to: Float.self)

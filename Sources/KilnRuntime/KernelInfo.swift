@@ -16,5 +16,5 @@ public enum KernelInfo {
     }
 
     /// The f16 -> f32 conversion used for fp16 weights, e.g. "f16c".
-    public static var f16ToF32: String { String(cString: kiln_f16_to_f32_best().pointee.name) }
+    public static var f16ToF32: String { String(cString: kiln_f16_to_f32_kernel_best().pointee.name) }
 }

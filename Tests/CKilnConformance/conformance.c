@@ -75,7 +75,7 @@ static size_t gemm_group(const struct kiln_qs8_path *path, size_t threads, struc
         int8_t *A = malloc(m * lda), *B = malloc(n * ldb), *want = malloc(m * n), *got = malloc(m * n);
         struct kiln_qs8_channel *ch = malloc(m * sizeof *ch);
         int32_t *rq = malloc(m * 3 * sizeof *rq);
-        void *workspace = malloc(kiln_qs8_gemm_workspace_bytes(path, k) + 1);
+        void *workspace = malloc(kiln_qs8_gemm_workspace_bytes(path->gemm, k) + 1);
         int8_t *wide = malloc(2 * m * n);
         if (!A || !B || !want || !got || !ch || !rq || !workspace || !wide) return 0;
         fill(A, m * lda, -127);
@@ -91,14 +91,14 @@ static size_t gemm_group(const struct kiln_qs8_path *path, size_t threads, struc
         const int32_t zero = uniform(-128, 127);
         kiln_qs8_gemm_ref(m, n, k, A, lda, B, ldb, ch, zero, want, n, 1);
         // Without workspace (the tile), then with it (the packed kernel where the path has one).
-        kiln_qs8_gemm(path, 0, m, n, k, A, lda, B, ldb, ch, zero, got, n, 1);
+        kiln_qs8_gemm(path->gemm, 0, m, n, k, A, lda, B, ldb, ch, zero, got, n, 1);
         *bad += mismatches(want, got, m * n, 1);
         memset(got, 0, m * n);
-        kiln_qs8_gemm(path, workspace, m, n, k, A, lda, B, ldb, ch, zero, got, n, 1);
+        kiln_qs8_gemm(path->gemm, workspace, m, n, k, A, lda, B, ldb, ch, zero, got, n, 1);
         *bad += mismatches(want, got, m * n, 1);
         // Columns two bytes apart (a transposed conv's phase row): the bytes between stay unwritten.
         memset(wide, 0x5A, 2 * m * n);
-        kiln_qs8_gemm(path, workspace, m, n, k, A, lda, B, ldb, ch, zero, wide, 2 * n, 2);
+        kiln_qs8_gemm(path->gemm, workspace, m, n, k, A, lda, B, ldb, ch, zero, wide, 2 * n, 2);
         *bad += mismatches(want, wide, m * n, 2);
         // The indirect form with each column in `taps` runs (packed while gathering when runs are
         // whole groups of 4 bytes, gathered first otherwise).
@@ -106,14 +106,14 @@ static size_t gemm_group(const struct kiln_qs8_path *path, size_t threads, struc
           if (k % taps) continue;
           const size_t run = k / taps;
           const int8_t **ind = malloc(n * taps * sizeof *ind);
-          void *iws = malloc(kiln_qs8_igemm_workspace_bytes(path, n, run, taps));
+          void *iws = malloc(kiln_qs8_igemm_workspace_bytes(path->gemm, n, run, taps));
           if (!ind || !iws) return 0;
           for (size_t j = 0; j < n * taps; j++) ind[j] = B + j / taps * ldb + j % taps * run;
           memset(got, 0, m * n);
-          kiln_qs8_igemm(path, iws, m, n, run, taps, A, lda, ind, ch, zero, got, n, 1);
+          kiln_qs8_igemm(path->gemm, iws, m, n, run, taps, A, lda, ind, ch, zero, got, n, 1);
           *bad += mismatches(want, got, m * n, 1);
           memset(wide, 0x5A, 2 * m * n);
-          kiln_qs8_igemm(path, iws, m, n, run, taps, A, lda, ind, ch, zero, wide, 2 * n, 2);
+          kiln_qs8_igemm(path->gemm, iws, m, n, run, taps, A, lda, ind, ch, zero, wide, 2 * n, 2);
           *bad += mismatches(want, wide, m * n, 2);
           free(ind);
           free(iws);
@@ -145,7 +145,7 @@ static size_t quantize_group(const struct kiln_qs8_path *path, struct sink *s, s
       const float inv = 1.0f / scales[si];
       const int32_t zero = uniform(-128, 127);
       kiln_qs8_quantize_ref(n, x, inv, zero, want);
-      path->quantize(n, x, inv, zero, got);
+      path->vcvt->quantize(n, x, inv, zero, got);
       for (size_t i = 0; i < n; i++) *bad += want[i] != got[i];
       if (append(s, got, n)) return 0;
       cases++;
@@ -164,7 +164,7 @@ static size_t dequantize_group(const struct kiln_qs8_path *path, struct sink *s,
     for (size_t n = 1; n <= 256 + 13; n += n < 20 ? 1 : 61) {
       const int32_t zero = uniform(-128, 127);
       kiln_qs8_dequantize_ref(n, x, scales[si], zero, want);
-      path->dequantize(n, x, scales[si], zero, got);
+      path->vcvt->dequantize(n, x, scales[si], zero, got);
       *bad += memcmp(want, got, n * sizeof(float)) != 0;
       if (append(s, got, n * sizeof(float))) return 0;
       cases++;
@@ -322,10 +322,10 @@ static size_t dense_group(const struct kiln_qs8_path *path, size_t threads, stru
     if (kiln_qs8_make_channels(l.m, l.c, w, bias, rq, l.x_zero, ch) != 0) return 0;
     l.weights = w;
     l.channels = ch;
-    int8_t *packed = malloc(kiln_qs8_narrow_packed_bytes(path, l.m, l.c) + 1);
+    int8_t *packed = malloc(kiln_qs8_narrow_packed_bytes(path->gemm, l.m, l.c) + 1);
     if (!packed) return 0;
-    if (l.batch <= KILN_QS8_NARROW_N && kiln_qs8_narrow_packed_bytes(path, l.m, l.c) > 0) {
-      kiln_qs8_narrow_pack(path, l.m, l.c, w, packed);
+    if (l.batch <= KILN_QS8_NARROW_N && kiln_qs8_narrow_packed_bytes(path->gemm, l.m, l.c) > 0) {
+      kiln_qs8_narrow_pack(path->gemm, l.m, l.c, w, packed);
       l.packed_weights = packed;
     }
     l.y = got;

@@ -65,7 +65,7 @@ final class GemmTests: XCTestCase {
 
     func testZeroKClearsOrKeeps() {
         var c: [Float] = [1, 2, 3, 4]
-        let uk = kiln_f32_gemm_best()!
+        let uk = kiln_f32_gemm_ukernel_best()!
         kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), 0, 0, 2, 2, 0, [], 1, [], 2, &c, 2, 1)
         XCTAssertEqual(c, [1, 2, 3, 4])
         kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), 0, 0, 2, 2, 0, [], 1, [], 2, &c, 2, 0)
@@ -127,7 +127,7 @@ final class GemmTests: XCTestCase {
             let (nr, most) = (uk.pointee.nr, uk.pointee.narrow_max)
             // A narrow-only entry (no tile) takes its few columns alone; the tiled bytes come from the
             // best tile kernel then (all of them round alike).
-            let tiledKernel = uk.pointee.fn != nil ? uk : kiln_f32_gemm_best()!
+            let tiledKernel = uk.pointee.fn != nil ? uk : kiln_f32_gemm_ukernel_best()!
             var cases: [(n: Int, m: Int, k: Int)] = [(most, 12 * mr + 5, 9)]
             var columns = Array(1 ... most)
             if uk.pointee.fn != nil {

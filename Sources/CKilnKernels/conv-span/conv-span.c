@@ -1,5 +1,5 @@
 // Which kernel taps of a convolution read the input for some output (see kiln_conv_span).
-#include "kiln_kernels.h"
+#include "kiln/conv-span.h"
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 // CPU feature detection, done once: cpuid + xgetbv on x86-64, getauxval(AT_HWCAP) on AArch64.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/cpu-features.h"
 
 #include <pthread.h>
 

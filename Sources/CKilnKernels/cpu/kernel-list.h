@@ -1,13 +1,12 @@
-// The accessors of a list of kernel paths, `static const TYPE kernels[]` (fastest first, the last
-// needing nothing): PREFIX_kernel_count, PREFIX_kernel_at (NULL past the end) and PREFIX_best (the
-// first path this CPU supports), as declared in kiln_kernels.h.
+// The accessors a family's header declares for its list of kernels, `ARRAY` of TYPE (fastest
+// first, the last needing nothing): PREFIX_count, PREFIX_at (NULL past the end) and PREFIX_best
+// (the first entry this CPU supports).
 #ifndef KILN_KERNEL_LIST_H
 #define KILN_KERNEL_LIST_H
-#include "kiln_kernels.h"
+#include "kiln/cpu-features.h"
 
-#define KILN_KERNEL_LIST(PREFIX, TYPE)                                                                        \
-  enum { COUNT = sizeof(kernels) / sizeof(kernels[0]) };                                                      \
-  size_t PREFIX##_kernel_count(void) { return COUNT; }                                                        \
-  const TYPE *PREFIX##_kernel_at(size_t i) { return i < COUNT ? &kernels[i] : 0; }                            \
-  const TYPE *PREFIX##_best(void) { return &kernels[kiln_first_supported(kernels, COUNT, sizeof kernels[0])]; }
+#define KILN_KERNEL_LIST(PREFIX, TYPE, ARRAY)                                                              \
+  size_t PREFIX##_count(void) { return sizeof(ARRAY) / sizeof(ARRAY[0]); }                                 \
+  const TYPE *PREFIX##_at(size_t i) { return i < PREFIX##_count() ? &ARRAY[i] : 0; }                       \
+  const TYPE *PREFIX##_best(void) { return &ARRAY[kiln_first_supported(ARRAY, PREFIX##_count(), sizeof ARRAY[0])]; }
 #endif

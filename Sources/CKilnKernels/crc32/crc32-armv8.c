@@ -1,6 +1,6 @@
 // CRC-32 with the ARMv8 CRC32 instructions (CRC32X: eight bytes per instruction, this
 // polynomial in the reflected order), then the last bytes with CRC32B.
-#include "crc32.h"
+#include "crc32-raw.h"
 
 #if defined(__aarch64__)
 #include <arm_acle.h>

@@ -8,7 +8,7 @@
 // position, so replacing A by that product leaves the CRC unchanged. PCLMULQDQ on reflected
 // operands yields the product times x (bit k of the result is the coefficient of x^(126-k), the
 // lane's bit k that of x^(127-k)), so the constants are stored divided by x: x^(D+63), x^(D-1).
-#include "crc32.h"
+#include "crc32-raw.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

@@ -2,7 +2,9 @@
 // The tables are built once, on first use, under pthread_once. This is the portable path and the
 // reference the folding paths (crc32-pclmul.c, crc32-armv8.c) are tested against.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/crc32.h"
+
+#include "crc32-raw.h"
 
 #include <pthread.h>
 #include <string.h>

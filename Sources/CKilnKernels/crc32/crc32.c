@@ -1,6 +1,7 @@
 // kiln_crc32: the fastest CRC-32 path this CPU has (all give the same value; tested).
-#include "kiln_kernels.h"
-#include "crc32.h"
+#include "kiln/cpu-features.h"
+#include "kiln/crc32.h"
+#include "crc32-raw.h"
 
 uint32_t kiln_crc32(uint32_t crc, const void *data, size_t size) {
   const uint32_t f = kiln_cpu_features();

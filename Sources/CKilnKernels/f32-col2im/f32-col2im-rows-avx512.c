@@ -41,7 +41,8 @@ static void chunk_tables(const struct kiln_f32_col2im *g, const struct column_ta
   }
 }
 
-size_t kiln_f32_col2im_avx512_scratch_bytes(const struct kiln_f32_col2im *g) {
+size_t kiln_f32_col2im_rows_avx512_scratch_bytes(const struct kiln_f32_col2im *g) {
+  if (g->sw > 2) return kiln_f32_col2im_rows_ref_scratch_bytes(g);
   const size_t chunks = (kiln_col2im_phase_width(g) + 15) / 16;
   return g->kw * sizeof(struct column_tap) + g->kh * sizeof(struct row_tap) + chunks * 2 * (g->kw * sizeof(struct chunk_tap) + sizeof(size_t)) +
          g->oh * (g->kh + 1) * sizeof(size_t);
@@ -84,7 +85,7 @@ __attribute__((target("avx512f"))) void kiln_f32_col2im_rows_avx512(const struct
                                                                     size_t first_channel) {
   assert(g->sh > 0 && g->sw > 0 && g->dh > 0 && g->dw > 0);
   if (g->sw > 2) {
-    kiln_f32_col2im_rows(g, cols, bias, y, scratch, epilogue, first_channel);
+    kiln_f32_col2im_rows_ref(g, cols, bias, y, scratch, epilogue, first_channel);
     return;
   }
   const ptrdiff_t ow = (ptrdiff_t)g->ow, pw = (ptrdiff_t)kiln_col2im_phase_width(g);

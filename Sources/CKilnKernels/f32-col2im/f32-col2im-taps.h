@@ -3,7 +3,7 @@
 // kernel row ky divides by the stride. Built once per call, so no division happens per row.
 #ifndef KILN_F32_COL2IM_TAPS_H
 #define KILN_F32_COL2IM_TAPS_H
-#include "kiln_kernels.h"
+#include "kiln/f32-col2im.h"
 
 #include <stddef.h>
 

@@ -1,18 +1,26 @@
 // col2im for a thread pool, with the paths of the rows function (fastest first; the first the CPU
 // supports runs) and the fused epilogue per channel plane.
 #pragma STDC FP_CONTRACT OFF
-#include "../cpu/kernel-list.h"
+#include "kiln/f32-col2im.h"
 
-void kiln_f32_col2im_rows_avx512(const struct kiln_f32_col2im *, const float *, const float *, float *, void *, const struct kiln_f32_epilogue *,
-                                 size_t);
+#include "../cpu/kernel-list.h"
 
 static const struct kiln_f32_col2im_kernel kernels[] = {
 #if defined(__x86_64__)
-    {"avx512", KILN_CPU_AVX512F, kiln_f32_col2im_rows_avx512},
+    {"avx512", KILN_CPU_AVX512F, kiln_f32_col2im_rows_avx512, kiln_f32_col2im_rows_avx512_scratch_bytes},
 #endif
-    {"scalar", 0, kiln_f32_col2im_rows},
+    {"scalar", 0, kiln_f32_col2im_rows_ref, kiln_f32_col2im_rows_ref_scratch_bytes},
 };
-KILN_KERNEL_LIST(kiln_f32_col2im, struct kiln_f32_col2im_kernel)
+KILN_KERNEL_LIST(kiln_f32_col2im_kernel, struct kiln_f32_col2im_kernel, kernels)
+
+size_t kiln_f32_col2im_scratch_bytes(const struct kiln_f32_col2im *g) {
+  size_t bytes = 0;
+  for (size_t i = 0; i < kiln_f32_col2im_kernel_count(); i++) {
+    const size_t b = kernels[i].scratch_bytes(g);
+    bytes = b > bytes ? b : bytes;
+  }
+  return bytes;
+}
 
 void kiln_f32_col2im_task(void *context, size_t thread, size_t threads) {
   const struct kiln_f32_col2im_job *j = context;
@@ -20,6 +28,6 @@ void kiln_f32_col2im_task(void *context, size_t thread, size_t threads) {
   if (lo >= hi) return;
   struct kiln_f32_col2im part = j->g;
   part.m = hi - lo;
-  kiln_f32_col2im_best()->fn(&part, j->cols + lo * j->g.channel_stride, j->bias ? j->bias + lo : NULL, j->y + lo * j->g.oh * j->g.ow,
-                             (char *)j->scratch + thread * j->scratch_stride, j->epilogue, lo);
+  kiln_f32_col2im_kernel_best()->fn(&part, j->cols + lo * j->g.channel_stride, j->bias ? j->bias + lo : NULL,
+                                    j->y + lo * j->g.oh * j->g.ow, (char *)j->scratch + thread * j->scratch_stride, j->epilogue, lo);
 }

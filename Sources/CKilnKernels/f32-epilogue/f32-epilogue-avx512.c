@@ -5,7 +5,8 @@
 // (a BatchNorm1d after a dense layer) are taken 8 channels at a time; longer channels 8 values at a
 // time with the channel's parameters broadcast. Tanh is the vector tanh on the finished values.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-epilogue.h"
+#include "kiln/f32-vtanh.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

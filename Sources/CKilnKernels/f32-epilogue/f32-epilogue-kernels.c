@@ -1,8 +1,8 @@
 // The epilogue paths (fastest first); dispatch picks the first the CPU supports.
 #pragma STDC FP_CONTRACT OFF
-#include "../cpu/kernel-list.h"
+#include "kiln/f32-epilogue.h"
 
-void kiln_f32_epilogue_avx512(const struct kiln_f32_epilogue *, size_t, size_t, size_t, float *);
+#include "../cpu/kernel-list.h"
 
 static const struct kiln_f32_epilogue_kernel kernels[] = {
 #if defined(__x86_64__)
@@ -10,8 +10,8 @@ static const struct kiln_f32_epilogue_kernel kernels[] = {
 #endif
     {"scalar", 0, kiln_f32_epilogue_ref},
 };
-KILN_KERNEL_LIST(kiln_f32_epilogue, struct kiln_f32_epilogue_kernel)
+KILN_KERNEL_LIST(kiln_f32_epilogue_kernel, struct kiln_f32_epilogue_kernel, kernels)
 
 void kiln_f32_epilogue(const struct kiln_f32_epilogue *e, size_t channel, size_t channels, size_t inner, float *x) {
-  kiln_f32_epilogue_best()->fn(e, channel, channels, inner, x);
+  kiln_f32_epilogue_kernel_best()->fn(e, channel, channels, inner, x);
 }

@@ -1,7 +1,8 @@
 // The fused epilogue of a float layer, the reference: the formulas of the separate ops, one step
 // after the other over each channel's row (loops the compiler can vectorize on any CPU).
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-epilogue.h"
+#include "kiln/f32-vtanh.h"
 
 #include <assert.h>
 

@@ -1,7 +1,7 @@
 // Portable micro-kernel: plain C that compilers vectorize for the baseline ISA (SSE2, NEON).
 // The fallback for CPUs without the faster paths.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-gemm.h"
 
 void kiln_f32_gemm_ukernel_4x8_c(size_t kc, const float *ap, const float *bp, float *c, size_t ldc,
                                  size_t mr_valid, size_t nr_valid, int accumulate) {

@@ -2,7 +2,7 @@
 // and six broadcasts of A. Compiled for AVX2 through a function attribute, called only when the
 // CPU has it.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-gemm.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

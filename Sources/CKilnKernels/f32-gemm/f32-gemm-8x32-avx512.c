@@ -1,7 +1,7 @@
 // 8x32 micro-kernel for AVX-512F (x86-64): 16 ZMM accumulators, per step two 16-float loads of B
 // and eight broadcasts of A. Called only when the CPU and OS support AVX-512.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-gemm.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

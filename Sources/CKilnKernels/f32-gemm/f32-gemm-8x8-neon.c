@@ -2,7 +2,7 @@
 // and of B and 16 by-lane FMAs (FMLA). Every AArch64 CPU has it (Cortex-A72 in the Pi 4,
 // Cortex-A76 in the Pi 5).
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-gemm.h"
 
 #if defined(__aarch64__)
 #include <arm_neon.h>

@@ -3,7 +3,7 @@
 // panels; then run the micro-kernel over every MR x NR tile. Panels are zero-padded, so the
 // micro-kernels never see partial tiles of input, only partial tiles of C (mr_valid, nr_valid).
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-gemm.h"
 
 #include <assert.h>
 #include <stdint.h>

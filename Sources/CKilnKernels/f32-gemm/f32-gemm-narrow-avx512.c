@@ -12,16 +12,15 @@
 // Per element of C the same operations as the micro-kernel: fma(Ap[i][p], B[p][j], s) over p from
 // zero per KC slice, then C + s (tested against the tiled GEMM, bitwise).
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-gemm.h"
 
 #if defined(__x86_64__)
 #include <assert.h>
 #include <immintrin.h>
 
-// Panels are read PREFETCH steps (4 KB) ahead: with several streams in flight that took the
-// U-Net's layers on 2x2 maps from about 21 to 29 GB/s of weights (one core's reads from memory
-// peak near 35 GB/s here). Not for one column, where the four panel loads per step already keep
-// memory busy and the prefetches only took load slots (its 1x1-map layers 0.37 -> 0.48 ms).
+// Panels are read PREFETCH steps (4 KB) ahead, which keeps several weight streams in flight. Not
+// for one column, where the four panel loads per step already keep memory busy and prefetches
+// would only take load slots.
 enum { PREFETCH = 64, WIDE_PREFETCH = 16 };
 
 static inline size_t min_z(size_t a, size_t b) { return a < b ? a : b; }

@@ -2,7 +2,7 @@
 // tiles. Each C element is still one sum in the same order, so every thread count gives the same
 // bytes (the driver's contract).
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-gemm.h"
 
 void kiln_f32_gemm_task(void *context, size_t thread, size_t threads) {
   const struct kiln_f32_gemm_job *j = context;

@@ -1,6 +1,6 @@
 // The scalar reference GEMM: obviously correct, slow. The packed kernels are tested against it.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-gemm.h"
 
 void kiln_f32_gemm_ref(int transpose_a, int transpose_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
                        const float *b, size_t ldb, float *c, size_t ldc, int accumulate) {

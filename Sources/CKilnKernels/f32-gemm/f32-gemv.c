@@ -6,7 +6,7 @@
 //
 // Ap for one KC slice: panels of mr rows, Ap[panel][p][r]; x[p * incx]; c[i * ldc].
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-gemm.h"
 
 #include <math.h>
 

@@ -1,8 +1,8 @@
 // The im2col paths (fastest first); dispatch picks the first the CPU supports.
 #pragma STDC FP_CONTRACT OFF
-#include "../cpu/kernel-list.h"
+#include "kiln/f32-im2col.h"
 
-void kiln_f32_im2col_avx512(const struct kiln_f32_im2col *, size_t, size_t, const float *, float *, size_t);
+#include "../cpu/kernel-list.h"
 
 static const struct kiln_f32_im2col_kernel kernels[] = {
 #if defined(__x86_64__)
@@ -10,8 +10,8 @@ static const struct kiln_f32_im2col_kernel kernels[] = {
 #endif
     {"scalar", 0, kiln_f32_im2col_ref},
 };
-KILN_KERNEL_LIST(kiln_f32_im2col, struct kiln_f32_im2col_kernel)
+KILN_KERNEL_LIST(kiln_f32_im2col_kernel, struct kiln_f32_im2col_kernel, kernels)
 
 void kiln_f32_im2col(const struct kiln_f32_im2col *g, size_t c0, size_t c1, const float *image, float *cols, size_t row_stride) {
-  kiln_f32_im2col_best()->fn(g, c0, c1, image, cols, row_stride);
+  kiln_f32_im2col_kernel_best()->fn(g, c0, c1, image, cols, row_stride);
 }

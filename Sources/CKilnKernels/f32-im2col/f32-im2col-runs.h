@@ -2,7 +2,7 @@
 // [lo, hi) read image columns ox*sw - pad_left + kx*dw inside the image (Im2col.forEachRun).
 #ifndef KILN_F32_IM2COL_RUNS_H
 #define KILN_F32_IM2COL_RUNS_H
-#include "kiln_kernels.h"
+#include "kiln/f32-im2col.h"
 
 #include <stddef.h>
 

@@ -13,7 +13,7 @@
 // MARGIN = 2^10 ulp of t (a relative 2.3e-13), several hundred times the error of either side; a
 // lane goes to the reference about once in 2^18 values.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-vtanh.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

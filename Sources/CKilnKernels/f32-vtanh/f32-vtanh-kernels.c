@@ -1,8 +1,8 @@
 // The tanh paths (fastest first); dispatch picks the first the CPU supports.
 #pragma STDC FP_CONTRACT OFF
-#include "../cpu/kernel-list.h"
+#include "kiln/f32-vtanh.h"
 
-void kiln_f32_vtanh_avx512(const float *, float *, size_t);
+#include "../cpu/kernel-list.h"
 
 static const struct kiln_f32_vtanh_kernel kernels[] = {
 #if defined(__x86_64__)
@@ -10,6 +10,6 @@ static const struct kiln_f32_vtanh_kernel kernels[] = {
 #endif
     {"scalar", 0, kiln_f32_vtanh_ref},
 };
-KILN_KERNEL_LIST(kiln_f32_vtanh, struct kiln_f32_vtanh_kernel)
+KILN_KERNEL_LIST(kiln_f32_vtanh_kernel, struct kiln_f32_vtanh_kernel, kernels)
 
-void kiln_f32_vtanh(const float *x, float *y, size_t n) { kiln_f32_vtanh_best()->fn(x, y, n); }
+void kiln_f32_vtanh(const float *x, float *y, size_t n) { kiln_f32_vtanh_kernel_best()->fn(x, y, n); }

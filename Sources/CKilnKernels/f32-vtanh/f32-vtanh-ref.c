@@ -1,7 +1,7 @@
 // tanh of floats, the definition: each value widened to double, the C library's tanh, rounded to
 // float (round to nearest even).
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f32-vtanh.h"
 
 #include <math.h>
 

@@ -2,7 +2,8 @@
 // on (VPDPBUSD or VPMADDWD for int8 on x86, SDOT or SMLAL on ARM, 512- or 256-bit FMA for f32), with no loads, so the
 // result is what the core can issue. Used to report a model's MAC rate as a share of peak.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/cpu-features.h"
+#include "kiln/peak.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

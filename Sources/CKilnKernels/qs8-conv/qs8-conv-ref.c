@@ -1,7 +1,7 @@
 // int8 Conv2d / ConvTranspose2d / Dense references written straight from Formats/SPEC.md: for
 // every output, acc = bias + sum over the taps that land inside the input of (x - x_zero) * w,
 // then requantization. No im2col, no phases, no tiles: what the fast paths are tested against.
-#include "kiln_kernels.h"
+#include "kiln/qs8-conv.h"
 
 void kiln_qs8_conv_ref(int transposed, const struct kiln_qs8_layer *l, const int8_t *w, const int32_t *bias,
                        const int32_t *requant) {
@@ -9,7 +9,7 @@ void kiln_qs8_conv_ref(int transposed, const struct kiln_qs8_layer *l, const int
     const int8_t *x = l->x + n * l->c * l->h * l->w;
     int8_t *y = l->y + n * l->m * l->oh * l->ow;
     for (size_t m = 0; m < l->m; m++) {
-      const struct kiln_qs8_channel ch = {0, requant[3 * m], requant[3 * m + 1], requant[3 * m + 2]};
+      const struct kiln_qs8_channel ch = {.multiplier_pos = requant[3 * m], .multiplier_neg = requant[3 * m + 1], .shift = requant[3 * m + 2]};
       for (size_t oy = 0; oy < l->oh; oy++) {
         for (size_t ox = 0; ox < l->ow; ox++) {
           int32_t acc = bias[m];

@@ -7,9 +7,10 @@
 // once per group, not once per sample), written to a small [m][pixels] tile and copied out; with
 // fewer groups than threads, each group's output channels are split between threads. Every output
 // is the same integer sum whatever the grouping, so the bytes do not depend on batch or threads.
-#include "kiln_kernels.h"
+#include "kiln/conv-span.h"
+#include "kiln/qs8-conv.h"
 
-#include "qs8-conv.h"
+#include "qs8-unit.h"
 
 /// Samples per unit: several when a map is smaller than a chunk.
 static size_t group_size(const struct kiln_qs8_layer *l) {
@@ -18,7 +19,7 @@ static size_t group_size(const struct kiln_qs8_layer *l) {
 }
 
 int kiln_qs8_conv2d_narrow(const struct kiln_qs8_layer *l) {
-  return l->path->narrow_gemm && l->batch * l->oh * l->ow <= KILN_QS8_NARROW_N;
+  return l->path->gemm->narrow.gemm && l->batch * l->oh * l->ow <= KILN_QS8_NARROW_N;
 }
 
 /// Bytes of the output tile: [m][at most KILN_QS8_NARROW_N] for the narrow GEMM, [m][chunk] for
@@ -39,7 +40,7 @@ static size_t taps_of(const struct kiln_qs8_layer *l) { return rows_of(l).count 
 
 size_t kiln_qs8_conv2d_packed_size(const struct kiln_qs8_layer *l) {
   const size_t k = l->c * taps_of(l);
-  return kiln_qs8_conv2d_narrow(l) ? kiln_qs8_narrow_packed_bytes(l->path, l->m, k) : l->m * k;
+  return kiln_qs8_conv2d_narrow(l) ? kiln_qs8_narrow_packed_bytes(l->path->gemm, l->m, k) : l->m * k;
 }
 
 size_t kiln_qs8_conv2d_pack_work_bytes(const struct kiln_qs8_layer *l) {
@@ -48,7 +49,7 @@ size_t kiln_qs8_conv2d_pack_work_bytes(const struct kiln_qs8_layer *l) {
 
 /// Rows [*m0, *m1) of this thread: whole panels of the narrow kernel, as evenly as they go.
 void kiln_qs8_narrow_rows(const struct kiln_qs8_layer *l, size_t thread, size_t threads, size_t *m0, size_t *m1) {
-  const size_t mr = l->path->narrow_mr, panels = (l->m + mr - 1) / mr;
+  const size_t mr = l->path->gemm->narrow.mr, panels = (l->m + mr - 1) / mr;
   *m0 = panels * thread / threads * mr;
   *m1 = panels * (thread + 1) / threads * mr;
   *m1 = *m1 < l->m ? *m1 : l->m;
@@ -105,7 +106,7 @@ static void conv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size_t
       index_patches(l, l->scratch + (n0 + s) * l->h * l->w * l->c, 0, plane, sp.zero_row, sp.ind + s * plane * taps);
       dst[s] = l->y + ((n0 + s) * l->m + m0) * plane;
     }
-    kiln_qs8_igemm(l->path, sp.workspace, m1 - m0, j_count, l->c, taps, l->weights + m0 * k, k, sp.ind, l->channels + m0, l->y_zero,
+    kiln_qs8_igemm(l->path->gemm, sp.workspace, m1 - m0, j_count, l->c, taps, l->weights + m0 * k, k, sp.ind, l->channels + m0, l->y_zero,
                    sp.tile, j_count, 1);
     kiln_qs8_tile_scatter(l->path, sp.tile, m1 - m0, j_count, ns, plane, dst, plane, 1);
   }
@@ -124,7 +125,7 @@ static void conv2d_narrow(const struct kiln_qs8_layer *l, size_t thread, size_t 
     index_patches(l, l->scratch + s * l->h * l->w * l->c, 0, plane, sp.zero_row, sp.ind + s * plane * taps);
     dst[s] = l->y + (s * l->m + m0) * plane;
   }
-  kiln_qs8_narrow_igemm(l->path, sp.workspace, m1 - m0, n, l->c, taps, l->weights + kiln_qs8_narrow_packed_bytes(l->path, m0, l->c * taps),
+  kiln_qs8_narrow_igemm(l->path->gemm, sp.workspace, m1 - m0, n, l->c, taps, l->weights + kiln_qs8_narrow_packed_bytes(l->path->gemm, m0, l->c * taps),
                         sp.ind, l->channels + m0, l->y_zero, sp.tile, n, 1);
   kiln_qs8_tile_scatter(l->path, sp.tile, m1 - m0, n, l->batch, plane, dst, plane, 1);
 }
@@ -146,29 +147,7 @@ void kiln_qs8_conv2d_task(void *context, size_t thread, size_t threads) {
     const size_t n = u / chunks, p0 = (u % chunks) * KILN_QS8_CONV_CHUNK;
     const size_t p1 = p0 + KILN_QS8_CONV_CHUNK < plane ? p0 + KILN_QS8_CONV_CHUNK : plane;
     index_patches(l, l->scratch + n * l->h * l->w * l->c, p0, p1, sp.zero_row, sp.ind);
-    kiln_qs8_igemm(l->path, sp.workspace, l->m, p1 - p0, l->c, taps, l->weights, k, sp.ind, l->channels, l->y_zero,
+    kiln_qs8_igemm(l->path->gemm, sp.workspace, l->m, p1 - p0, l->c, taps, l->weights, k, sp.ind, l->channels, l->y_zero,
                    l->y + n * l->m * plane + p0, plane, 1);
-  }
-}
-
-void kiln_qs8_dense_task(void *context, size_t thread, size_t threads) {
-  const struct kiln_qs8_layer *l = context;
-  if (l->packed_weights) {  // weights packed at plan time for the narrow kernel: the thread's panels, all samples
-    size_t m0, m1;
-    kiln_qs8_narrow_rows(l, thread, threads, &m0, &m1);
-    if (m1 > m0) {
-      l->path->narrow_gemm(m1 - m0, l->batch, l->c, l->packed_weights + kiln_qs8_narrow_packed_bytes(l->path, m0, l->c), l->x, l->c,
-                           l->channels + m0, l->y_zero, l->y + m0, 1, l->m);
-    }
-    return;
-  }
-  // Units: blocks of 16 output features, all samples; y [batch][m]. Each thread takes a contiguous
-  // range of units, so two threads never write the same cache line of y (interleaved 16-byte
-  // blocks made a 2-thread batch-16 DCGAN no faster than one thread).
-  const size_t block = 16, units = (l->m + block - 1) / block, u0 = units * thread / threads, u1 = units * (thread + 1) / threads;
-  for (size_t u = u0; u < u1; u++) {
-    const size_t m0 = u * block, m1 = m0 + block < l->m ? m0 + block : l->m;
-    kiln_qs8_gemm(l->path, 0, m1 - m0, l->batch, l->c, l->weights + m0 * l->c, l->c, l->x, l->c, l->channels + m0,
-                  l->y_zero, l->y + m0, 1, l->m);
   }
 }

@@ -13,51 +13,10 @@
 // fewer of them than threads. When every phase has at most KILN_QS8_NARROW_N outputs over the
 // batch (a 1x1 or 2x2 input at batch 1), each phase is one GEMM on the path's narrow kernel,
 // threads splitting its rows.
-#include "kiln_kernels.h"
+#include "kiln/qs8-conv.h"
 
-#include "qs8-conv.h"
-
-/// Taps of phase r along one axis of a kernel of k taps (those r, r + s, ... < k).
-static size_t phase_taps(size_t r, size_t k, size_t s) { return r < k ? (k - r + s - 1) / s : 0; }
-
-/// Output positions of phase r along one axis: o = first + j * s for j < count.
-static size_t phase_first(size_t r, size_t pad, size_t s) { return (r + s - pad % s) % s; }
-static size_t phase_count(size_t first, size_t out, size_t s) { return first < out ? (out - first + s - 1) / s : 0; }
-
-/// The taps [first, first + count) of `all` that output j < outputs of a phase reads the input
-/// with: j's tap a reads input position base + j - a, inside when 0 <= base + j - a < in. Never
-/// empty unless all is 0 (tap 0 is kept when none lands, as in kiln_conv_span).
-static struct kiln_span phase_span(size_t all, size_t base, size_t outputs, size_t in) {
-  const size_t first = base + 1 > in ? base + 1 - in : 0, end = base + outputs < all ? base + outputs : all;
-  if (all == 0) return (struct kiln_span){0, 0};
-  return outputs > 0 && first < end ? (struct kiln_span){first, end - first} : (struct kiln_span){0, 1};
-}
-
-struct kiln_qs8_phase kiln_qs8_phase_of(const struct kiln_qs8_layer *l, size_t ph) {
-  struct kiln_qs8_phase p;
-  p.ry = ph / l->sw;
-  p.rx = ph % l->sw;
-  p.fy = phase_first(p.ry, l->pad_top, l->sh);
-  p.fx = phase_first(p.rx, l->pad_left, l->sw);
-  p.rows = phase_count(p.fy, l->oh, l->sh);
-  p.cols = phase_count(p.fx, l->ow, l->sw);
-  p.by = (p.fy + l->pad_top - p.ry) / l->sh;
-  p.bx = (p.fx + l->pad_left - p.rx) / l->sw;
-  p.ty = phase_span(phase_taps(p.ry, l->kh, l->sh), p.by, p.rows, l->h);
-  p.tx = phase_span(phase_taps(p.rx, l->kw, l->sw), p.bx, p.cols, l->w);
-  p.k = l->c * p.ty.count * p.tx.count;
-  return p;
-}
-
-int kiln_qs8_deconv2d_narrow(const struct kiln_qs8_layer *l) {
-  if (!l->path->narrow_gemm) return 0;
-  if (kiln_qs8_deconv2d_dense(l)) return l->batch <= KILN_QS8_NARROW_N;
-  for (size_t ph = 0; ph < l->sh * l->sw; ph++) {
-    const struct kiln_qs8_phase p = kiln_qs8_phase_of(l, ph);
-    if (l->batch * p.rows * p.cols > KILN_QS8_NARROW_N) return 0;
-  }
-  return 1;
-}
+#include "qs8-phase.h"
+#include "qs8-unit.h"
 
 /// (sample, row) pairs per unit of a phase: several when rows are short; all of them on the
 /// narrow kernel.
@@ -160,7 +119,7 @@ static void deconv2d_grouped(const struct kiln_qs8_layer *l, size_t thread, size
       index_row(l, &p, e / p.rows, e % p.rows, sp.zero_row, sp.ind + (e - e0) * p.cols * taps);
       dst[e - e0] = row_start(l, &p, e / p.rows, e % p.rows) + m0 * plane;
     }
-    kiln_qs8_igemm(l->path, sp.workspace, m1 - m0, j_count, l->c, taps, l->phase_weights[ph] + m0 * p.k, p.k, sp.ind,
+    kiln_qs8_igemm(l->path->gemm, sp.workspace, m1 - m0, j_count, l->c, taps, l->phase_weights[ph] + m0 * p.k, p.k, sp.ind,
                    l->phase_channels[ph] + m0, l->y_zero, sp.tile, j_count, 1);
     kiln_qs8_tile_scatter(l->path, sp.tile, m1 - m0, j_count, e1 - e0, p.cols, dst, plane, l->sw);
   }
@@ -183,7 +142,7 @@ static void deconv2d_narrow(const struct kiln_qs8_layer *l, size_t thread, size_
       index_row(l, &p, e / p.rows, e % p.rows, sp.zero_row, sp.ind + e * p.cols * taps);
       dst[e] = row_start(l, &p, e / p.rows, e % p.rows) + m0 * plane;
     }
-    kiln_qs8_narrow_igemm(l->path, sp.workspace, m1 - m0, n, l->c, taps, l->phase_weights[ph] + kiln_qs8_narrow_packed_bytes(l->path, m0, p.k),
+    kiln_qs8_narrow_igemm(l->path->gemm, sp.workspace, m1 - m0, n, l->c, taps, l->phase_weights[ph] + kiln_qs8_narrow_packed_bytes(l->path->gemm, m0, p.k),
                           sp.ind, l->phase_channels[ph] + m0, l->y_zero, sp.tile, n, 1);
     kiln_qs8_tile_scatter(l->path, sp.tile, m1 - m0, n, entries, p.cols, dst, plane, l->sw);
   }
@@ -224,7 +183,7 @@ void kiln_qs8_deconv2d_task(void *context, size_t thread, size_t threads) {
     const struct kiln_qs8_phase p = kiln_qs8_phase_of(l, ph);
     if (j >= p.rows) continue;
     index_row(l, &p, n, j, sp.zero_row, sp.ind);
-    kiln_qs8_igemm(l->path, sp.workspace, l->m, p.cols, l->c, p.ty.count * p.tx.count, l->phase_weights[ph], p.k, sp.ind, l->phase_channels[ph],
+    kiln_qs8_igemm(l->path->gemm, sp.workspace, l->m, p.cols, l->c, p.ty.count * p.tx.count, l->phase_weights[ph], p.k, sp.ind, l->phase_channels[ph],
                    l->y_zero, row_start(l, &p, n, j), plane, l->sw);
   }
 }

@@ -3,9 +3,9 @@
 // channels are C contiguous bytes. On x86-64, blocks of 16 channels x 16 pixels go through an
 // SSE2 byte transpose (four rounds of unpacks); the edges, and other CPUs, copy byte by byte.
 // Either way every byte lands in the same place (the int8 conformance suite covers both).
-#include "kiln_kernels.h"
+#include "kiln/qs8-conv.h"
 
-#include "qs8-conv.h"
+#include "qs8-unit.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

@@ -7,7 +7,7 @@
 // sequential stream. Signed x signed: the accumulators start at the bias, with no offset. The sums
 // are requantized per output by kiln_qs8_requantize, as the path's other kernels are.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-gemm.h"
 
 #if defined(__aarch64__)
 #if defined(__clang__)

@@ -1,6 +1,6 @@
 // 2x2 int8 micro-kernel in portable C: the "scalar" path.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-gemm.h"
 
 void kiln_qs8_tile_2x2_c(size_t k, const int8_t *const *a, const int8_t *const *b, int32_t *acc) {
   int32_t c00 = 0, c01 = 0, c10 = 0, c11 = 0;

@@ -5,7 +5,7 @@
 // times the row's weight_sum). Rows and columns shorter than 64 bytes use a masked load; the tail
 // is exact the same way.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-gemm.h"
 
 #if defined(__x86_64__)
 #include "qs8-hsum-avx512.h"

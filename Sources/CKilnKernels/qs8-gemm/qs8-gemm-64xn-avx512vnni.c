@@ -4,23 +4,22 @@
 // Rows sit in the lanes: one VPDPBUSD multiplies 16 rows' 4-byte groups by a column's 4-byte
 // group broadcast to every lane (made unsigned, + 128), so no horizontal sums. Four 16-row
 // vectors x up to four columns are 16 accumulator chains in flight, and a panel's weights are
-// one sequential stream, prefetched (a 4 x 4 tile on row-major weights read four streams with the
-// columns re-read per tile: 27-29 GB/s on the U-Net's 4096- and 8192-deep layers, this kernel
-// about 50). More than four columns: the panel again for the next four (from L2). Up to 16
-// columns this way was slower than the 32-column packed kernel with half its lanes empty (U-Net
-// 1.48 vs 1.23 ms: four passes over a 256 KB panel are bound by L2). Accumulators start at
-// bias - 128 * weight_sum and leave requantized.
+// one sequential stream, prefetched: weights that stream from memory are read once, in order,
+// where a tile on row-major weights reads several streams and re-reads the columns per tile.
+// More than four columns: the panel again for the next four (from L2), which is why the narrow
+// form stops at KILN_QS8_NARROW_N columns (more passes over a panel are bound by L2, and the
+// packed-column kernel takes over). Accumulators start at bias - 128 * weight_sum and leave
+// requantized.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-gemm.h"
 
 #if defined(__x86_64__)
 #include <string.h>
 
 #include "../qs8-requant/qs8-requant-avx512.h"
 
-/// Prefetch distance in groups of 4 bytes of k (256 bytes of a panel each): 16 KB ahead. The
-/// hardware prefetcher alone left the U-Net int8 at 1.28-1.32 ms, 8 KB ahead 1.24-1.25, 16 KB
-/// 1.21-1.24, 32 KB 1.22-1.23 (kiln bench, interleaved).
+/// Prefetch distance in groups of 4 bytes of k (256 bytes of a panel each): 16 KB ahead, the
+/// shortest distance that kept the weight stream at the speed of longer ones.
 enum { ROWS = 64, BLOCKS = 4, COLUMNS = 4, PREFETCH = 64 };
 
 #define KILN_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))

@@ -15,7 +15,7 @@
 // 16-column kernel's 8 accumulators too few to hide VPDPBUSD's latency). The weights are read four bytes at a time for the whole
 // groups and byte by byte for the last, partial one, so nothing past a row's k bytes is read.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-gemm.h"
 
 #if defined(__x86_64__)
 #include <assert.h>

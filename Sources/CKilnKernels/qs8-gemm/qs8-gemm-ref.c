@@ -1,7 +1,7 @@
 // The int8 GEMM reference: three plain loops, one int32 sum per output, then requantization.
 // Every other path must give the same bytes.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-gemm.h"
 
 void kiln_qs8_gemm_ref(size_t m, size_t n, size_t k, const int8_t *a, size_t lda, const int8_t *b, size_t ldb,
                        const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride,

@@ -3,7 +3,7 @@
 // unsigned (b + 128, masked loads for the tail), the 16 lane sums reduced at once, the offset
 // 128 * weight_sum removed and every row requantized with its own channel in one vector.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-gemm.h"
 
 #if defined(__x86_64__)
 #include "../qs8-requant/qs8-requant-avx512.h"

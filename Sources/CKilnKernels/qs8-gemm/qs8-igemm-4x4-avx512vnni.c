@@ -6,7 +6,7 @@
 // removed and every output requantized with its row's channel in one vector. Rows and columns
 // past the edge repeat the last one and are not stored.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-gemm.h"
 
 #if defined(__x86_64__)
 #include <string.h>

@@ -3,7 +3,7 @@
 #ifndef KILN_QS8_TILE_TAIL_H
 #define KILN_QS8_TILE_TAIL_H
 
-#include "kiln_kernels.h"
+#include "kiln/qs8-gemm.h"
 
 static inline void kiln_qs8_tile_tail(size_t p0, size_t k, size_t mr, size_t nr, const int8_t *const *a, const int8_t *const *b,
                                       int32_t *acc) {

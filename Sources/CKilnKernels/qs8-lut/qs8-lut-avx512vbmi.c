@@ -3,7 +3,8 @@
 // bit. y = table[x + 128], as the reference. CPUs with AVX-512 VNNI but no VBMI (Cascade Lake) use
 // the reference.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/cpu-features.h"
+#include "kiln/qs8-lut.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

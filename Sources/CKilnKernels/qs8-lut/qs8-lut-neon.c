@@ -2,7 +2,7 @@
 // registers groups; each index (x + 128) is looked up in all four with TBL (out of range gives 0)
 // after subtracting 0, 64, 128, 192, and the four results are OR-ed.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-lut.h"
 
 #if defined(__aarch64__)
 #include <arm_neon.h>

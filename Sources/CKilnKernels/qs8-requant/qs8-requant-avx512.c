@@ -3,7 +3,7 @@
 // products rounded and shifted, zero point, clamp, VPMOVSDB). The same integers as the reference,
 // so the same bytes.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-requant.h"
 
 #if defined(__x86_64__)
 #include "qs8-requant-avx512.h"

@@ -6,7 +6,7 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#include "kiln_kernels.h"
+#include "kiln/qs8-requant.h"
 
 /// a: sums with bias; mp / mn: multipliers for a >= 0 / a < 0; shift: per 32-bit lane (1..62).
 __attribute__((target("avx512f,avx512bw,avx512vl"))) static inline __m128i

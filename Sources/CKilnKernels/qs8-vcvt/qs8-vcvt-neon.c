@@ -1,7 +1,7 @@
 // f32 <-> int8 conversions for AArch64 NEON, 8 per step. FCVTNS rounds half to even, as the
 // reference does; NaN is zeroed first, as in the reference.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-vcvt.h"
 
 #if defined(__aarch64__)
 #include <arm_neon.h>

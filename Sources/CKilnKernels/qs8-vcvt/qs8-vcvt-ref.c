@@ -3,7 +3,7 @@
 // 1.5 * 2^23 trick, exact for |t| < 2^22 in the default rounding mode), add the zero point, clamp
 // to [-128, 127]. No libm.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-vcvt.h"
 
 void kiln_qs8_quantize_ref(size_t n, const float *x, float inv_scale, int32_t zero_point, int8_t *y) {
   const float magic = 12582912.0f;  // 1.5 * 2^23

@@ -1,7 +1,7 @@
 // f32 <-> int8 conversions for SSE4.1, 8 per step. CVTPS2DQ rounds half to even in the default
 // MXCSR mode, as the reference does; NaN is zeroed first, as in the reference.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/qs8-vcvt.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

@@ -1,6 +1,6 @@
 // SHA-256 (FIPS 180-4), for the conformance hashes of int8 outputs: the same bytes on every CPU
 // give the same digest, and the digests are committed in Formats/conformance/.
-#include "kiln_kernels.h"
+#include "kiln/sha256.h"
 
 #include <string.h>
 

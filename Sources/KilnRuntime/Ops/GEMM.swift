@@ -12,7 +12,7 @@ struct PackedA {
 /// thread at the start of the plan's scratch memory (so `run` allocates nothing). The A operand is
 /// always a layer's weights, packed once at plan time.
 enum GEMM {
-    nonisolated(unsafe) static let ukernel = kiln_f32_gemm_best()!
+    nonisolated(unsafe) static let ukernel = kiln_f32_gemm_ukernel_best()!
     /// Room for any micro-kernel's workspace.
     static let workspaceStride = (0 ..< kiln_f32_gemm_ukernel_count()).map { kiln_f32_gemm_workspace_size(kiln_f32_gemm_ukernel_at($0)) }.max()!
 

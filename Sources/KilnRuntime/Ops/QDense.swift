@@ -31,10 +31,10 @@ struct QDense: Op {
         l.weights = weights.baseAddress
         l.channels = try rq.channels(weights: weights.baseAddress!, m: m, k: k, node: node, buffers: context.buffers)
         // At a small batch, a path with a narrow GEMM kernel gets the weights packed once, here.
-        let packedBytes = kiln_qs8_narrow_packed_bytes(l.path, m, k)
+        let packedBytes = kiln_qs8_narrow_packed_bytes(l.path.pointee.gemm, m, k)
         if n <= Int(KILN_QS8_NARROW_N), packedBytes > 0 {
             let packed = context.buffers.allocate(bytes: packedBytes).assumingMemoryBound(to: Int8.self)
-            kiln_qs8_narrow_pack(l.path, m, k, weights.baseAddress!, packed)
+            kiln_qs8_narrow_pack(l.path.pointee.gemm, m, k, weights.baseAddress!, packed)
             l.packed_weights = UnsafePointer(packed)
         }
         layer = l

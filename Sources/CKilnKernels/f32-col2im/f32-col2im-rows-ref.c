@@ -2,26 +2,18 @@
 // phases (columns ox = j*sw + rx), each a contiguous buffer that starts at the bias; every tap
 // (ky, kx) whose input row lands on the row adds its run of cols to one phase as a contiguous,
 // vectorizable loop; then the phases are interleaved into the row. Per pixel: the bias, then its
-// taps in (ky, kx) order, as Im2col.col2im (the reference, tested bitwise) adds them. Every
+// taps in (ky, kx) order, as the trainer's Im2col.col2im adds them (tested bitwise). Every
 // division is done once per call, into tables at the start of the scratch.
 #pragma STDC FP_CONTRACT OFF
 #include "f32-col2im-taps.h"
 
 #include <assert.h>
 
-size_t kiln_f32_col2im_avx512_scratch_bytes(const struct kiln_f32_col2im *g);
-
-size_t kiln_f32_col2im_scratch_bytes(const struct kiln_f32_col2im *g) {
-  const size_t bytes = g->kw * sizeof(struct column_tap) + g->kh * sizeof(struct row_tap) + g->sw * kiln_col2im_phase_width(g) * sizeof(float);
-#if defined(__x86_64__)
-  const size_t avx512 = kiln_f32_col2im_avx512_scratch_bytes(g);
-  return avx512 > bytes ? avx512 : bytes;
-#else
-  return bytes;
-#endif
+size_t kiln_f32_col2im_rows_ref_scratch_bytes(const struct kiln_f32_col2im *g) {
+  return g->kw * sizeof(struct column_tap) + g->kh * sizeof(struct row_tap) + g->sw * kiln_col2im_phase_width(g) * sizeof(float);
 }
 
-void kiln_f32_col2im_rows(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch,
+void kiln_f32_col2im_rows_ref(const struct kiln_f32_col2im *g, const float *cols, const float *bias, float *y, void *scratch,
                           const struct kiln_f32_epilogue *epilogue, size_t first_channel) {
   assert(g->sh > 0 && g->sw > 0 && g->dh > 0 && g->dw > 0);
   const ptrdiff_t sh = (ptrdiff_t)g->sh;

@@ -4,7 +4,7 @@
 // has finished its part. A worker that goes to sleep counts itself in `sleepers` first and looks
 // at the generation again under the lock, so a task is never missed; the caller takes the lock
 // and broadcasts only when somebody sleeps. Nothing is allocated after kiln_pool_create.
-#include "kiln_kernels.h"
+#include "kiln/thread-pool.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -99,8 +99,6 @@ void kiln_pool_destroy(struct kiln_pool *pool) {
   free(pool->workers);
   free(pool);
 }
-
-size_t kiln_pool_threads(const struct kiln_pool *pool) { return pool->threads; }
 
 void kiln_pool_run(struct kiln_pool *pool, void (*fn)(void *, size_t, size_t), void *context) {
   if (pool->threads == 1) { fn(context, 0, 1); return; }

@@ -1,6 +1,6 @@
 // Scalar reference conversions between IEEE 754 binary16 and binary32, by bit manipulation.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f16-convert.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 // f16 -> f32 with AArch64 NEON (FCVTL, 4 at a time). Exact, like the reference.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f16-convert.h"
 
 #if defined(__aarch64__)
 #include <arm_neon.h>

@@ -1,9 +1,8 @@
 // The f16 -> f32 conversion paths (fastest first); dispatch picks the first the CPU supports.
 #pragma STDC FP_CONTRACT OFF
-#include "../cpu/kernel-list.h"
+#include "kiln/f16-convert.h"
 
-void kiln_f16_to_f32_f16c(const uint16_t *, float *, size_t);
-void kiln_f16_to_f32_neon(const uint16_t *, float *, size_t);
+#include "../cpu/kernel-list.h"
 
 static const struct kiln_f16_to_f32_kernel kernels[] = {
 #if defined(__x86_64__)
@@ -14,6 +13,6 @@ static const struct kiln_f16_to_f32_kernel kernels[] = {
 #endif
     {"scalar", 0, kiln_f16_to_f32_ref},
 };
-KILN_KERNEL_LIST(kiln_f16_to_f32, struct kiln_f16_to_f32_kernel)
+KILN_KERNEL_LIST(kiln_f16_to_f32_kernel, struct kiln_f16_to_f32_kernel, kernels)
 
-void kiln_f16_to_f32(const uint16_t *src, float *dst, size_t n) { kiln_f16_to_f32_best()->fn(src, dst, n); }
+void kiln_f16_to_f32(const uint16_t *src, float *dst, size_t n) { kiln_f16_to_f32_kernel_best()->fn(src, dst, n); }

@@ -2,7 +2,7 @@
 // tile whose columns come from `runs` (sample, pixel run) pairs; each run of `run` columns is
 // copied to its place in the output, `step` bytes apart (1 for a conv, sw for a transposed
 // conv's phase row).
-#include "kiln_kernels.h"
+#include "kiln/qs8-scatter.h"
 
 #include <string.h>
 

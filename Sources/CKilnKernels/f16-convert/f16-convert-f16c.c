@@ -1,6 +1,6 @@
 // f16 -> f32 with F16C (VCVTPH2PS, 8 at a time), x86-64. Exact, like the reference.
 #pragma STDC FP_CONTRACT OFF
-#include "kiln_kernels.h"
+#include "kiln/f16-convert.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

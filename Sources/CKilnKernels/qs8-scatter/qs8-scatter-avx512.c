@@ -3,7 +3,7 @@
 // transposed conv's phase row) widens them to 16 bits and stores only the even bytes, so the odd
 // bytes between (another phase's, perhaps another thread's) are never written. The same bytes as
 // kiln_qs8_tile_scatter_ref.
-#include "kiln_kernels.h"
+#include "kiln/qs8-scatter.h"
 
 #if defined(__x86_64__)
 #include "../qs8-requant/qs8-requant-avx512.h"
