@@ -50,14 +50,16 @@ let package = Package(
         .target(name: "KilnImage", dependencies: ["CKilnPNG", "CKilnZlib"]),
         // Quantization: int8, fp16, mixed precision.
         .target(name: "KilnQuantize", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime"]),
+        // Judging generators: the classifier the project trains (Judge), the Fréchet distance.
+        .target(name: "KilnEval", dependencies: ["KilnFormat", "KilnRuntime"]),
         // Training: layers with backward passes, losses, Adam, datasets, the GAN loop.
-        .target(name: "KilnTrain", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime", "KilnImage"]),
+        .target(name: "KilnTrain", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime", "KilnImage", "KilnEval"]),
         // The latent space: interpolation, concept arithmetic, class blending, classifier searches.
-        .target(name: "KilnLatent", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime", "KilnTrain"]),
+        .target(name: "KilnLatent", dependencies: ["CKilnKernels", "KilnFormat", "KilnRuntime", "KilnEval"]),
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "KilnFormat", "KilnRuntime", "KilnImage", "KilnTrain", "KilnQuantize", "KilnLatent",
+                "KilnFormat", "KilnRuntime", "KilnImage", "KilnEval", "KilnTrain", "KilnQuantize", "KilnLatent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + onnxProducts
         ),
@@ -68,9 +70,10 @@ let package = Package(
         // The int8 conformance suite in C, shared with the AArch64 driver in Tools/arm64.
         .target(name: "CKilnConformance", dependencies: ["CKilnKernels"], path: "Tests/CKilnConformance"),
         .testTarget(name: "KilnKernelsTests", dependencies: ["CKilnKernels", "CKilnConformance", "KilnRuntime", "KilnTrain", "KilnTestSupport"]),
-        .testTarget(name: "KilnTrainTests", dependencies: ["KilnTrain", "KilnRuntime"]),
-        .testTarget(name: "KilnQuantizeTests", dependencies: ["KilnQuantize", "KilnRuntime", "KilnFormat", "KilnTrain", "CKilnKernels", "KilnTestSupport"]),
-        .testTarget(name: "KilnLatentTests", dependencies: ["KilnLatent", "KilnRuntime", "KilnFormat", "KilnTrain", "KilnTestSupport"]),
+        .testTarget(name: "KilnEvalTests", dependencies: ["KilnEval", "KilnTrain"]),
+        .testTarget(name: "KilnTrainTests", dependencies: ["KilnTrain", "KilnEval", "KilnRuntime"]),
+        .testTarget(name: "KilnQuantizeTests", dependencies: ["KilnQuantize", "KilnRuntime", "KilnFormat", "KilnEval", "CKilnKernels", "KilnTestSupport"]),
+        .testTarget(name: "KilnLatentTests", dependencies: ["KilnLatent", "KilnRuntime", "KilnFormat", "KilnEval", "KilnTestSupport"]),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnFormat", "KilnImage", "KilnTestSupport"]),
     ] + onnx
 )

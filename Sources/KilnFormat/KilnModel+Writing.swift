@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension KilnModel {
     /// The canonical file bytes: header, tables, zero padding to 64, tensors in table order each
     /// at the next 64-byte boundary. The same model always encodes to the same bytes.
@@ -87,34 +79,5 @@ extension KilnModel {
         }
         out.append(contentsOf: repeatElement(0, count: fileSize - out.count))
         return out
-    }
-
-    /// Writes the model to `path` atomically: to a temporary file beside it, fsync, then rename,
-    /// so a reader never sees a half-written model and a failure leaves any old file in place.
-    public func write(to path: String) throws {
-        try writeFileAtomically(path: path, bytes: try encode())
-    }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-public func writeFileAtomically(path: String, bytes: [UInt8]) throws {
-    let tmp = path + ".tmp-\(getpid())"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw FormatError.cannotOpen(path: tmp, reason: String(cString: strerror(errno))) }
-    var ok = true
-    bytes.withUnsafeBytes { buf in
-        var done = 0
-        while done < buf.count {
-            let n = write(fd, buf.baseAddress! + done, buf.count - done)
-            if n <= 0 { if errno == EINTR { continue }; ok = false; return }
-            done += n
-        }
-    }
-    let reason = String(cString: strerror(errno))
-    ok = ok && fsync(fd) == 0
-    close(fd)
-    guard ok, rename(tmp, path) == 0 else {
-        unlink(tmp)
-        throw FormatError.cannotOpen(path: path, reason: "writing failed: \(reason)")
     }
 }

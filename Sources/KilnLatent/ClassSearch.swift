@@ -1,5 +1,5 @@
 import KilnRuntime
-import KilnTrain
+import KilnEval
 
 /// A seed and what a classifier makes of its image.
 public struct ClassifiedSeed: Equatable, Sendable {

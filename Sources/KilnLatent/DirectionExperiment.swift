@@ -1,5 +1,5 @@
 import KilnRuntime
-import KilnTrain
+import KilnEval
 
 /// The DCGAN paper's latent arithmetic, measured: a direction from class Y to class X is
 /// mean(z of seeds judged X) - mean(z of the first half of the seeds judged Y); it is added to the

@@ -22,7 +22,7 @@ extension Float: TrainScalar {
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-        let job = GemmJob(uk: kiln_f32_gemm_best()!, ta: transposeA, tb: transposeB, m: m, n: n, k: k,
+        let job = GemmJob(uk: kiln_f32_gemm_ukernel_best()!, ta: transposeA, tb: transposeB, m: m, n: n, k: k,
                           a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
         // Split the larger of m and n into whole tiles; every C element keeps its sum order, so
         // the result does not depend on the thread count.

@@ -52,7 +52,7 @@ struct Convert: ParsableCommand {
         let (model, report): (KilnModel, ONNXImporter.Report)
         do { (model, report) = try ONNXImporter.convert(contentsOf: file, options: o) } catch { throw CLIError("\(file): \(error)") }
         let bytes = try model.encode()
-        do { try writeFileAtomically(path: output, bytes: bytes) } catch { throw CLIError("cannot write '\(output)': \(error)") }
+        try writeFileAtomically(path: output, bytes: bytes)
         let ops = report.kilnOps.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         print("read \(file): ONNX opset \(report.opset)\(report.producer.isEmpty ? "" : ", made by \(report.producer)"), \(report.onnxNodes) nodes (\(report.folded) folded away)")
         print("wrote \(output): \(grouped(bytes.count)) bytes; \(ops)")

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
+import KilnEval
 import KilnImage
 import KilnLatent
 import KilnRuntime
-import KilnTrain
 
 struct Direction: ParsableCommand {
     static let configuration = CommandConfiguration(

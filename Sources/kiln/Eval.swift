@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import KilnEval
 import KilnFormat
 import KilnRuntime
-import KilnTrain
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(

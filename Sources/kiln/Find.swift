@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
+import KilnEval
 import KilnFormat
 import KilnImage
 import KilnLatent
 import KilnRuntime
-import KilnTrain
 
 struct Find: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -87,7 +87,7 @@ struct Generate: ParsableCommand {
                        columns: columns ?? (spec.labelInput == nil || labels != nil ? nil : spec.classNames.count))
         }
         let png = try grid.pngData()
-        do { try writeFileAtomically(path: out, bytes: png) } catch { throw CLIError("cannot write '\(out)': \(error)") }
+        try writeFileAtomically(path: out, bytes: png)
         print("wrote \(out): \(latents.count) image\(latents.count == 1 ? "" : "s") of \(s[2])x\(s[1]) from \(source) (\(path))")
         print("sha256 \(png.withUnsafeBytes { sha256Hex($0) })" + (model[metadata: "quantization.type"]?.stringValue == "int8" ? " (int8: the same on every CPU and thread count)" : ""))
     }

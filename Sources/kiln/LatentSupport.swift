@@ -46,7 +46,7 @@ struct GeneratorRunOptions: ParsableArguments {
 /// Writes `bytes` to `path` (atomically) and says so with the digest, which for an int8 model is
 /// the same on every CPU and thread count.
 func writeOutput(_ bytes: [UInt8], to path: String, what: String) throws {
-    do { try writeFileAtomically(path: path, bytes: bytes) } catch { throw CLIError("cannot write '\(path)': \(error)") }
+    try writeFileAtomically(path: path, bytes: bytes)
     print("wrote \(path): \(what)")
     print("sha256 \(bytes.withUnsafeBytes { sha256Hex($0) })")
 }

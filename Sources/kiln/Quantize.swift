@@ -67,7 +67,7 @@ struct Quantize: ParsableCommand {
             }
         } catch let e as CLIError { throw e } catch { throw CLIError("\(path): \(error)") }
         let bytes = try quantized.encode()
-        do { try writeFileAtomically(path: output, bytes: bytes) } catch { throw CLIError("cannot write '\(output)': \(error)") }
+        try writeFileAtomically(path: output, bytes: bytes)
         let before = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         print("wrote \(output): \(grouped(bytes.count)) bytes, "
             + String(format: "%.1f%% of the float file (%@ bytes)", Double(bytes.count) / Double(max(before, 1)) * 100, grouped(before)))

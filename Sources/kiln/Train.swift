@@ -147,12 +147,12 @@ struct Train: ParsableCommand {
         let path = output ?? outDir + "/generator.kiln"
         let modelName = name ?? "\(trainer.config.dataset.split(separator: " ").first ?? "")-\(trainer.config.architecture)\(conditional ? "-conditional" : "")"
         let model = trainer.exportModel(name: modelName, description: "DCGAN generator trained by kiln train on \(trainer.config.dataset)", elapsedSeconds: elapsed)
-        do { try model.write(to: path) } catch { throw CLIError("cannot write the model to '\(path)': \(error)") }
+        try writeModel(model, to: path)
         print("wrote \(path): \(trainer.step) steps (\(String(format: "%.2f", Double(trainer.step) / Double(trainer.stepsPerEpoch))) epochs) in \(ProgressBar.clock(elapsed)) of training")
     }
 
     private func writeCheckpoint(_ trainer: GANTrainer, to path: String, elapsed: Double) throws {
-        do { try trainer.checkpoint(elapsedSeconds: elapsed).write(to: path) } catch { throw CLIError("cannot write the checkpoint '\(path)': \(error)") }
+        try writeModel(trainer.checkpoint(elapsedSeconds: elapsed), to: path)
     }
 
     /// 64 images from seeds 0...63 through the runtime, exactly as `kiln generate` makes them.

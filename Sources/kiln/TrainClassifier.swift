@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KilnEval
 import KilnFormat
 import KilnRuntime
 import KilnTrain
@@ -55,10 +56,10 @@ struct TrainClassifier: ParsableCommand {
         let model = trainer.exportModel(name: name ?? "\(train.name)-classifier", testAccuracy: trainer.accuracy(on: test), epochs: Double(epochs))
         // The number reported is the exported file's, run by the runtime.
         let judge = try Judge(model: model)
-        let accuracy = try judge.accuracy(on: test)
+        let accuracy = try judge.accuracy(images: test.images, labels: test.labels)
         var final = model
         final.metadata = model.metadata.map { $0.0 == "provenance.test_accuracy" ? ($0.0, .float((accuracy * 10000).rounded() / 10000)) : $0 }
-        do { try final.write(to: output) } catch { throw CLIError("cannot write '\(output)': \(error)") }
+        try writeModel(final, to: output)
         print(String(format: "wrote %@: test accuracy %.4f (runtime, %d images) after %@", output, accuracy, test.count,
                      ProgressBar.clock(Date().timeIntervalSince(start))))
     }

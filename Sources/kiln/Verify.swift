@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import KilnEval
 import KilnFormat
 import KilnQuantize
-import KilnTrain
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -53,6 +53,14 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(Array(png[16 ..< 24]), [0, 0, 0, 134, 0, 0, 0, 134])
         XCTAssertEqual(png, FileManager.default.contents(atPath: b))
         XCTAssertNotEqual(png, FileManager.default.contents(atPath: c))
+        // written through a temporary file and a rename: none is left behind
+        let folder = (a as NSString).deletingLastPathComponent
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".tmp-") }, [])
+    }
+
+    func testUnwritableOutputSaysWhatToCheck() throws {
+        try expectFailure(["generate", "--count", "1", "--out", "/nonexistent-folder/x.png"],
+                          mentions: ["cannot write '/nonexistent-folder/x.png'", "No such file", "folder exists and is writable"])
     }
 
     /// The default model is found from another working directory (README's main command).
@@ -90,10 +98,10 @@ final class CLITests: XCTestCase {
     /// A valid file whose graph uses an op this kiln lacks: the message names op and node.
     func testUnknownOp() throws {
         let path = CLI.temporary("softplus.kiln")
-        try KilnModel(metadata: [("general.name", .string("future"))], tensors: [],
-                      graph: Graph(inputs: [GraphInput(name: "x", dtype: .f32, shape: [4])],
-                                   nodes: [Node(op: "Softplus", name: "act1", inputs: ["x"], outputs: ["y"])], outputs: ["y"]))
-            .write(to: path)
+        let model = KilnModel(metadata: [("general.name", .string("future"))], tensors: [],
+                              graph: Graph(inputs: [GraphInput(name: "x", dtype: .f32, shape: [4])],
+                                           nodes: [Node(op: "Softplus", name: "act1", inputs: ["x"], outputs: ["y"])], outputs: ["y"]))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(try model.encode())))
         try expectFailure(["inspect", path], mentions: ["node 'act1' uses op 'Softplus'", "Upgrade kiln"])
     }
 

@@ -1,5 +1,5 @@
 import CKilnKernels
-import KilnRuntime
+import KilnTrain
 import XCTest
 
 /// Every col2im rows path this CPU has (row at a time, gather order) against Im2col.col2im (the

@@ -1,5 +1,5 @@
 import CKilnKernels
-import KilnRuntime
+import KilnTrain
 import XCTest
 
 /// Every f32 im2col path against Im2col.im2col (the runtime's and trainer's index map), bitwise:

@@ -1,8 +1,8 @@
+import KilnEval
 import KilnFormat
 import KilnLatent
 import KilnRuntime
 import KilnTestSupport
-import KilnTrain
 import XCTest
 
 /// The shipped models through LatentGenerator: thread and batch independence (int8), class

@@ -1,8 +1,8 @@
+import KilnEval
 import KilnFormat
 import KilnQuantize
 import KilnRuntime
 import KilnTestSupport
-import KilnTrain
 import XCTest
 
 /// The int8 targets of the quantized engine, measured against the float reference.

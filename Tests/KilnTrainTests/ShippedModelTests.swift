@@ -1,6 +1,7 @@
 import Foundation
 import KilnFormat
 import KilnRuntime
+import KilnEval
 import KilnTrain
 import XCTest
 
@@ -22,7 +23,8 @@ final class ShippedModelTests: XCTestCase {
     func testShippedClassifierAccuracy() throws {
         let judge = try Judge(model: try KilnModel.load(path: Self.models + "/fashion-classifier.kiln"))
         let test = try Dataset.idx(directory: Dataset.fashionMNISTDirectory, test: true, name: "fashion-mnist", classNames: Dataset.fashionMNISTClasses)
-        let accuracy = try judge.accuracy(on: test.prefix(1000))
+        let first = test.prefix(1000)
+        let accuracy = try judge.accuracy(images: first.images, labels: first.labels)
         print("shipped classifier: accuracy \(accuracy) on the first 1,000 test images")
         XCTAssertGreaterThanOrEqual(accuracy, 0.88)
         XCTAssertEqual(judge.classNames, Dataset.fashionMNISTClasses)

@@ -1,4 +1,5 @@
 import Foundation
+import KilnEval
 import KilnFormat
 
 /// A small CNN classifier for 28x28 images, trained with softmax cross-entropy and Adam; the

@@ -1,7 +1,5 @@
-import KilnRuntime
-
 /// Channels, square kernel, stride and padding of a convolution layer, and the im2col machinery
-/// (the runtime's `Im2col`) that Conv2d and ConvTranspose2d share (ConvTranspose2d's forward is
+/// (`Im2col`) that Conv2d and ConvTranspose2d share (ConvTranspose2d's forward is
 /// Conv2d's backward-data).
 public struct ConvShape: Sendable {
     public let inChannels, outChannels, kernel, stride, padding: Int

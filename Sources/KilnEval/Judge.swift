@@ -16,14 +16,14 @@ public final class Judge {
         guard let p = model[metadata: "classifier.probabilities"]?.stringValue, let pi = outputs.firstIndex(of: p),
               let f = model[metadata: "classifier.features"]?.stringValue, let fi = outputs.firstIndex(of: f),
               let names = model[metadata: "classes.names"]?.stringsValue, model.graph.inputs.count == 1 else {
-            throw DatasetError("the model is not a classifier made by `kiln train-classifier` (it needs one input, the outputs named by classifier.probabilities and classifier.features, and classes.names).")
+            throw JudgeError("the model is not a classifier made by `kiln train-classifier` (it needs one input, the outputs named by classifier.probabilities and classifier.features, and classes.names).")
         }
         plan = try Plan(model: model, batch: Self.batch)
         (probabilitiesOutput, featuresOutput, classNames) = (pi, fi, names)
         featureDim = plan.outputs[fi].elementCount / Self.batch
         inputShape = Array(plan.inputs[0].shape.dropFirst())
         guard plan.outputs[pi].elementCount / Self.batch == names.count else {
-            throw DatasetError("the classifier has \(plan.outputs[pi].elementCount / Self.batch) outputs but \(names.count) class names.")
+            throw JudgeError("the classifier has \(plan.outputs[pi].elementCount / Self.batch) outputs but \(names.count) class names.")
         }
     }
 
@@ -45,12 +45,12 @@ public final class Judge {
         return (probabilities, features)
     }
 
-    /// Share of `data` whose most probable class is its label.
-    public func accuracy(on data: Dataset) throws -> Double {
-        let (p, _) = try data.images.withUnsafeBufferPointer { try classify($0, count: data.count) }
+    /// Share of the `labels.count` images in [-1, 1] whose most probable class is their label.
+    public func accuracy(images: [Float], labels: [Int]) throws -> Double {
+        let (p, _) = try images.withUnsafeBufferPointer { try classify($0, count: labels.count) }
         let k = classNames.count
-        let hits = (0 ..< data.count).filter { i in Self.argmax(p[i * k ..< (i + 1) * k]) == data.labels[i] }.count
-        return Double(hits) / Double(data.count)
+        let hits = labels.indices.filter { i in Self.argmax(p[i * k ..< (i + 1) * k]) == labels[i] }.count
+        return Double(hits) / Double(labels.count)
     }
 
     public static func argmax(_ row: ArraySlice<Float>) -> Int {
@@ -58,4 +58,10 @@ public final class Judge {
         for i in row.indices where row[i] > row[best] { best = i }
         return best - row.startIndex
     }
+}
+
+/// A model that cannot serve as the judge, with what to use instead.
+public struct JudgeError: Error, Equatable, CustomStringConvertible {
+    public let description: String
+    init(_ message: String) { description = message }
 }

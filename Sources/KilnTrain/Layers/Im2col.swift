@@ -1,4 +1,5 @@
-/// The im2col / col2im index map shared by the GEMM convolutions of the runtime and the trainer.
+/// The im2col / col2im index map of the trainer's convolutions (the runtime's C im2col and col2im
+/// give the same values; its tests check them against this).
 ///
 /// For one image of `channels` planes of h x w, and a grid of oh x ow positions, tap (c, ky, kx)
 /// at grid position (oy, ox) reads image pixel (c, oy*sh - padTop + ky*dh, ox*sw - padLeft + kx*dw).
