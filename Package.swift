@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "KilnRuntime", targets: ["KilnRuntime"]),
         .library(name: "KilnFormat", targets: ["KilnFormat"]),
         .library(name: "KilnTrain", targets: ["KilnTrain"]),
+        .library(name: "KilnBench", targets: ["KilnBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,6 +47,8 @@ let package = Package(
         ),
         .target(name: "KilnFormat", dependencies: ["CKilnKernels"]),
         .target(name: "KilnRuntime", dependencies: ["KilnFormat", "CKilnKernels"]),
+        // Measuring: the core's peak MAC rate (kiln bench), GEMMs at the shapes of real layers (Benchmarks/).
+        .target(name: "KilnBench", dependencies: ["CKilnKernels", "KilnRuntime"]),
         .systemLibrary(name: "CKilnZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "KilnImage", dependencies: ["CKilnPNG", "CKilnZlib"]),
         // Quantization: int8, fp16, mixed precision.
@@ -59,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "KilnFormat", "KilnRuntime", "KilnImage", "KilnEval", "KilnTrain", "KilnQuantize", "KilnLatent",
+                "KilnFormat", "KilnRuntime", "KilnImage", "KilnEval", "KilnTrain", "KilnQuantize", "KilnLatent", "KilnBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + onnxProducts
         ),

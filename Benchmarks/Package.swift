@@ -22,6 +22,7 @@ let package = Package(
                 .product(name: "KilnRuntime", package: kiln),
                 .product(name: "KilnFormat", package: kiln),
                 .product(name: "KilnTrain", package: kiln),
+                .product(name: "KilnBench", package: kiln),
             ],
             path: "Benchmarks/KilnBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

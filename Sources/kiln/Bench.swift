@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KilnBench
 import KilnFormat
 import KilnRuntime
 

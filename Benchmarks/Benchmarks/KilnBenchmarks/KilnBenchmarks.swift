@@ -1,4 +1,5 @@
 import Benchmark
+import KilnBench
 import KilnFormat
 import KilnRuntime
 import KilnTrain

@@ -31,18 +31,6 @@ struct PlanContext {
     }
 }
 
-typealias Int8OpFactory = @Sendable (Node, [ValueInfo?], PlanContext) throws -> Op
-
-/// The int8 ops (Formats/SPEC.md, "Integer semantics").
-let int8OpFactories: [String: Int8OpFactory] = [
-    "QuantizeLinear": { try QuantizeLinear(node: $0, inputs: $1, context: $2) },
-    "DequantizeLinear": { try DequantizeLinear(node: $0, inputs: $1, context: $2) },
-    "QLookup": { try QLookup(node: $0, inputs: $1, context: $2) },
-    "QConv2d": { try QConv(node: $0, inputs: $1, context: $2, transposed: false) },
-    "QConvTranspose2d": { try QConv(node: $0, inputs: $1, context: $2, transposed: true) },
-    "QDense": { try QDense(node: $0, inputs: $1, context: $2) },
-]
-
 extension Node {
     /// An integer attribute in `range`.
     func int(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import CKilnKernels
 import KilnFormat
 
@@ -105,16 +100,8 @@ public final class Plan {
             for name in node.inputs where !name.isEmpty {
                 if case let .arena(k) = info[name]!.1 { buffers[k].last = i }
             }
-            var op: Op
-            if let factory = int8OpFactories[node.op] {
-                op = try factory(node, ins, context)
-            } else if floatKernels == .gemm, let factory = gemmOpFactories[node.op] {
-                op = try factory(node, ins, context)
-            } else if let factory = opFactories[node.op] {
-                op = try factory(node, ins)
-            } else {
-                throw RuntimeError.unknownOp(op: node.op, node: node.name)
-            }
+            guard let factories = opRegistry[node.op] else { throw RuntimeError.unknownOp(op: node.op, node: node.name) }
+            var op = try factories.make(node, ins, context: context, floatKernels: floatKernels)
             guard op.outputs.count == node.outputs.count else {
                 throw RuntimeError.inputCount(node: node.name, message: "\(node.op) has \(op.outputs.count) outputs, the node names \(node.outputs.count)")
             }
@@ -177,30 +164,4 @@ public final class Plan {
     public func run() throws {
         for step in steps { try step.op.run(step.inputs, step.outputs, scratch) }
     }
-}
-
-/// 64-byte-aligned allocations freed together when the owner goes (also when `Plan.init` throws).
-/// Buffers of 2 MiB or more (packed weights) are whole 2 MiB pages, offered to the kernel as
-/// transparent huge pages (madvise; ignored where it has none): a layer streaming megabytes of
-/// weights then misses the TLB once per 2 MiB, not per 4 KiB (U-Net 64 f32 at batch 1, 117 MB of
-/// weights: 2-6% faster; up to 2 MiB more memory per such buffer).
-final class OwnedBuffers {
-    private var buffers: [UnsafeMutableRawPointer] = []
-    private static let hugePage = 2 << 20
-
-    func allocate(bytes: Int) -> UnsafeMutableRawPointer {
-        let huge = Self.hugePage
-        let p: UnsafeMutableRawPointer
-        if bytes >= huge {
-            let rounded = (bytes + huge - 1) / huge * huge
-            p = UnsafeMutableRawPointer.allocate(byteCount: rounded, alignment: huge)
-            _ = madvise(p, rounded, Int32(MADV_HUGEPAGE))
-        } else {
-            p = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 64)
-        }
-        buffers.append(p)
-        return p
-    }
-
-    deinit { buffers.forEach { $0.deallocate() } }
 }
