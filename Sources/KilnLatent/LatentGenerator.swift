@@ -7,6 +7,8 @@ import KilnRuntime
 /// declared output range, CHW per image. With an int8 model the bytes are the same for every
 /// thread count and batch size.
 public final class LatentGenerator {
+    /// The model as given (its metadata: name, quantization, provenance).
+    public let model: KilnModel
     public let spec: GeneratorSpec
     /// Channels, height, width of one image.
     public let imageShape: [Int]
@@ -22,6 +24,7 @@ public final class LatentGenerator {
     /// conditional model's Embedding lookup is replaced by an input, so images can be made from
     /// mixtures of class embeddings (`images(latents:classMixtures:)`).
     public init(model: KilnModel, batch: Int, threads: Int = 1, blendingClasses: Bool = false) throws {
+        self.model = model
         spec = try GeneratorSpec(model: model)
         if blendingClasses {
             let e = try ClassEmbedding(model: model, spec: spec)

@@ -4,31 +4,27 @@ import Foundation
 /// The element types layers train in: Float for training (GEMM through the C micro-kernels),
 /// Double for gradient checks (a plain GEMM, the same layer code).
 public protocol TrainScalar: BinaryFloatingPoint, Sendable where Self.RawSignificand: FixedWidthInteger {
-    /// C[m x n] (+)= op(A) op(B), row-major; see `kiln_f32_gemm`.
+    /// C[m x n] (+)= op(A) op(B), row-major; see `kiln_f32_gemm`. Up to `threads` threads split
+    /// the larger of m and n; every element keeps its sum order, so the result does not depend on
+    /// the thread count.
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-                     c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool)
+                     c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool, threads: Int)
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
     static func tanh(_ x: Self) -> Self
 }
 
-/// How many threads GEMMs use (the trainer sets it from `--threads`).
-public enum TrainThreads {
-    nonisolated(unsafe) public static var count = 1
-}
-
 extension Float: TrainScalar {
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                            c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+                            c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads: Int) {
         let job = GemmJob(uk: kiln_f32_gemm_ukernel_best()!, ta: transposeA, tb: transposeB, m: m, n: n, k: k,
                           a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
-        // Split the larger of m and n into whole tiles; every C element keeps its sum order, so
-        // the result does not depend on the thread count.
+        // Split the larger of m and n into whole tiles.
         let tile = job.splitN ? job.uk.pointee.nr : job.uk.pointee.mr
         let extent = job.splitN ? n : m
-        let parts = min(TrainThreads.count, max(1, extent / (tile * 4)))
+        let parts = min(threads, max(1, extent / (tile * 4)))
         if parts <= 1 { return job.run(0, extent) }
         let chunk = (extent / parts + tile - 1) / tile * tile
         DispatchQueue.concurrentPerform(iterations: parts) { i in
@@ -45,7 +41,7 @@ extension Float: TrainScalar {
 extension Double: TrainScalar {
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                             a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-                            c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
+                            c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool, threads: Int) {
         for i in 0 ..< m {
             for j in 0 ..< n {
                 var acc = accumulate ? c[i * ldc + j] : 0

@@ -50,6 +50,7 @@ struct Arith: ParsableCommand {
     var out = "arith.png"
 
     @OptionGroup var options: GeneratorRunOptions
+    @OptionGroup var pictures: PictureOptions
 
     func validate() throws {
         guard (1 ... 2).contains(arguments.count) else {
@@ -107,7 +108,7 @@ struct Arith: ParsableCommand {
             print("\(name) = mean of seeds \(book.seeds(of: name)!.map(String.init).joined(separator: ", ")) (norm \(String(format: "%.2f", Latent.norm(v))))")
         }
         print("result norm \(String(format: "%.2f", Latent.norm(result))); neighbours: result + \(jitter) * N(0, I) from seeds \(jitterSeed) on")
-        let png = try options.picture(images, count: latents.count, columns: columns, of: g).pngData()
+        let png = try pictures.picture(images, count: latents.count, columns: columns, of: g).pngData()
         try writeOutput(png, to: out, what: "row 1: \(e.names.joined(separator: ", ")), \(expression); row 2: the result and \(neighbours) jittered neighbours (\(path))")
     }
 }

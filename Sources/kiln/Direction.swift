@@ -54,6 +54,7 @@ struct Direction: ParsableCommand {
     var show = 10
 
     @OptionGroup var options: GeneratorRunOptions
+    @OptionGroup var pictures: PictureOptions
 
     func validate() throws {
         guard (20 ... 10_000_000).contains(search) else { throw ValidationError("--search must be 20 to 10,000,000, not \(search).") }
@@ -94,7 +95,7 @@ struct Direction: ParsableCommand {
             let randomDirection = DirectionExperiment.randomDirection(0, dimension: sampler.dimension, norm: r.norm)
             let latents = held + held.map { Latent.add($0, r.direction) } + held.map { Latent.add($0, randomDirection) }
             let images = try g.images(latents: latents)
-            try writeOutput(try options.picture(images, count: latents.count, columns: held.count, of: g).pngData(), to: out,
+            try writeOutput(try pictures.picture(images, count: latents.count, columns: held.count, of: g).pngData(), to: out,
                             what: "rows: \(held.count) held-out \(names[y]) seeds; + direction to \(names[x]); + a random direction of the same norm")
         }
     }

@@ -50,6 +50,7 @@ struct Find: ParsableCommand {
     var out: String?
 
     @OptionGroup var options: GeneratorRunOptions
+    @OptionGroup var pictures: PictureOptions
 
     func validate() throws {
         guard (1 ... 10000).contains(count) else { throw ValidationError("--count must be 1 to 10,000, not \(count).") }
@@ -94,7 +95,7 @@ struct Find: ParsableCommand {
         }
         if let out {
             let images = try g.images(latents: found.map { g.spec.sampler.sample(seed: $0.seed) })
-            try writeOutput(try options.picture(images, count: found.count, columns: nil, of: g).pngData(), to: out, what: "\(found.count) images judged \(name)")
+            try writeOutput(try pictures.picture(images, count: found.count, columns: nil, of: g).pngData(), to: out, what: "\(found.count) images judged \(name)")
         }
         if let save, let concepts {
             if found.count < count { print("note: fewer than --count seeds were found; the concept uses \(found.count).") }

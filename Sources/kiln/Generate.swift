@@ -40,23 +40,15 @@ struct Generate: ParsableCommand {
     @Option(help: "Images per row of the grid (default: one per class for conditional models, else a square grid).")
     var columns: Int?
 
-    @Option(help: "Images per forward pass (memory grows with it).")
-    var batch = 8
-
-    @Option(help: "Threads: convolutions and dense layers split their output work (the bytes do not change).")
-    var threads = 1
+    @OptionGroup var options: GeneratorRunOptions
 
     func validate() throws {
         if let count, !(1 ... 65536).contains(count) { throw ValidationError("--count must be 1 to 65536, not \(count).") }
-        guard (1 ... 1024).contains(batch) else { throw ValidationError("--batch must be 1 to 1024, not \(batch).") }
-        guard (1 ... 256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, not \(threads).") }
         if let columns, columns < 1 { throw ValidationError("--columns must be at least 1, not \(columns).") }
     }
 
     func run() throws {
-        let (path, model) = try DefaultModel.load(file)
-        let generator: LatentGenerator
-        do { generator = try LatentGenerator(model: model, batch: min(batch, count ?? 16), threads: threads) } catch { throw CLIError("\(path): \(error)") }
+        let (path, generator) = try options.generator(file, images: count ?? 16)
         let spec = generator.spec
         var latents: [[Float]]
         var source: String
@@ -89,6 +81,6 @@ struct Generate: ParsableCommand {
         let png = try grid.pngData()
         try writeFileAtomically(path: out, bytes: png)
         print("wrote \(out): \(latents.count) image\(latents.count == 1 ? "" : "s") of \(s[2])x\(s[1]) from \(source) (\(path))")
-        print("sha256 \(png.withUnsafeBytes { sha256Hex($0) })" + (model[metadata: "quantization.type"]?.stringValue == "int8" ? " (int8: the same on every CPU and thread count)" : ""))
+        print("sha256 \(png.withUnsafeBytes { sha256Hex($0) })" + (generator.model[metadata: "quantization.type"]?.stringValue == "int8" ? " (int8: the same on every CPU and thread count)" : ""))
     }
 }

@@ -72,6 +72,7 @@ struct Interpolate: ParsableCommand {
     var delay = 60
 
     @OptionGroup var options: GeneratorRunOptions
+    @OptionGroup var pictures: PictureOptions
 
     func validate() throws {
         guard (2 ... 64).contains(steps) else { throw ValidationError("--steps must be 2 to 64, not \(steps).") }
@@ -149,13 +150,13 @@ struct Interpolate: ParsableCommand {
                 try writeAnimation(frames, to: animation)
             }
         }
-        let png = try options.picture(images, count: rows * steps, columns: steps, of: g).pngData()
+        let png = try pictures.picture(images, count: rows * steps, columns: steps, of: g).pngData()
         try writeOutput(png, to: out, what: "\(rows) row\(rows == 1 ? "" : "s") of \(steps) images: \(legend) (\(modelPath))")
     }
 
     /// One zoomed picture per image.
     private func split(_ images: [Float], count: Int, _ g: LatentGenerator) -> [Image] {
-        (0 ..< count).map { options.picture(Array(images[$0 * g.imageSize ..< ($0 + 1) * g.imageSize]), count: 1, columns: 1, of: g) }
+        (0 ..< count).map { pictures.picture(Array(images[$0 * g.imageSize ..< ($0 + 1) * g.imageSize]), count: 1, columns: 1, of: g) }
     }
 
     private func writeAnimation(_ frames: [Image], to path: String) throws {

@@ -5,7 +5,7 @@ import KilnImage
 import KilnLatent
 import KilnRuntime
 
-/// Options every latent-space command shares: how the generator runs and how pictures are drawn.
+/// How a generator runs: the bytes of its images depend on neither option.
 struct GeneratorRunOptions: ParsableArguments {
     @Option(help: "Threads: convolutions and dense layers split their output work (the bytes do not change).")
     var threads = 1
@@ -13,23 +13,30 @@ struct GeneratorRunOptions: ParsableArguments {
     @Option(help: "Images per forward pass (memory grows with it; the bytes do not change).")
     var batch = 16
 
+    func validate() throws {
+        guard (1 ... 256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, not \(threads).") }
+        guard (1 ... 1024).contains(batch) else { throw ValidationError("--batch must be 1 to 1024, not \(batch).") }
+    }
+
+    /// The generator of `file` (default model when nil), planned with these options for at most
+    /// `images` images per pass.
+    func generator(_ file: String?, blendingClasses: Bool = false, images: Int = .max) throws -> (path: String, generator: LatentGenerator) {
+        let (path, model) = try DefaultModel.load(file)
+        do {
+            return (path, try LatentGenerator(model: model, batch: min(batch, images), threads: threads, blendingClasses: blendingClasses))
+        } catch {
+            throw CLIError("\(path): \(error)")
+        }
+    }
+}
+
+/// How the latent-space commands draw their pictures.
+struct PictureOptions: ParsableArguments {
     @Option(help: "Pixels per model pixel in the pictures (1 to 8).")
     var zoom = 2
 
     func validate() throws {
-        guard (1 ... 256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, not \(threads).") }
-        guard (1 ... 1024).contains(batch) else { throw ValidationError("--batch must be 1 to 1024, not \(batch).") }
         guard (1 ... 8).contains(zoom) else { throw ValidationError("--zoom must be 1 to 8, not \(zoom).") }
-    }
-
-    /// The generator of `file` (default model when nil), planned with these options.
-    func generator(_ file: String?, blendingClasses: Bool = false) throws -> (path: String, generator: LatentGenerator) {
-        let (path, model) = try DefaultModel.load(file)
-        do {
-            return (path, try LatentGenerator(model: model, batch: batch, threads: threads, blendingClasses: blendingClasses))
-        } catch {
-            throw CLIError("\(path): \(error)")
-        }
     }
 
     /// A grid of `count` images (CHW floats in the generator's output range), zoomed.

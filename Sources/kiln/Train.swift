@@ -28,17 +28,17 @@ struct Train: ParsableCommand {
     @Flag(help: "Train a class-conditional GAN (label embedding concatenated to z in G, as an extra input plane in D).")
     var conditional = false
 
-    @Option(help: "Latent dimension of z.") var latentDim = 100
-    @Option(help: "Generator width (its layers have 2w and w channels).") var gWidth = 128
-    @Option(help: "Discriminator width (its layers have w and 2w channels).") var dWidth = 64
-    @Option(help: "Epochs to train (with --resume: the new total).") var epochs = 2
-    @Option(help: "Images per step.") var batchSize = 64
-    @Option(help: "Generator learning rate.") var lrG = 2e-4
-    @Option(help: "Discriminator learning rate.") var lrD = 2e-4
-    @Option(help: "Adam beta1.") var beta1 = 0.5
-    @Option(help: "Real-label smoothing: the target for real images is 1 minus this (0.1 gives 0.9).") var labelSmoothing = 0.0
-    @Option(help: "EMA decay of the exported generator's weights.") var emaDecay = 0.999
-    @Option(help: "Seed of every random draw (weights, data order, noise).") var seed: UInt64 = 1
+    @Option(help: "Latent dimension of z.") var latentDim = GANConfig().latentDim
+    @Option(help: "Generator width (its layers have 2w and w channels).") var gWidth = GANConfig().generatorWidth
+    @Option(help: "Discriminator width (its layers have w and 2w channels).") var dWidth = GANConfig().discriminatorWidth
+    @Option(help: "Epochs to train (with --resume: the new total).") var epochs = GANConfig().epochs
+    @Option(help: "Images per step.") var batchSize = GANConfig().batchSize
+    @Option(help: "Generator learning rate.") var lrG = GANConfig().learningRateG
+    @Option(help: "Discriminator learning rate.") var lrD = GANConfig().learningRateD
+    @Option(help: "Adam beta1.") var beta1 = GANConfig().beta1
+    @Option(help: "Real-label smoothing: the target for real images is 1 minus this (0.1 gives 0.9).") var labelSmoothing = GANConfig().labelSmoothing
+    @Option(help: "EMA decay of the exported generator's weights.") var emaDecay = GANConfig().emaDecay
+    @Option(help: "Seed of every random draw (weights, data order, noise).") var seed = GANConfig().seed
     @Option(help: "Threads for the matrix products.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Folder for checkpoint, samples, losses.") var outDir = "runs/train"
     @Option(name: [.short, .customLong("output")], help: "The exported generator (default: OUT-DIR/generator.kiln).") var output: String?
@@ -60,31 +60,19 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        TrainThreads.count = threads
         let data = try self.data.load(test: false)
-        var config = GANConfig()
-        config.conditional = conditional
-        config.latentDim = latentDim
-        config.generatorWidth = gWidth
-        config.discriminatorWidth = dWidth
-        config.batchSize = batchSize
-        config.epochs = epochs
-        config.learningRateG = lrG
-        config.learningRateD = lrD
-        config.beta1 = beta1
-        config.labelSmoothing = labelSmoothing
-        config.emaDecay = emaDecay
-        config.seed = seed
-        config.dataset = data.name + (self.data.limit.map { " (first \($0))" } ?? "")
-        config.imageShape = [data.channels, data.height, data.width]
-        config.classNames = data.classNames
+        let config = GANConfig(conditional: conditional, latentDim: latentDim, generatorWidth: gWidth, discriminatorWidth: dWidth,
+                               batchSize: batchSize, epochs: epochs, learningRateG: lrG, learningRateD: lrD, beta1: beta1,
+                               labelSmoothing: labelSmoothing, emaDecay: emaDecay, seed: seed,
+                               dataset: data.name + (self.data.limit.map { " (first \($0))" } ?? ""),
+                               imageShape: [data.channels, data.height, data.width], classNames: data.classNames)
         guard config.imageShape[1] == 28, config.imageShape[2] == 28 else {
             throw CLIError("dcgan28 trains on 28x28 images; \(data.name) has \(data.width)x\(data.height). For a PNG folder pass --image-size 28 (the default).")
         }
 
         try createOutputFolder(outDir)
         let trainer: GANTrainer
-        do { trainer = try GANTrainer(config: config, dataset: data) } catch { throw CLIError("\(error)") }
+        do { trainer = try GANTrainer(config: config, dataset: data, threads: threads) } catch { throw CLIError("\(error)") }
         let checkpointPath = outDir + "/checkpoint.kiln"
         var elapsedBefore = 0.0
         if resume {
@@ -181,15 +169,13 @@ func createOutputFolder(_ outDir: String) throws {
     }
 }
 
-/// Which settings two configurations disagree on, for the resume error.
+/// Which settings two configurations disagree on, for the resume error, by the flag that sets them.
 private func differences(_ a: GANConfig, _ b: GANConfig) -> String {
-    let pairs: [(String, String, String)] = [
-        ("conditional", "\(a.conditional)", "\(b.conditional)"), ("latent-dim", "\(a.latentDim)", "\(b.latentDim)"),
-        ("g-width", "\(a.generatorWidth)", "\(b.generatorWidth)"), ("d-width", "\(a.discriminatorWidth)", "\(b.discriminatorWidth)"),
-        ("batch-size", "\(a.batchSize)", "\(b.batchSize)"), ("beta1", "\(a.beta1)", "\(b.beta1)"),
-        ("ema-decay", "\(a.emaDecay)", "\(b.emaDecay)"),
-        ("seed", "\(a.seed)", "\(b.seed)"), ("dataset", a.dataset, b.dataset), ("image shape", "\(a.imageShape)", "\(b.imageShape)"),
+    let settings: [(String, PartialKeyPath<GANConfig>)] = [
+        ("conditional", \.conditional), ("latent-dim", \.latentDim), ("g-width", \.generatorWidth), ("d-width", \.discriminatorWidth),
+        ("batch-size", \.batchSize), ("beta1", \.beta1), ("ema-decay", \.emaDecay), ("seed", \.seed), ("dataset", \.dataset),
+        ("image shape", \.imageShape),
     ]
-    let diff = pairs.filter { $0.1 != $0.2 }.map { "\($0.0): checkpoint \($0.1), now \($0.2)" }
-    return diff.isEmpty ? "architecture" : diff.joined(separator: "; ")
+    let diff = settings.map { ($0.0, "\(a[keyPath: $0.1])", "\(b[keyPath: $0.1])") }.filter { $0.1 != $0.2 }
+    return diff.isEmpty ? "architecture" : diff.map { "\($0.0): checkpoint \($0.1), now \($0.2)" }.joined(separator: "; ")
 }

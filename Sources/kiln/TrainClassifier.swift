@@ -34,10 +34,9 @@ struct TrainClassifier: ParsableCommand {
     }
 
     func run() throws {
-        TrainThreads.count = threads
         let train = try data.load(test: false), test = try data.load(test: true)
         let trainer: ClassifierTrainer
-        do { trainer = try ClassifierTrainer(train: train, batchSize: batchSize, seed: seed) } catch { throw CLIError("\(error)") }
+        do { trainer = try ClassifierTrainer(train: train, batchSize: batchSize, seed: seed, threads: threads) } catch { throw CLIError("\(error)") }
         print("training classifier28 on \(train.name): \(train.count) images, \(test.count) test images, \(epochs) epochs")
         let start = Date()
         for epoch in 0 ..< epochs {

@@ -77,11 +77,8 @@ final class GemmTests: XCTestCase {
         let (m, n, k) = (37, 1000, 300)
         let a = random(m * k), b = random(k * n)
         var one = [Float](repeating: 0, count: m * n), two = one
-        TrainThreads.count = 1
-        Float.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &one, ldc: n, accumulate: false)
-        TrainThreads.count = 2
-        Float.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &two, ldc: n, accumulate: false)
-        TrainThreads.count = 1
+        Float.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &one, ldc: n, accumulate: false, threads: 1)
+        Float.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &two, ldc: n, accumulate: false, threads: 2)
         XCTAssertEqual(one, two)
     }
 

@@ -39,14 +39,11 @@ enum Tiny {
 }
 
 final class TrainerTests: XCTestCase {
-    override func tearDown() { TrainThreads.count = 1 }
-
     /// Same seed -> the same weights, bit for bit, whatever the thread count.
     func testReproducibleAcrossRunsAndThreadCounts() throws {
         var results: [[[Float]]] = []
         for threads in [1, 1, 2] {
-            TrainThreads.count = threads
-            let t = try GANTrainer(config: Tiny.config(), dataset: Tiny.dataset())
+            let t = try GANTrainer(config: Tiny.config(), dataset: Tiny.dataset(), threads: threads)
             for _ in 0 ..< 3 { _ = t.trainStep() }
             results.append(Tiny.weights(t))
         }

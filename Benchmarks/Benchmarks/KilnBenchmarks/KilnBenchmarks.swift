@@ -56,14 +56,13 @@ let benchmarks: @Sendable () -> Void = {
     for threads in [1, 2] {
         Benchmark("train-step-dcgan28-batch64-\(threads)-thread\(threads == 1 ? "" : "s")",
                   configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(20), maxIterations: 40)) { (benchmark: Benchmark, trainer: GANTrainer) in
-            TrainThreads.count = threads
             for _ in benchmark.scaledIterations { blackHole(trainer.trainStep()) }
         } setup: { () throws -> GANTrainer in
             var rng = TrainRNG(seed: 1)
             let images = (0 ..< 640 * 784).map { _ in Float(rng.uniform() * 2 - 1) }
             let data = Dataset(name: "random", images: images, count: 640, channels: 1, height: 28, width: 28,
                                labels: [], classNames: [])
-            return try GANTrainer(config: GANConfig(), dataset: data)
+            return try GANTrainer(config: GANConfig(), dataset: data, threads: threads)
         }
     }
 

@@ -18,7 +18,8 @@ public final class ClassifierTrainer {
     public private(set) var step = 0
     private var order: (epoch: Int, permutation: [Int]) = (-1, [])
 
-    public init(train: Dataset, batchSize: Int = 128, seed: UInt64 = 1) throws {
+    /// `threads`: what the GEMMs may use (the weights do not depend on it).
+    public init(train: Dataset, batchSize: Int = 128, seed: UInt64 = 1, threads: Int = 1) throws {
         guard !train.labels.isEmpty else { throw DatasetError("\(train.name) has no labels; a classifier needs them.") }
         guard train.height == 28, train.width == 28 else { throw DatasetError("the classifier takes 28x28 images, \(train.name) has \(train.width)x\(train.height).") }
         guard batchSize <= train.count else { throw DatasetError("the batch size \(batchSize) is larger than the dataset (\(train.count) images).") }
@@ -34,16 +35,16 @@ public final class ClassifierTrainer {
         }
         let c = train.channels
         features = Sequential([
-            he(Conv2dLayer(name: "c.conv1", inChannels: c, outChannels: 32, kernel: 3, padding: 1, bias: true, rng: &rng), fanIn: 9 * c),
+            he(Conv2dLayer(name: "c.conv1", inChannels: c, outChannels: 32, kernel: 3, padding: 1, bias: true, threads: threads, rng: &rng), fanIn: 9 * c),
             ActivationLayer(.relu), MaxPool2dLayer(size: 2),
-            he(Conv2dLayer(name: "c.conv2", inChannels: 32, outChannels: 64, kernel: 3, padding: 1, bias: true, rng: &rng), fanIn: 288),
+            he(Conv2dLayer(name: "c.conv2", inChannels: 32, outChannels: 64, kernel: 3, padding: 1, bias: true, threads: threads, rng: &rng), fanIn: 288),
             ActivationLayer(.relu), MaxPool2dLayer(size: 2),
-            he(DenseLayer(name: "c.fc1", inFeatures: 64 * 7 * 7, outFeatures: 128, rng: &rng), fanIn: 3136),
+            he(DenseLayer(name: "c.fc1", inFeatures: 64 * 7 * 7, outFeatures: 128, threads: threads, rng: &rng), fanIn: 3136),
             ActivationLayer(.relu),
         ])
         head = Sequential([
             DropoutLayer(p: 0.3, seed: mix(seed, 0x44524F50)),  // "DROP"
-            he(DenseLayer(name: "c.fc2", inFeatures: 128, outFeatures: train.classNames.count, rng: &rng), fanIn: 64),
+            he(DenseLayer(name: "c.fc2", inFeatures: 128, outFeatures: train.classNames.count, threads: threads, rng: &rng), fanIn: 64),
         ])
     }
 

@@ -6,18 +6,19 @@ public final class Discriminator<T: TrainScalar> {
     public let body: Sequential<T>
     let imageShape: [Int]
 
-    public init(config: GANConfig, rng: inout TrainRNG) {
+    /// `threads`: what its layers' GEMMs may use (the results do not depend on it).
+    public init(config: GANConfig, threads: Int = 1, rng: inout TrainRNG) {
         let (w, c) = (config.discriminatorWidth, config.imageShape[0])
         imageShape = config.imageShape
         let plane = config.imageShape[1] * config.imageShape[2]
         embedding = config.conditional ? EmbeddingLayer(name: "d.embed", classes: config.classNames.count, dim: plane, rng: &rng) : nil
         body = Sequential<T>([
-            Conv2dLayer(name: "d.conv1", inChannels: c + (config.conditional ? 1 : 0), outChannels: w, kernel: 4, stride: 2, padding: 1, bias: true, rng: &rng),
+            Conv2dLayer(name: "d.conv1", inChannels: c + (config.conditional ? 1 : 0), outChannels: w, kernel: 4, stride: 2, padding: 1, bias: true, threads: threads, rng: &rng),
             ActivationLayer(.leakyReLU(0.2)),
-            Conv2dLayer(name: "d.conv2", inChannels: w, outChannels: 2 * w, kernel: 4, stride: 2, padding: 1, bias: false, rng: &rng),
+            Conv2dLayer(name: "d.conv2", inChannels: w, outChannels: 2 * w, kernel: 4, stride: 2, padding: 1, bias: false, threads: threads, rng: &rng),
             BatchNorm2dLayer(name: "d.bn2", channels: 2 * w),
             ActivationLayer(.leakyReLU(0.2)),
-            Conv2dLayer(name: "d.conv3", inChannels: 2 * w, outChannels: 1, kernel: 7, bias: true, rng: &rng),
+            Conv2dLayer(name: "d.conv3", inChannels: 2 * w, outChannels: 1, kernel: 7, bias: true, threads: threads, rng: &rng),
         ])
     }
 

@@ -1,30 +1,39 @@
 /// Everything that defines a GAN training run. Stored (as JSON) in every checkpoint, so a resumed
 /// run continues with the same settings and a checkpoint of another architecture is refused.
 public struct GANConfig: Codable, Equatable, Sendable {
-    public var architecture = "dcgan28"
-    public var conditional = false
-    public var latentDim = 100
+    public var architecture: String
+    public var conditional: Bool
+    public var latentDim: Int
     /// Width of the generator's last hidden layer (layers are 2w, w).
-    public var generatorWidth = 128
+    public var generatorWidth: Int
     /// Width of the discriminator's first layer (layers are w, 2w).
-    public var discriminatorWidth = 64
-    public var batchSize = 64
-    public var epochs = 2
-    public var learningRateG = 2e-4
-    public var learningRateD = 2e-4
-    public var beta1 = 0.5
-    public var beta2 = 0.999
+    public var discriminatorWidth: Int
+    public var batchSize: Int
+    public var epochs: Int
+    public var learningRateG, learningRateD: Double
+    public var beta1, beta2: Double
     /// Target for real images is 1 - labelSmoothing (0.1 gives the common 0.9).
-    public var labelSmoothing = 0.0
+    public var labelSmoothing: Double
     /// EMA decay of the exported generator's weights (warmed up as min(decay, (1 + t) / (10 + t))).
-    public var emaDecay = 0.999
-    public var seed: UInt64 = 1
+    public var emaDecay: Double
+    public var seed: UInt64
     /// Dataset name, image shape and classes (filled in from the data).
-    public var dataset = ""
-    public var imageShape = [1, 28, 28]
-    public var classNames: [String] = []
+    public var dataset: String
+    public var imageShape: [Int]
+    public var classNames: [String]
 
-    public init() {}
+    /// The DCGAN recipe's settings, or those given.
+    public init(architecture: String = "dcgan28", conditional: Bool = false, latentDim: Int = 100, generatorWidth: Int = 128,
+                discriminatorWidth: Int = 64, batchSize: Int = 64, epochs: Int = 2, learningRateG: Double = 2e-4,
+                learningRateD: Double = 2e-4, beta1: Double = 0.5, beta2: Double = 0.999, labelSmoothing: Double = 0,
+                emaDecay: Double = 0.999, seed: UInt64 = 1, dataset: String = "", imageShape: [Int] = [1, 28, 28],
+                classNames: [String] = []) {
+        (self.architecture, self.conditional, self.latentDim) = (architecture, conditional, latentDim)
+        (self.generatorWidth, self.discriminatorWidth, self.batchSize, self.epochs) = (generatorWidth, discriminatorWidth, batchSize, epochs)
+        (self.learningRateG, self.learningRateD, self.beta1, self.beta2) = (learningRateG, learningRateD, beta1, beta2)
+        (self.labelSmoothing, self.emaDecay, self.seed) = (labelSmoothing, emaDecay, seed)
+        (self.dataset, self.imageShape, self.classNames) = (dataset, imageShape, classNames)
+    }
 
     /// The settings a resumed run must share with its checkpoint: all but the number of epochs,
     /// the learning rates and label smoothing, which may change between runs (to continue a

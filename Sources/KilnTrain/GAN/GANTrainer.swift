@@ -25,7 +25,8 @@ public final class GANTrainer {
         public var dReal, dFake: Double
     }
 
-    public init(config: GANConfig, dataset: Dataset) throws {
+    /// `threads`: what the GEMMs may use (the weights do not depend on it).
+    public init(config: GANConfig, dataset: Dataset, threads: Int = 1) throws {
         guard config.batchSize >= 2 else { throw DatasetError("--batch-size must be at least 2 (BatchNorm needs a batch).") }
         guard config.batchSize <= dataset.count else {
             throw DatasetError("the batch size \(config.batchSize) is larger than the dataset (\(dataset.count) images); use --batch-size \(dataset.count) or less.")
@@ -39,9 +40,9 @@ public final class GANTrainer {
         self.config = config
         self.dataset = dataset
         var rng = TrainRNG(seed: mix(config.seed, 0x494E4954))  // "INIT"
-        g = Generator(config: config, rng: &rng)
-        d = Discriminator(config: config, rng: &rng)
-        ema = Generator(config: config, rng: &rng)
+        g = Generator(config: config, threads: threads, rng: &rng)
+        d = Discriminator(config: config, threads: threads, rng: &rng)
+        ema = Generator(config: config, threads: threads, rng: &rng)
         for (e, p) in zip(ema.parameters, g.parameters) { e.value = p.value }
         adamG = Adam(learningRate: config.learningRateG, beta1: config.beta1, beta2: config.beta2)
         adamD = Adam(learningRate: config.learningRateD, beta1: config.beta1, beta2: config.beta2)

@@ -6,7 +6,8 @@ public final class Generator<T: TrainScalar> {
     public let body: Sequential<T>
     public let latentDim: Int
 
-    public init(config: GANConfig, rng: inout TrainRNG) {
+    /// `threads`: what its layers' GEMMs may use (the results do not depend on it).
+    public init(config: GANConfig, threads: Int = 1, rng: inout TrainRNG) {
         let (nz, w, c) = (config.latentDim, config.generatorWidth, config.imageShape[0])
         latentDim = nz
         let classes = config.classNames.count
@@ -14,13 +15,13 @@ public final class Generator<T: TrainScalar> {
         let input = nz + (config.conditional ? classes : 0)
         body = Sequential<T>([
             ReshapeLayer([input, 1, 1]),
-            ConvTranspose2dLayer(name: "g.convt1", inChannels: input, outChannels: 2 * w, kernel: 7, bias: false, rng: &rng),
+            ConvTranspose2dLayer(name: "g.convt1", inChannels: input, outChannels: 2 * w, kernel: 7, bias: false, threads: threads, rng: &rng),
             BatchNorm2dLayer(name: "g.bn1", channels: 2 * w),
             ActivationLayer(.relu),
-            ConvTranspose2dLayer(name: "g.convt2", inChannels: 2 * w, outChannels: w, kernel: 4, stride: 2, padding: 1, bias: false, rng: &rng),
+            ConvTranspose2dLayer(name: "g.convt2", inChannels: 2 * w, outChannels: w, kernel: 4, stride: 2, padding: 1, bias: false, threads: threads, rng: &rng),
             BatchNorm2dLayer(name: "g.bn2", channels: w),
             ActivationLayer(.relu),
-            ConvTranspose2dLayer(name: "g.convt3", inChannels: w, outChannels: c, kernel: 4, stride: 2, padding: 1, bias: true, rng: &rng),
+            ConvTranspose2dLayer(name: "g.convt3", inChannels: w, outChannels: c, kernel: 4, stride: 2, padding: 1, bias: true, threads: threads, rng: &rng),
             ActivationLayer(.tanh),
         ])
     }

@@ -9,8 +9,12 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
     private var cols: [T] = []
     private var inputShape: [Int] = []
 
+    /// Threads its GEMMs use (the results do not depend on it).
+    public let threads: Int
+
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool, rng: inout TrainRNG) {
+                bias: Bool, threads: Int = 1, rng: inout TrainRNG) {
+        self.threads = threads
         shape = ConvShape(inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding)
         weight = .normal(name + ".weight", shape: [outChannels, inChannels, kernel, kernel], rng: &rng)
         self.bias = .zeroBias(name + ".bias", count: outChannels, present: bias)
@@ -29,7 +33,7 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         cols = s.im2col(x.values, channels: s.inChannels, n: n, h: h, w: w, oh: oh, ow: ow)
         var out = [T](repeating: 0, count: s.outChannels * width)
         T.gemm(transposeA: false, transposeB: false, m: s.outChannels, n: width, k: rows,
-               a: weight.value, lda: rows, b: cols, ldb: width, c: &out, ldc: width, accumulate: false)
+               a: weight.value, lda: rows, b: cols, ldb: width, c: &out, ldc: width, accumulate: false, threads: threads)
         if let bias { addBias(&out, bias.value, width: width) }
         return Tensor(shape: [n, s.outChannels, oh, ow], values: batchMajor(out, n: n, c: s.outChannels, plane: oh * ow))
     }
@@ -42,10 +46,10 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         let d = channelMajor(dy.values, n: n, c: s.outChannels, plane: plane)
         if let bias { sumRows(d, width: width, into: &bias.grad) }
         T.gemm(transposeA: false, transposeB: true, m: s.outChannels, n: rows, k: width,
-               a: d, lda: width, b: cols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true)
+               a: d, lda: width, b: cols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
         var dcols = [T](repeating: 0, count: rows * width)
         T.gemm(transposeA: true, transposeB: false, m: rows, n: width, k: s.outChannels,
-               a: weight.value, lda: rows, b: d, ldb: width, c: &dcols, ldc: width, accumulate: false)
+               a: weight.value, lda: rows, b: d, ldb: width, c: &dcols, ldc: width, accumulate: false, threads: threads)
         let dx = s.col2im(dcols, channels: s.inChannels, n: n, h: inputShape[2], w: inputShape[3], oh: dy.shape[2], ow: dy.shape[3])
         return Tensor(shape: inputShape, values: dx)
     }

@@ -10,8 +10,12 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
     private var input: [T] = []  // channel-major [C, N*H*W]
     private var inputShape: [Int] = []
 
+    /// Threads its GEMMs use (the results do not depend on it).
+    public let threads: Int
+
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool, rng: inout TrainRNG) {
+                bias: Bool, threads: Int = 1, rng: inout TrainRNG) {
+        self.threads = threads
         shape = ConvShape(inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding)
         weight = .normal(name + ".weight", shape: [inChannels, outChannels, kernel, kernel], rng: &rng)
         self.bias = .zeroBias(name + ".bias", count: outChannels, present: bias)
@@ -30,7 +34,7 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         input = channelMajor(x.values, n: n, c: s.inChannels, plane: h * w)
         var cols = [T](repeating: 0, count: rows * width)
         T.gemm(transposeA: true, transposeB: false, m: rows, n: width, k: s.inChannels,
-               a: weight.value, lda: rows, b: input, ldb: width, c: &cols, ldc: width, accumulate: false)
+               a: weight.value, lda: rows, b: input, ldb: width, c: &cols, ldc: width, accumulate: false, threads: threads)
         var y = s.col2im(cols, channels: s.outChannels, n: n, h: oh, w: ow, oh: h, ow: w)
         if let bias {
             for i in 0 ..< n {
@@ -54,10 +58,10 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         }
         let dcols = s.im2col(dy.values, channels: s.outChannels, n: n, h: dy.shape[2], w: dy.shape[3], oh: h, ow: w)
         T.gemm(transposeA: false, transposeB: true, m: s.inChannels, n: rows, k: width,
-               a: input, lda: width, b: dcols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true)
+               a: input, lda: width, b: dcols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
         var dx = [T](repeating: 0, count: s.inChannels * width)
         T.gemm(transposeA: false, transposeB: false, m: s.inChannels, n: width, k: rows,
-               a: weight.value, lda: rows, b: dcols, ldb: width, c: &dx, ldc: width, accumulate: false)
+               a: weight.value, lda: rows, b: dcols, ldb: width, c: &dx, ldc: width, accumulate: false, threads: threads)
         return Tensor(shape: inputShape, values: batchMajor(dx, n: n, c: s.inChannels, plane: h * w))
     }
 }
