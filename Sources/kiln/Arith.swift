@@ -11,15 +11,18 @@ struct Arith: ParsableCommand {
         A concept is the mean latent vector of at least \(ConceptBook.minimumSeeds) seeds (single samples are unstable \
         directions): define it with --concept NAME=SEED,SEED,SEED, or load a concepts file with \
         --concepts (written by `kiln find --save`, or by --save-concepts here). The expression adds \
-        and subtracts concepts, with optional factors: "boot - sandal + sneaker", "0.5*coat + shirt". \
+        and subtracts concepts, with optional factors: "ankle_boot - sneaker + sandal", "0.5*sneaker + sandal". \
         The picture: first row, each concept's mean and then the result; second row, the result and \
         --neighbours images with small Gaussian jitter added (scale --jitter), to show the region \
         rather than one point.
-        Example: kiln arith "ankle_boot - sandal + sneaker" --concepts concepts.txt --out arith.png
+
+        Example (concepts of the shipped model):
+          kiln arith "ankle_boot - sneaker + sandal" \\
+              --concepts Formats/models/latent/concepts.txt
         """
     )
 
-    @Argument(help: ArgumentHelp("[FILE] EXPRESSION: the .kiln generator (default: the shipped default model) and the expression, e.g. \"glasses - man + woman\" (quote it).", valueName: "file-and-expression"))
+    @Argument(help: ArgumentHelp("[FILE] EXPRESSION: the .kiln generator (default: the shipped default model) and the expression, e.g. \"ankle_boot - sneaker + sandal\" (quote it).", valueName: "file-and-expression"))
     var arguments: [String] = []
 
     var file: String? { arguments.count == 2 ? arguments[0] : nil }
@@ -37,13 +40,13 @@ struct Arith: ParsableCommand {
     @Option(name: .customLong("class"), help: "For a class-conditional model: the class to draw (a name or number).")
     var className: String?
 
-    @Option(help: "Jittered neighbours of the result (0 to 63).")
+    @Option(parsing: .unconditional, help: "Jittered neighbours of the result (0 to 63).")
     var neighbours = 7
 
-    @Option(help: "Standard deviation of the jitter, per latent element.")
+    @Option(parsing: .unconditional, help: "Standard deviation of the jitter, per latent element.")
     var jitter = 0.25
 
-    @Option(help: "Seed of the first jitter vector.")
+    @Option(parsing: .unconditional, help: "Seed of the first jitter vector.")
     var jitterSeed: UInt64 = 1 << 62
 
     @Option(name: [.short, .customLong("out")], help: "The PNG grid to write.")

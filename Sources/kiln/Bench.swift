@@ -8,21 +8,23 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure a model's latency, throughput, load time and memory.",
         discussion: """
-        Loads the model (mmap, checksums, validation) and plans it, runs it --warmup times, then
-        --runs times, and reports per-image latency percentiles, images/s, the load time, the arena
-        and peak RSS, the kernel paths, and the MAC rate as a share of this core's peak (measured
-        here with a register-only loop of the GEMM's instruction: VPDPBUSD, VPMADDWD or SMLAL for
+        Loads the model (mmap, checksums, validation) and plans it, runs it --warmup times, then \
+        --runs times, and reports per-image latency percentiles, images/s, the load time, the arena \
+        and peak RSS, the kernel paths, and the MAC rate as a share of this core's peak (measured \
+        here with a register-only loop of the GEMM's instruction: VPDPBUSD, VPMADDWD or SMLAL for \
         int8, 512- or 256-bit FMA for f32). Generators get latents from seeds; other models zeros. --json prints one object.
 
-        Example: kiln bench Formats/models/fashion-dcgan-int8.kiln --threads 2 --batch 16 --json
+        Example:
+          kiln bench Formats/models/fashion-dcgan-int8.kiln --threads 2 --batch 16 \\
+              --json
         """
     )
 
     @Argument(help: "The model (default: the shipped default model).") var file: String?
-    @Option(help: "Threads.") var threads = 1
-    @Option(help: "Images per run.") var batch = 1
-    @Option(help: "Timed runs.") var runs = 100
-    @Option(help: "Untimed runs first.") var warmup = 10
+    @Option(parsing: .unconditional, help: "Threads.") var threads = 1
+    @Option(parsing: .unconditional, help: "Images per run.") var batch = 1
+    @Option(parsing: .unconditional, help: "Timed runs.") var runs = 100
+    @Option(parsing: .unconditional, help: "Untimed runs first.") var warmup = 10
     @Flag(help: "Print one JSON object instead of the table.") var json = false
 
     func validate() throws {

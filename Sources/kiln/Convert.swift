@@ -9,13 +9,13 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert an ONNX model (e.g. from torch.onnx.export) to a .kiln model.",
         discussion: """
-        Reads ONNX opsets 11 to 21 (weights inline, in typed fields or in external data files next to
-        the .onnx), folds the shape arithmetic exporters write around Reshape, and writes a float
-        .kiln model, which `kiln quantize` can then make int8 or fp16. Only the first (batch)
+        Reads ONNX opsets 11 to 21 (weights inline, in typed fields or in external data files next to \
+        the .onnx), folds the shape arithmetic exporters write around Reshape, and writes a float \
+        .kiln model, which `kiln quantize` can then make int8 or fp16. Only the first (batch) \
         dimension of an input may be dynamic.
 
-        ONNX does not say what a model is: a model with one float input of shape [d] or [d, 1, 1]
-        (and perhaps an integer class-label input) is taken as a generator with a normal latent
+        ONNX does not say what a model is: a model with one float input of shape [d] or [d, 1, 1] \
+        (and perhaps an integer class-label input) is taken as a generator with a normal latent \
         space of d values; --latent says otherwise. Nothing is written if the conversion fails.
 
         Examples:
@@ -31,7 +31,7 @@ struct Convert: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Where to write the .kiln model.") var output: String
     @Option(help: "The model's name (default: the file's name).") var name: String?
     @Option(help: "Latent space: auto, none (not a generator), normal or uniform.") var latent: Latent = .auto
-    @Option(help: "The output's value range as LO,HI (default -1,1, a Tanh output).") var outputRange = "-1,1"
+    @Option(parsing: .unconditional, help: "The output's value range as LO,HI (default -1,1, a Tanh output).") var outputRange = "-1,1"
     @Option(help: "Class names of a conditional generator, comma-separated.") var classes: String?
 
     func validate() throws {

@@ -13,7 +13,7 @@ struct DatasetOptions: ParsableArguments {
     @Option(help: "Where the data is: a folder of IDX files (fashion-mnist, mnist), the CSV file (mnist-5k), or a folder of PNGs (png).")
     var data: String?
 
-    @Option(help: "Use only the first N training images (for quick runs).")
+    @Option(parsing: .unconditional, help: "Use only the first N training images (for quick runs).")
     var limit: Int?
 
     func validate() throws {

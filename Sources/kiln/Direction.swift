@@ -16,7 +16,10 @@ struct Direction: ParsableCommand {
         classifier then judges X is printed next to the same share for --random directions of the \
         same norm (the baseline). --out draws --show held-out seeds: as they are, plus d, plus the \
         first random direction.
-        Example: kiln direction --classifier Formats/models/fashion-classifier.kiln --from sandal --to sneaker
+
+        Example:
+          kiln direction --classifier Formats/models/fashion-classifier.kiln \\
+              --from sandal --to sneaker
         """
     )
 
@@ -32,25 +35,25 @@ struct Direction: ParsableCommand {
     @Option(help: "The class X to move toward.")
     var to: String
 
-    @Option(help: "Seeds to classify.")
+    @Option(parsing: .unconditional, help: "Seeds to classify.")
     var search = 4000
 
-    @Option(help: "First seed.")
+    @Option(parsing: .unconditional, help: "First seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Least probability for a seed to count as an example of its class.")
+    @Option(parsing: .unconditional, help: "Least probability for a seed to count as an example of its class.")
     var minConfidence = 0.8
 
-    @Option(help: "Multiplies the direction.")
+    @Option(parsing: .unconditional, help: "Multiplies the direction.")
     var scale = 1.0
 
-    @Option(help: "Random directions in the baseline (1 to 64).")
+    @Option(parsing: .unconditional, help: "Random directions in the baseline (1 to 64).")
     var random = 8
 
     @Option(name: [.short, .customLong("out")], help: "Also draw held-out seeds before and after (PNG).")
     var out: String?
 
-    @Option(help: "Held-out seeds to draw with --out.")
+    @Option(parsing: .unconditional, help: "Held-out seeds to draw with --out.")
     var show = 10
 
     @OptionGroup var options: GeneratorRunOptions

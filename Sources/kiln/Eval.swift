@@ -8,22 +8,24 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Judge a generator with a classifier: Fréchet distance, class histogram, confidence.",
         discussion: """
-        Generates --samples images (image i from seed SEED + i; conditional models cycle through
-        their classes) and passes them, the test split and as many training images through the
-        classifier. Prints the Fréchet distance between the classifier's penultimate features of
-        generated and test images, the same distance between training and test images (the floor a
-        perfect generator would reach), the mean confidence, and the class histogram. Lower distance
+        Generates --samples images (image i from seed SEED + i; conditional models cycle through \
+        their classes) and passes them, the test split and as many training images through the \
+        classifier. Prints the Fréchet distance between the classifier's penultimate features of \
+        generated and test images, the same distance between training and test images (the floor a \
+        perfect generator would reach), the mean confidence, and the class histogram. Lower distance \
         is better; mode collapse shows as missing classes.
 
-        Example: kiln eval Formats/models/fashion-dcgan.kiln --classifier Formats/models/fashion-classifier.kiln
+        Example:
+          kiln eval Formats/models/fashion-dcgan.kiln \\
+              --classifier Formats/models/fashion-classifier.kiln
         """
     )
 
     @Argument(help: "The generator (default: the shipped default model).") var file: String?
     @Option(help: "The classifier, made by `kiln train-classifier`.") var classifier: String
     @OptionGroup var data: DatasetOptions
-    @Option(help: "Generated images (and training images for the floor).") var samples = 10000
-    @Option(help: "Seed of the first generated image.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Generated images (and training images for the floor).") var samples = 10000
+    @Option(parsing: .unconditional, help: "Seed of the first generated image.") var seed: UInt64 = 0
 
     func validate() throws {
         guard samples >= 100, samples <= 1_000_000 else { throw ValidationError("--samples must be 100 to 1,000,000, not \(samples).") }

@@ -15,7 +15,10 @@ struct Find: ParsableCommand {
         most probable class is --class with probability >= --min-confidence, until --count are found. \
         --save NAME stores them as a concept in --concepts FILE (created, or updated in place), for \
         `kiln arith`. --out draws the found images.
-        Example: kiln find --classifier Formats/models/fashion-classifier.kiln --class sneaker --count 8 --save sneaker --concepts concepts.txt
+
+        Example:
+          kiln find --classifier Formats/models/fashion-classifier.kiln \\
+              --class sneaker --count 8 --save sneaker --concepts concepts.txt
         """
     )
 
@@ -28,16 +31,16 @@ struct Find: ParsableCommand {
     @Option(name: .customLong("class"), help: "The class to find (a name from the classifier's classes.names, or its number).")
     var className: String
 
-    @Option(help: "Seeds to keep.")
+    @Option(parsing: .unconditional, help: "Seeds to keep.")
     var count = 8
 
-    @Option(help: "Least probability of the class (0 to 1).")
+    @Option(parsing: .unconditional, help: "Least probability of the class (0 to 1).")
     var minConfidence = 0.9
 
-    @Option(help: "Most seeds to try.")
+    @Option(parsing: .unconditional, help: "Most seeds to try.")
     var search = 5000
 
-    @Option(help: "First seed to try.")
+    @Option(parsing: .unconditional, help: "First seed to try.")
     var seed: UInt64 = 0
 
     @Option(help: "Save the found seeds as this concept (needs --concepts).")

@@ -14,18 +14,21 @@ struct Generate: ParsableCommand {
         class per column, or make one class with --class. --latent-file takes the vectors from an \
         .npy file instead of seeds (one image per row; see `kiln sample`). \
         Values are mapped to pixels from the model's declared output range (output.range).
-        Examples: kiln generate --seed 3 --count 8
-                  kiln generate Formats/models/fashion-cond-int8.kiln --class sneaker --count 8
+
+        Examples:
+          kiln generate --seed 3 --count 8
+          kiln generate Formats/models/fashion-cond-int8.kiln --class sneaker \\
+              --count 8
         """
     )
 
     @Argument(help: "The .kiln generator (default: the shipped default model).")
     var file: String?
 
-    @Option(help: "Seed of the first image (0 to 2^64-1).")
+    @Option(parsing: .unconditional, help: "Seed of the first image (0 to 2^64-1).")
     var seed: UInt64 = 0
 
-    @Option(help: "Number of images (default 16, or every row of --latent-file).")
+    @Option(parsing: .unconditional, help: "Number of images (default 16, or every row of --latent-file).")
     var count: Int?
 
     @Option(name: .customLong("class"), help: "For a class-conditional model: make only this class (a name from its classes.names, or its number).")
@@ -37,7 +40,7 @@ struct Generate: ParsableCommand {
     @Option(name: [.short, .customLong("out")], help: "The PNG file to write.")
     var out = "samples.png"
 
-    @Option(help: "Images per row of the grid (default: one per class for conditional models, else a square grid).")
+    @Option(parsing: .unconditional, help: "Images per row of the grid (default: one per class for conditional models, else a square grid).")
     var columns: Int?
 
     @OptionGroup var options: GeneratorRunOptions

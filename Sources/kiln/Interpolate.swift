@@ -23,19 +23,22 @@ struct Interpolate: ParsableCommand {
         conditional model from one class to the other. Each row has --steps images, both ends \
         included. --animation writes an animated PNG that loops through the same points (back to \
         the first) with --frames-per-step frames per leg.
-        Examples: kiln interpolate --from 3 --to 11 --steps 8 --out strip.png
-                  kiln interpolate --seeds 3,11,25,40 --steps 10 --animation walk.png
-                  kiln interpolate Formats/models/fashion-cond-int8.kiln --from-class sandal --to-class sneaker --seeds 1,2,3
+
+        Examples:
+          kiln interpolate --from 3 --to 11 --steps 8 --out strip.png
+          kiln interpolate --seeds 3,11,25,40 --steps 10 --animation walk.png
+          kiln interpolate Formats/models/fashion-cond-int8.kiln \\
+              --from-class sandal --to-class sneaker --seeds 1,2,3
         """
     )
 
     @Argument(help: "The .kiln generator (default: the shipped default model).")
     var file: String?
 
-    @Option(help: "Seed at the start of the walk.")
+    @Option(parsing: .unconditional, help: "Seed at the start of the walk.")
     var from: UInt64?
 
-    @Option(help: "Seed at the end of the walk.")
+    @Option(parsing: .unconditional, help: "Seed at the end of the walk.")
     var to: UInt64?
 
     @Option(help: "Seeds to walk through in order, comma-separated; one row per consecutive pair.")
@@ -56,7 +59,7 @@ struct Interpolate: ParsableCommand {
     @Flag(help: "The path between latent vectors.")
     var path: LatentPath = .slerp
 
-    @Option(help: "Images per row, both ends included (2 to 64).")
+    @Option(parsing: .unconditional, help: "Images per row, both ends included (2 to 64).")
     var steps = 8
 
     @Option(name: [.short, .customLong("out")], help: "The PNG strip or grid to write.")
@@ -65,10 +68,10 @@ struct Interpolate: ParsableCommand {
     @Option(help: "Also write an animated PNG of the walk here.")
     var animation: String?
 
-    @Option(help: "Frames per leg of the animation (2 to 240).")
+    @Option(parsing: .unconditional, help: "Frames per leg of the animation (2 to 240).")
     var framesPerStep = 16
 
-    @Option(help: "Milliseconds per animation frame (10 to 10000).")
+    @Option(parsing: .unconditional, help: "Milliseconds per animation frame (10 to 10000).")
     var delay = 60
 
     @OptionGroup var options: GeneratorRunOptions

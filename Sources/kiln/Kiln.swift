@@ -6,7 +6,7 @@ struct Kiln: ParsableCommand {
         commandName: "kiln",
         abstract: "Train, quantize and run GAN generators deterministically on CPUs.",
         discussion: """
-        Model files (.kiln) are described in Formats/SPEC.md. Without a FILE argument, commands that
+        Model files (.kiln) are described in Formats/SPEC.md. Without a FILE argument, commands that \
         need a model use the shipped default model (\(DefaultModel.relativePath)).
         """,
         version: "0.1.0",

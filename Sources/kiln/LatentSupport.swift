@@ -7,10 +7,10 @@ import KilnRuntime
 
 /// How a generator runs: the bytes of its images depend on neither option.
 struct GeneratorRunOptions: ParsableArguments {
-    @Option(help: "Threads: convolutions and dense layers split their output work (the bytes do not change).")
+    @Option(parsing: .unconditional, help: "Threads: convolutions and dense layers split their output work (the bytes do not change).")
     var threads = 1
 
-    @Option(help: "Images per forward pass (memory grows with it; the bytes do not change).")
+    @Option(parsing: .unconditional, help: "Images per forward pass (memory grows with it; the bytes do not change).")
     var batch = 16
 
     func validate() throws {
@@ -32,7 +32,7 @@ struct GeneratorRunOptions: ParsableArguments {
 
 /// How the latent-space commands draw their pictures.
 struct PictureOptions: ParsableArguments {
-    @Option(help: "Pixels per model pixel in the pictures (1 to 8).")
+    @Option(parsing: .unconditional, help: "Pixels per model pixel in the pictures (1 to 8).")
     var zoom = 2
 
     func validate() throws {

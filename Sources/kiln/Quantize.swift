@@ -7,18 +7,18 @@ struct Quantize: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert a float model to int8, fp16 or mixed precision.",
         discussion: """
-        --to int8 folds BatchNorm into the layer before it, stores weights as int8 per output
-        channel with int32 biases, and quantizes activations per tensor with ranges calibrated by
-        running the float model on its own latent samples (--calibration-samples; models without a
-        latent input need --calibration-data). ReLU / LeakyReLU fuse into the layer before them;
-        Tanh, Sigmoid and lone activations become 256-entry tables stored in the file. The result
+        --to int8 folds BatchNorm into the layer before it, stores weights as int8 per output \
+        channel with int32 biases, and quantizes activations per tensor with ranges calibrated by \
+        running the float model on its own latent samples (--calibration-samples; models without a \
+        latent input need --calibration-data). ReLU / LeakyReLU fuse into the layer before them; \
+        Tanh, Sigmoid and lone activations become 256-entry tables stored in the file. The result \
         runs on integer arithmetic only and gives the same bytes on every CPU and thread count.
 
-        --to fp16 stores the weights of Conv2d, ConvTranspose2d, Dense and Embedding as IEEE binary16
+        --to fp16 stores the weights of Conv2d, ConvTranspose2d, Dense and Embedding as IEEE binary16 \
         (round to nearest even); biases and normalization stay f32.
 
-        --to mixed starts from int8 (ops with no int8 form stay in float) and keeps in fp16, one at
-        a time, the layer that raises the PSNR against the float model most, until the mean PSNR on
+        --to mixed starts from int8 (ops with no int8 form stay in float) and keeps in fp16, one at \
+        a time, the layer that raises the PSNR against the float model most, until the mean PSNR on \
         64 latent samples reaches --target-psnr. It reports which layers it kept.
 
         Check any result with `kiln verify OUT --reference IN`.
@@ -34,12 +34,12 @@ struct Quantize: ParsableCommand {
     @Argument(help: "The float model.") var file: String
     @Option(help: "Target precision: \(Precision.allCases.map(\.rawValue).joined(separator: ", ")).") var to: Precision
     @Option(name: [.short, .customLong("output")], help: "Where to write the quantized model.") var output: String
-    @Option(help: "int8 / mixed: calibration samples.") var calibrationSamples = 512
+    @Option(parsing: .unconditional, help: "int8 / mixed: calibration samples.") var calibrationSamples = 512
     @Option(help: "int8 / mixed: range choice, minmax or mse (clips outliers where that lowers the expected error).")
     var calibration: String = CalibrationMethod.mse.rawValue
     @Option(help: "int8 / mixed: calibration inputs (.npy, f32, [samples, ...]) for a model without a latent input.")
     var calibrationData: String?
-    @Option(help: "mixed: the mean PSNR in dB to reach.") var targetPsnr = 40.0
+    @Option(parsing: .unconditional, help: "mixed: the mean PSNR in dB to reach.") var targetPsnr = 40.0
     @Flag(help: "int8 / mixed: list every int8 value with its calibrated range, scale and zero point.") var verbose = false
 
     func validate() throws {

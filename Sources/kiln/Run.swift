@@ -8,12 +8,13 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a model on .npy inputs and write its outputs as .npy.",
         discussion: """
-        Each input array holds a batch: shape [N, ...] where ... is the input's per-sample shape
-        (see `kiln inspect`). float32 inputs take float32 or float64 arrays; int32 inputs (class
-        labels) take int32 or int64 arrays. A model with several inputs or outputs takes
+        Each input array holds a batch: shape [N, ...] where ... is the input's per-sample shape \
+        (see `kiln inspect`). float32 inputs take float32 or float64 arrays; int32 inputs (class \
+        labels) take int32 or int64 arrays. A model with several inputs or outputs takes \
         NAME=FILE.npy once per input or output.
 
-        Example: kiln run model.kiln --input z.npy --output images.npy
+        Example:
+          kiln run model.kiln --input z.npy --output images.npy
         """
     )
 
@@ -26,7 +27,7 @@ struct Run: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write an output: FILE.npy, or NAME=FILE.npy when the model has several outputs.", valueName: "[NAME=]FILE"))
     var output: [String] = []
 
-    @Option(help: "Threads: convolutions and dense layers split their output work (the bytes do not change).")
+    @Option(parsing: .unconditional, help: "Threads: convolutions and dense layers split their output work (the bytes do not change).")
     var threads = 1
 
     func validate() throws {

@@ -10,17 +10,19 @@ struct Sample: ParsableCommand {
         Row i is the vector of seed SEED + i, exactly as `kiln generate` samples it (Formats/SPEC.md, \
         "Latent sampler"), as float32 [COUNT, latent.dim]. Feed edited rows back with \
         `kiln generate --latent-file` or `kiln interpolate --latent-file`.
-        Example: kiln sample --seed 7 --count 4 --out z.npy
+
+        Example:
+          kiln sample --seed 7 --count 4 --out z.npy
         """
     )
 
     @Argument(help: "The .kiln generator (default: the shipped default model); its latent spec decides the vectors.")
     var file: String?
 
-    @Option(help: "Seed of the first vector (0 to 2^64-1).")
+    @Option(parsing: .unconditional, help: "Seed of the first vector (0 to 2^64-1).")
     var seed: UInt64 = 0
 
-    @Option(help: "Number of vectors.")
+    @Option(parsing: .unconditional, help: "Number of vectors.")
     var count = 16
 
     @Option(name: [.short, .customLong("out")], help: "The .npy file to write.")

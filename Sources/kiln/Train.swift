@@ -9,17 +9,19 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a GAN generator on a CPU and export it as a .kiln model.",
         discussion: """
-        The DCGAN recipe: Adam (lr 2e-4, beta1 0.5), weights N(0, 0.02), BatchNorm, ReLU in G and
-        LeakyReLU 0.2 in D, the non-saturating loss, one D step per G step, and an exponential moving
+        The DCGAN recipe: Adam (lr 2e-4, beta1 0.5), weights N(0, 0.02), BatchNorm, ReLU in G and \
+        LeakyReLU 0.2 in D, the non-saturating loss, one D step per G step, and an exponential moving \
         average (EMA) of G's weights, which is what gets exported.
 
-        Writes to --out-dir: checkpoint.kiln (atomically, every --checkpoint-every steps and at each
-        epoch's end; it is itself a runnable generator), samples-epoch-N.png (64 images from fixed
-        seeds, through the exported model), losses.csv and losses.png. The final generator goes to
-        --output. A killed run continues with --resume and the same flags; it then produces exactly
+        Writes to --out-dir: checkpoint.kiln (atomically, every --checkpoint-every steps and at each \
+        epoch's end; it is itself a runnable generator), samples-epoch-N.png (64 images from fixed \
+        seeds, through the exported model), losses.csv and losses.png. The final generator goes to \
+        --output. A killed run continues with --resume and the same flags; it then produces exactly \
         the weights the uninterrupted run would have.
 
-        Example: kiln train --dataset fashion-mnist --epochs 2 --threads 2 --output fashion.kiln
+        Example:
+          kiln train --dataset fashion-mnist --epochs 2 --threads 2 \\
+              --output fashion.kiln
         """
     )
 
@@ -28,21 +30,21 @@ struct Train: ParsableCommand {
     @Flag(help: "Train a class-conditional GAN (label embedding concatenated to z in G, as an extra input plane in D).")
     var conditional = false
 
-    @Option(help: "Latent dimension of z.") var latentDim = GANConfig().latentDim
-    @Option(help: "Generator width (its layers have 2w and w channels).") var gWidth = GANConfig().generatorWidth
-    @Option(help: "Discriminator width (its layers have w and 2w channels).") var dWidth = GANConfig().discriminatorWidth
-    @Option(help: "Epochs to train (with --resume: the new total).") var epochs = GANConfig().epochs
-    @Option(help: "Images per step.") var batchSize = GANConfig().batchSize
-    @Option(help: "Generator learning rate.") var lrG = GANConfig().learningRateG
-    @Option(help: "Discriminator learning rate.") var lrD = GANConfig().learningRateD
-    @Option(help: "Adam beta1.") var beta1 = GANConfig().beta1
-    @Option(help: "Real-label smoothing: the target for real images is 1 minus this (0.1 gives 0.9).") var labelSmoothing = GANConfig().labelSmoothing
-    @Option(help: "EMA decay of the exported generator's weights.") var emaDecay = GANConfig().emaDecay
-    @Option(help: "Seed of every random draw (weights, data order, noise).") var seed = GANConfig().seed
-    @Option(help: "Threads for the matrix products.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Latent dimension of z.") var latentDim = GANConfig().latentDim
+    @Option(parsing: .unconditional, help: "Generator width (its layers have 2w and w channels).") var gWidth = GANConfig().generatorWidth
+    @Option(parsing: .unconditional, help: "Discriminator width (its layers have w and 2w channels).") var dWidth = GANConfig().discriminatorWidth
+    @Option(parsing: .unconditional, help: "Epochs to train (with --resume: the new total).") var epochs = GANConfig().epochs
+    @Option(parsing: .unconditional, help: "Images per step.") var batchSize = GANConfig().batchSize
+    @Option(parsing: .unconditional, help: "Generator learning rate.") var lrG = GANConfig().learningRateG
+    @Option(parsing: .unconditional, help: "Discriminator learning rate.") var lrD = GANConfig().learningRateD
+    @Option(parsing: .unconditional, help: "Adam beta1.") var beta1 = GANConfig().beta1
+    @Option(parsing: .unconditional, help: "Real-label smoothing: the target for real images is 1 minus this (0.1 gives 0.9).") var labelSmoothing = GANConfig().labelSmoothing
+    @Option(parsing: .unconditional, help: "EMA decay of the exported generator's weights.") var emaDecay = GANConfig().emaDecay
+    @Option(parsing: .unconditional, help: "Seed of every random draw (weights, data order, noise).") var seed = GANConfig().seed
+    @Option(parsing: .unconditional, help: "Threads for the matrix products.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Folder for checkpoint, samples, losses.") var outDir = "runs/train"
     @Option(name: [.short, .customLong("output")], help: "The exported generator (default: OUT-DIR/generator.kiln).") var output: String?
-    @Option(help: "Write a checkpoint every N steps (and at the end of each epoch).") var checkpointEvery = 250
+    @Option(parsing: .unconditional, help: "Write a checkpoint every N steps (and at the end of each epoch).") var checkpointEvery = 250
     @Option(help: "Model name stored in the file.") var name: String?
     @Flag(help: "Continue from OUT-DIR/checkpoint.kiln.") var resume = false
 

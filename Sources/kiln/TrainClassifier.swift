@@ -10,20 +10,22 @@ struct TrainClassifier: ParsableCommand {
         commandName: "train-classifier",
         abstract: "Train the small CNN classifier that `kiln eval` uses as its judge.",
         discussion: """
-        Conv-ReLU-MaxPool twice, a 128-unit hidden layer (its activations are the features of the
-        Fréchet distance), dropout, and a softmax over the classes; softmax cross-entropy, Adam
-        (lr 1e-3). Reports the accuracy on the test split (t10k, or every tenth image of mnist-5k and
+        Conv-ReLU-MaxPool twice, a 128-unit hidden layer (its activations are the features of the \
+        Fréchet distance), dropout, and a softmax over the classes; softmax cross-entropy, Adam \
+        (lr 1e-3). Reports the accuracy on the test split (t10k, or every tenth image of mnist-5k and \
         PNG folders) as computed by the runtime from the exported file.
 
-        Example: kiln train-classifier --dataset fashion-mnist --epochs 3 --output classifier.kiln
+        Example:
+          kiln train-classifier --dataset fashion-mnist --epochs 3 \\
+              --output classifier.kiln
         """
     )
 
     @OptionGroup var data: DatasetOptions
-    @Option(help: "Epochs to train.") var epochs = 3
-    @Option(help: "Images per step.") var batchSize = 128
-    @Option(help: "Seed of the weights, data order and dropout.") var seed: UInt64 = 1
-    @Option(help: "Threads for the matrix products.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Epochs to train.") var epochs = 3
+    @Option(parsing: .unconditional, help: "Images per step.") var batchSize = 128
+    @Option(parsing: .unconditional, help: "Seed of the weights, data order and dropout.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Threads for the matrix products.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: [.short, .customLong("output")], help: "Where to write the classifier.") var output = "classifier.kiln"
     @Option(help: "Model name stored in the file.") var name: String?
 

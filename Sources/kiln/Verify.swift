@@ -8,22 +8,23 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare a quantized generator with its float reference.",
         discussion: """
-        Runs both models on the latent vectors of seeds SEED ..< SEED + SAMPLES and reports, per
-        sample, PSNR = 10 log10(range^2 / MSE) with range = the width of the reference's output
-        range: the mean and the worst, and the largest absolute difference. With --classifier, also
-        the share of samples whose predicted class is the same for both. Exits with status 1 when
+        Runs both models on the latent vectors of seeds SEED ..< SEED + SAMPLES and reports, per \
+        sample, PSNR = 10 log10(range^2 / MSE) with range = the width of the reference's output \
+        range: the mean and the worst, and the largest absolute difference. With --classifier, also \
+        the share of samples whose predicted class is the same for both. Exits with status 1 when \
         the mean PSNR is below --min-psnr.
 
-        Example: kiln verify model-fp16.kiln --reference model.kiln --min-psnr 55
+        Example:
+          kiln verify model-fp16.kiln --reference model.kiln --min-psnr 55
         """
     )
 
     @Argument(help: "The quantized model.") var file: String
     @Option(help: "The float model it was made from.") var reference: String
-    @Option(help: "Number of samples.") var samples = 256
-    @Option(help: "Seed of the first sample.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Number of samples.") var samples = 256
+    @Option(parsing: .unconditional, help: "Seed of the first sample.") var seed: UInt64 = 0
     @Option(help: "A classifier (from `kiln train-classifier`) for the class agreement.") var classifier: String?
-    @Option(help: "Fail (exit 1) when the mean PSNR in dB is below this.") var minPsnr: Double?
+    @Option(parsing: .unconditional, help: "Fail (exit 1) when the mean PSNR in dB is below this.") var minPsnr: Double?
     @Option(help: "Inputs (.npy, f32, [samples, ...]) for a model without a latent input, e.g. an image-to-image U-Net.") var inputs: String?
 
     func validate() throws {

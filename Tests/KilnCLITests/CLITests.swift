@@ -120,6 +120,8 @@ final class CLITests: XCTestCase {
 
     func testBadArguments() throws {
         try expectFailure(["generate", "--count", "0"], mentions: ["--count must be 1 to 65536"])
+        try expectFailure(["generate", "--count", "-5"], mentions: ["--count must be 1 to 65536, not -5"])
+        try expectFailure(["bench", "--threads", "-2"], mentions: ["--threads must be 1 to 256, not -2"])
         try expectFailure(["generate", "--seed", "-3"], mentions: ["seed"])
         try expectFailure(["frobnicate"], mentions: ["frobnicate"])
     }

@@ -74,12 +74,12 @@ final class QuantizeCLITests: XCTestCase {
 final class ConvertCLITests: XCTestCase {
     func testConvertThenGenerate() throws {
         let out = CLI.temporary("tf28.kiln")
-        var r = try CLI.run(["convert", Repo.path("Formats/fixtures/onnx_tf28/model.onnx"), "-o", out])
+        let r = try CLI.run(["convert", Repo.path("Formats/fixtures/onnx_tf28/model.onnx"), "-o", out])
         #if compiler(>=6.2)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("a generator: z of 100 normal values in 'input'"), r.stdout)
-        r = try CLI.run(["generate", out, "--count", "4", "-o", CLI.temporary("tf28.png")])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let generated = try CLI.run(["generate", out, "--count", "4", "-o", CLI.temporary("tf28.png")])
+        XCTAssertEqual(generated.status, 0, generated.stderr)
         #else
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("built without ONNX import"), r.stderr)

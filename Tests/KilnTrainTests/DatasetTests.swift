@@ -13,7 +13,7 @@ final class DatasetTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
 
-    private func write(_ name: String, _ bytes: [UInt8]) { FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(bytes)) }
+    private func write(_ name: String, _ bytes: [UInt8]) { XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(bytes))) }
 
     private func idx(rank: Int, dims: [Int], data: [UInt8]) -> [UInt8] {
         [0, 0, 8, UInt8(rank)] + dims.flatMap { d in (0 ..< 4).map { UInt8(truncatingIfNeeded: d >> (8 * (3 - $0))) } } + data
@@ -98,7 +98,7 @@ final class DatasetTests: XCTestCase {
     func testPNGFolder() throws {
         func png(_ path: String, w: Int, h: Int, value: UInt8) throws {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: path, contents: Data(try Image(width: w, height: h, channels: 3, pixels: [UInt8](repeating: value, count: w * h * 3)).pngData()))
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(try Image(width: w, height: h, channels: 3, pixels: [UInt8](repeating: value, count: w * h * 3)).pngData())))
         }
         try png(dir + "/shapes/a/1.png", w: 56, h: 56, value: 255)
         try png(dir + "/shapes/a/2.png", w: 30, h: 28, value: 0)

@@ -88,7 +88,7 @@ final class TrainerTests: XCTestCase {
             let plan = try Plan(model: model, batch: 5)
             let zs = (0 ..< 5).flatMap { spec.sampler.sample(seed: UInt64($0)) }
             let labels = [0, 1, 2, 0, 1]
-            plan.inputBuffer(spec.latentInput).copyMemory(from: UnsafeRawBufferPointer(start: zs, count: zs.count * 4))
+            zs.withUnsafeBytes { plan.inputBuffer(spec.latentInput).copyMemory(from: $0) }
             if let li = spec.labelInput { labels.map(Int32.init).withUnsafeBytes { plan.inputBuffer(li).copyMemory(from: $0) } }
             try plan.run()
             let got = Array(plan.outputBuffer(0).bindMemory(to: Float.self))
