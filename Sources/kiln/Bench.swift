@@ -35,6 +35,14 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if Self.isDebugBuild {
+            FileHandle.standardError.write(Data("""
+                warning: this kiln is a debug build (`swift run`, or `swift build` without -c release): its \
+                timings are several times a release build's and are not Kiln's speed. Measure with \
+                `swift build -c release` and `.build/release/kiln bench`.
+
+                """.utf8))
+        }
         let path = DefaultModel.resolve(file)
         let t0 = Peak.now()
         let (_, model) = try DefaultModel.load(path)
@@ -63,7 +71,7 @@ struct Bench: ParsableCommand {
         let peak = Peak.macsPerSecond(int8: int8)
         if json {
             var fields: [(String, String)] = [
-                ("model", "\"\(path)\""), ("precision", "\"\(precision)\""), ("threads", "\(threads)"), ("batch", "\(batch)"), ("runs", "\(runs)"),
+                ("build", Self.isDebugBuild ? "\"debug\"" : "\"release\""), ("model", "\"\(path)\""), ("precision", "\"\(precision)\""), ("threads", "\(threads)"), ("batch", "\(batch)"), ("runs", "\(runs)"),
                 ("p50_ms", fmt(p50 * 1e3)), ("p90_ms", fmt(p90 * 1e3)), ("p99_ms", fmt(p99 * 1e3)), ("images_per_s", fmt(1 / p50)),
                 ("load_ms", fmt((t1 - t0) * 1e3)), ("plan_ms", fmt((t2 - t1) * 1e3)), ("arena_bytes", "\(plan.arenaBytes)"),
                 ("peak_rss_bytes", "\(rss)"), ("kernels", "\"\(kernels)\""), ("macs_per_image", "\(plan.macsPerSample)"), ("macs_per_s", fmt(macs)),
@@ -72,6 +80,7 @@ struct Bench: ParsableCommand {
             print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
             return
         }
+        if Self.isDebugBuild { print("build       DEBUG: not Kiln's speed; measure a release build (swift build -c release)") }
         print("model       \(path) (\(precision), \(String(format: "%.1f", Double(plan.macsPerSample) / 1e6)) M MACs per image)")
         print("kernels     \(kernels); \(threads) thread\(threads == 1 ? "" : "s"); CPU \(CPUFeatures.current)")
         print(String(format: "load        %.2f ms (mmap, checksums, validation) + plan %.2f ms", (t1 - t0) * 1e3, (t2 - t1) * 1e3))
@@ -84,6 +93,13 @@ struct Bench: ParsableCommand {
         }
         print(line)
     }
+
+    /// Whether this binary is a debug build, whose timings say nothing about Kiln's speed.
+    #if DEBUG
+    static let isDebugBuild = true
+    #else
+    static let isDebugBuild = false
+    #endif
 
     /// Peak resident set size in bytes (VmHWM of /proc/self/status; 0 where that is missing).
     static func peakRSS() -> Int {

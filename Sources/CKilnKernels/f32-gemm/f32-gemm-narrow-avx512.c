@@ -1,7 +1,7 @@
 // GEMM with few columns, rows in lanes: per step p, 16-float loads of A and n broadcasts of B, n
 // fused multiply-adds per load. Layers on 1x1 to 4x4 maps (n = 1 ... 16 pixels) stream megabytes
-// of weights for few columns; the 16x16 tile computed 16 columns whatever n was, and waited on
-// memory. Two forms:
+// of weights for few columns, where the 16x16 tile would compute 16 columns whatever n is and
+// wait on memory. Two forms:
 // - 16xn: over the 16x16 tile's 16-row panels (n <= 8; the driver also gives it the last n mod 16
 //   columns past whole tiles). Several panels in flight when n is small (4 for n <= 3, 2 for
 //   n <= 7), so at least 8 chains hide the FMA latency; at 16 columns the 16x16 tile is faster
