@@ -15,32 +15,6 @@ struct Conv2d: Op {
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
-        let x = inputs[0]!.assumingMemoryBound(to: Float.self)
-        let w = inputs[1]!.assumingMemoryBound(to: Float.self)
-        let b = g.hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil
-        let y = outputs[0].assumingMemoryBound(to: Float.self)
-        let g = g
-        for n in 0 ..< g.n {
-            for m in 0 ..< g.m {
-                for oy in 0 ..< g.oh {
-                    for ox in 0 ..< g.ow {
-                        var acc = Double(b?[m] ?? 0)
-                        for ky in 0 ..< g.kh {
-                            let iy = oy * g.sh - g.padTop + ky * g.dh
-                            guard iy >= 0, iy < g.h else { continue }
-                            for kx in 0 ..< g.kw {
-                                let ix = ox * g.sw - g.padLeft + kx * g.dw
-                                guard ix >= 0, ix < g.w else { continue }
-                                for c in 0 ..< g.c {
-                                    acc += Double(x[((n * g.c + c) * g.h + iy) * g.w + ix])
-                                        * Double(w[((m * g.c + c) * g.kh + ky) * g.kw + kx])
-                                }
-                            }
-                        }
-                        y[((n * g.m + m) * g.oh + oy) * g.ow + ox] = Float(acc)
-                    }
-                }
-            }
-        }
+        g.referenceSums(inputs, outputs[0], transposed: false)
     }
 }

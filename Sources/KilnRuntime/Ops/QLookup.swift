@@ -5,9 +5,7 @@ import KilnFormat
 /// (a constant). Every int8 element-wise op (Tanh, Sigmoid, a standalone activation, a change of
 /// scale) is one of these; the quantizer computes the table, the runtime evaluates no libm.
 struct QLookup: Op {
-    let count: Int
-    let kernels: Int8Kernels
-    let pool: ThreadPool
+    let kernel: Int8Elementwise
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
 
@@ -18,13 +16,11 @@ struct QLookup: Op {
         guard table.dtype == .i8, table.shape == [256] else {
             throw node.shapeError("the table must be i8 [256], got \(table.dtype) \(table.shape)")
         }
-        (count, kernels, pool) = (x.elementCount, context.kernels, context.pool)
+        kernel = Int8Elementwise(KILN_QS8_LOOKUP, count: x.elementCount, context: context)
         outputs = [x]
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
-        var e = kiln_qs8_elementwise(path: kernels.path, kind: KILN_QS8_LOOKUP, n: count, x: inputs[0], y: outputs[0],
-                                     table: inputs[1]!.assumingMemoryBound(to: Int8.self), scale: 0, zero_point: 0)
-        withUnsafeMutablePointer(to: &e) { pool.run(kiln_qs8_elementwise_task, UnsafeMutableRawPointer($0)) }
+        kernel.run(x: inputs[0], y: outputs[0], table: inputs[1]!.assumingMemoryBound(to: Int8.self))
     }
 }
