@@ -18,9 +18,12 @@ extension ConvGeometry {
                                 guard let ix = source(ox, tap: kx, stride: sw, dilation: dw, pad: padLeft, size: self.w, transposed: transposed) else {
                                     continue
                                 }
+                                // x[sample][c][iy][ix] and the tap's weight for c = 0, and their steps in c
+                                let xi = (sample * c * h + iy) * self.w + ix, xs = h * self.w
+                                let wi = (transposed ? outChannel : outChannel * c) * kh * kw + ky * kw + kx
+                                let ws = (transposed ? m : 1) * kh * kw
                                 for inChannel in 0 ..< c {
-                                    let tap = transposed ? (inChannel * m + outChannel) * kh * kw : (outChannel * c + inChannel) * kh * kw
-                                    acc += Double(x[((sample * c + inChannel) * h + iy) * self.w + ix]) * Double(w[tap + ky * kw + kx])
+                                    acc += Double(x[xi + inChannel * xs]) * Double(w[wi + inChannel * ws])
                                 }
                             }
                         }
