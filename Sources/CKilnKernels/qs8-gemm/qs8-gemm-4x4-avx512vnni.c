@@ -1,7 +1,7 @@
 // 4x4 int8 micro-kernel for AVX-512 VNNI (VPDPBUSD: 64 bytes of k per instruction, four u8 x s8
 // products summed into each int32 lane, no saturation, so exact). The activations b are made
 // unsigned by flipping their sign bit (b + 128); the tile returns the sums with the extra
-// 128 * sum(a) of each row in them, and the driver subtracts that offset (the path's sum_offset
+// 128 * sum(a) of each row in them, and the driver subtracts that offset (the GEMM config's sum_offset
 // times the row's weight_sum). Rows and columns shorter than 64 bytes use a masked load; the tail
 // is exact the same way.
 #pragma STDC FP_CONTRACT OFF
