@@ -51,13 +51,23 @@ struct Bench: ParsableCommand {
         do { plan = try Plan(model: model, batch: batch, threads: threads) } catch { throw CLIError("\(path): \(error)") }
         let t2 = Peak.now()
         if let spec = try? GeneratorSpec(model: model) { spec.fillInputs(of: plan, seed: 0, first: 0) }
+        // Every run reads the same inputs, so every run's outputs must equal the first run's: checked
+        // after each run, outside the timed part.
+        try plan.run()
+        let first = (0 ..< plan.outputs.count).map { Array(plan.outputBuffer($0)) }
+        func repeated() -> Bool {
+            first.indices.allSatisfy { i in first[i].withUnsafeBytes { $0.elementsEqual(plan.outputBuffer(i)) } }
+        }
         for _ in 0 ..< warmup { try plan.run() }
         var times: [Double] = []
         times.reserveCapacity(runs)
-        for _ in 0 ..< runs {
+        for run in 0 ..< runs {
             let s = Peak.now()
             try plan.run()
             times.append((Peak.now() - s) / Double(batch))
+            guard repeated() else {
+                throw CLIError("\(path): timed run \(run + 1) gave outputs that differ from the first run's on the same inputs. This is a bug in Kiln; please report it with the model.")
+            }
         }
         times.sort()
         func pct(_ p: Double) -> Double { times[min(times.count - 1, Int((Double(times.count) * p).rounded(.up)) - 1)] }
@@ -74,7 +84,7 @@ struct Bench: ParsableCommand {
                 ("build", Self.isDebugBuild ? "\"debug\"" : "\"release\""), ("model", "\"\(path)\""), ("precision", "\"\(precision)\""), ("threads", "\(threads)"), ("batch", "\(batch)"), ("runs", "\(runs)"),
                 ("p50_ms", fmt(p50 * 1e3)), ("p90_ms", fmt(p90 * 1e3)), ("p99_ms", fmt(p99 * 1e3)), ("images_per_s", fmt(1 / p50)),
                 ("load_ms", fmt((t1 - t0) * 1e3)), ("plan_ms", fmt((t2 - t1) * 1e3)), ("arena_bytes", "\(plan.arenaBytes)"),
-                ("peak_rss_bytes", "\(rss)"), ("kernels", "\"\(kernels)\""), ("macs_per_image", "\(plan.macsPerSample)"), ("macs_per_s", fmt(macs)),
+                ("peak_rss_bytes", "\(rss)"), ("outputs_repeat", "true"), ("kernels", "\"\(kernels)\""), ("macs_per_image", "\(plan.macsPerSample)"), ("macs_per_s", fmt(macs)),
             ]
             if let peak { fields += [("peak_macs_per_s", fmt(peak)), ("share_of_peak", fmt(macs / peak / Double(threads)))] }
             print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
@@ -85,7 +95,8 @@ struct Bench: ParsableCommand {
         print("kernels     \(kernels); \(threads) thread\(threads == 1 ? "" : "s"); CPU \(CPUFeatures.current)")
         print(String(format: "load        %.2f ms (mmap, checksums, validation) + plan %.2f ms", (t1 - t0) * 1e3, (t2 - t1) * 1e3))
         print("memory      arena \(grouped(plan.arenaBytes)) bytes; peak RSS \(grouped(rss)) bytes")
-        print(String(format: "latency     per image p50 %.3f ms, p90 %.3f ms, p99 %.3f ms (%d runs of batch %d)", p50 * 1e3, p90 * 1e3, p99 * 1e3, runs, batch))
+        print(String(format: "latency     per image p50 %.3f ms, p90 %.3f ms, p99 %.3f ms (%d runs of batch %d, ", p50 * 1e3, p90 * 1e3, p99 * 1e3, runs, batch)
+              + "each one's outputs equal to the first run's)")
         var line = String(format: "throughput  %.0f images/s; %.2f G MAC/s", 1 / p50, macs / 1e9)
         if let peak {
             line += String(format: " = %.0f%% of %@ measured %@ peak (%.1f G MAC/s per core)", macs / peak / Double(threads) * 100,

@@ -117,8 +117,10 @@ public final class Plan {
             opValues.append((node.inputs, outputNames))
             macs += op.macsPerSample
         }
+        // Graph inputs and outputs live through the whole run: no op's output reuses an input's
+        // memory, so a plan run again reads the inputs it was given (kiln bench runs one fill many times).
         let end = model.graph.nodes.count
-        for name in model.graph.outputs { if case let .arena(k) = info[name]!.1 { buffers[k].last = end } }
+        for name in model.graph.inputs.map(\.name) + model.graph.outputs { if case let .arena(k) = info[name]!.1 { buffers[k].last = end } }
 
         // One scratch buffer, shared by the ops (they run one at a time), at the arena's end.
         let scratchBytes = ((ops.map { $0.scratchBytes }.max() ?? 0) + 63) / 64 * 64
@@ -150,7 +152,8 @@ public final class Plan {
 
     deinit { arena.deallocate() }
 
-    /// The buffer of graph input `index` (its bytes are `inputs[index].elementCount` elements).
+    /// The buffer of graph input `index` (its bytes are `inputs[index].elementCount` elements). What
+    /// is written there stays until it is written again: `run()` does not overwrite it.
     public func inputBuffer(_ index: Int) -> UnsafeMutableRawBufferPointer {
         UnsafeMutableRawBufferPointer(start: inputPointers[index], count: inputs[index].elementCount * inputs[index].dtype.size)
     }
