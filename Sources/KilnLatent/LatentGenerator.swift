@@ -23,15 +23,15 @@ public final class LatentGenerator {
     /// Plans `model` for `batch` images per run on `threads` threads. With `blendingClasses`, a
     /// conditional model's Embedding lookup is replaced by an input, so images can be made from
     /// mixtures of class embeddings (`images(latents:classMixtures:)`).
-    public init(model: KilnModel, batch: Int, threads: Int = 1, blendingClasses: Bool = false) throws {
+    public init(model: KilnModel, batch: Int, threads: Int = 1, blendingClasses: Bool = false, maxMemory: Int = Plan.defaultMaxMemory) throws {
         self.model = model
         spec = try GeneratorSpec(model: model)
         if blendingClasses {
             let e = try ClassEmbedding(model: model, spec: spec)
-            plan = try Plan(model: e.model, batch: batch, threads: threads)
+            plan = try Plan(model: e.model, batch: batch, threads: threads, maxMemory: maxMemory)
             (embedding, latentIndex) = (e, e.latentIndex)
         } else {
-            plan = try Plan(model: model, batch: batch, threads: threads)
+            plan = try Plan(model: model, batch: batch, threads: threads, maxMemory: maxMemory)
             (embedding, latentIndex) = (nil, spec.latentInput)
         }
         let shape = Array(plan.outputs[0].shape.dropFirst())

@@ -12,8 +12,10 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     case badAttribute(node: String, key: String, message: String)
     /// A required input is absent, or there are too many inputs.
     case inputCount(node: String, message: String)
-    /// A tensor would be larger than this runtime allows (2^40 bytes) or its size overflows.
+    /// A tensor's size overflows, or exceeds 2^38 elements.
     case tooLarge(what: String)
+    /// A plan would take more memory (activations plus plan-time buffers) than its limit allows.
+    case overMemoryLimit(what: String, bytes: Int, planned: Int, limit: Int)
     /// The batch size is not positive.
     case badBatch(Int)
     /// A class label at run time is outside the embedding table.
@@ -38,7 +40,11 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case let .inputCount(node, message):
             return "node '\(node)': \(message)."
         case let .tooLarge(what):
-            return "\(what) is too large for this runtime (its size overflows or exceeds 2^40 bytes); use a smaller batch."
+            return "\(what) is too large for this runtime (its size overflows or exceeds 2^38 elements); use a smaller batch."
+        case let .overMemoryLimit(what, bytes, planned, limit):
+            return "planning needs \(Self.bytes(bytes)) for \(what), more than the \(Self.bytes(limit - planned)) left of the memory limit of "
+                + "\(Self.bytes(limit)) (\(Self.bytes(planned)) already planned). Lower the batch size, or raise the limit (--max-memory) if this "
+                + "machine has the memory."
         case let .badBatch(b):
             return "the batch size must be at least 1, not \(b)."
         case let .labelOutOfRange(node, label, classes):
@@ -50,5 +56,12 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case let .badQuantization(node, message):
             return "node '\(node)': \(message). Re-quantize the float model with this kiln (kiln quantize)."
         }
+    }
+
+    /// "1.5 GiB", "12.0 MiB", "300 bytes".
+    static func bytes(_ n: Int) -> String {
+        let units: [(Int, String)] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
+        guard let (size, name) = units.first(where: { n >= $0.0 }) else { return "\(n) bytes" }
+        return "\(n / size).\(n % size * 10 / size) \(name)"
     }
 }

@@ -25,6 +25,7 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Images per run.") var batch = 1
     @Option(parsing: .unconditional, help: "Timed runs.") var runs = 100
     @Option(parsing: .unconditional, help: "Untimed runs first.") var warmup = 10
+    @OptionGroup var memory: MemoryOptions
     @Flag(help: "Print one JSON object instead of the table.") var json = false
 
     func validate() throws {
@@ -48,7 +49,7 @@ struct Bench: ParsableCommand {
         let (_, model) = try DefaultModel.load(path)
         let t1 = Peak.now()
         let plan: Plan
-        do { plan = try Plan(model: model, batch: batch, threads: threads) } catch { throw CLIError("\(path): \(error)") }
+        do { plan = try Plan(model: model, batch: batch, threads: threads, maxMemory: memory.bytes) } catch { throw CLIError("\(path): \(error)") }
         let t2 = Peak.now()
         if let spec = try? GeneratorSpec(model: model) { spec.fillInputs(of: plan, seed: 0, first: 0) }
         // Every run reads the same inputs, so every run's outputs must equal the first run's: checked

@@ -14,10 +14,12 @@ struct Inspect: ParsableCommand {
     @Flag(name: .long, help: "List every tensor, not only the totals.")
     var tensors = false
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
         let (path, model) = try DefaultModel.load(file)
         let plan: Plan
-        do { plan = try Plan(model: model, batch: 1) } catch { throw CLIError("\(path): \(error)") }
+        do { plan = try Plan(model: model, batch: 1, maxMemory: memory.bytes) } catch { throw CLIError("\(path): \(error)") }
         let bytes = model.tensors.reduce(0) { $0 + $1.bytes.count }
         let params = model.tensors.reduce(0) { $0 + $1.elementCount }
         print("file      \(path)")

@@ -13,6 +13,8 @@ struct GeneratorRunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Images per forward pass (memory grows with it; the bytes do not change).")
     var batch = 16
 
+    @OptionGroup var memory: MemoryOptions
+
     func validate() throws {
         guard (1 ... 256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, not \(threads).") }
         guard (1 ... 1024).contains(batch) else { throw ValidationError("--batch must be 1 to 1024, not \(batch).") }
@@ -23,7 +25,8 @@ struct GeneratorRunOptions: ParsableArguments {
     func generator(_ file: String?, blendingClasses: Bool = false, images: Int = .max) throws -> (path: String, generator: LatentGenerator) {
         let (path, model) = try DefaultModel.load(file)
         do {
-            return (path, try LatentGenerator(model: model, batch: min(batch, images), threads: threads, blendingClasses: blendingClasses))
+            return (path, try LatentGenerator(model: model, batch: min(batch, images), threads: threads, blendingClasses: blendingClasses,
+                                              maxMemory: memory.bytes))
         } catch {
             throw CLIError("\(path): \(error)")
         }

@@ -30,6 +30,8 @@ struct Run: ParsableCommand {
     @Option(parsing: .unconditional, help: "Threads: convolutions and dense layers split their output work (the bytes do not change).")
     var threads = 1
 
+    @OptionGroup var memory: MemoryOptions
+
     func validate() throws {
         guard (1 ... 256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, not \(threads).") }
         guard !input.isEmpty else { throw ValidationError("Give the input array with --input FILE.npy (see `kiln inspect` for the shape).") }
@@ -48,7 +50,7 @@ struct Run: ParsableCommand {
             throw CLIError("input '\(spec.name)' has batch \(a.shape[0]) but '\(model.graph.inputs[0].name)' has \(batch); all inputs need the same first dimension.")
         }
         let plan: Plan
-        do { plan = try Plan(model: model, batch: batch, threads: threads) } catch { throw CLIError("\(path): \(error)") }
+        do { plan = try Plan(model: model, batch: batch, threads: threads, maxMemory: memory.bytes) } catch { throw CLIError("\(path): \(error)") }
         for (i, a) in arrays.enumerated() {
             let buf = plan.inputBuffer(i)
             switch a.data {

@@ -122,6 +122,8 @@ final class CLITests: XCTestCase {
         try expectFailure(["generate", "--count", "0"], mentions: ["--count must be 1 to 65536"])
         try expectFailure(["generate", "--count", "-5"], mentions: ["--count must be 1 to 65536, not -5"])
         try expectFailure(["bench", "--threads", "-2"], mentions: ["--threads must be 1 to 256, not -2"])
+        try expectFailure(["inspect", "--max-memory", "12X"], mentions: ["--max-memory takes a size"])
+        try expectFailure(["generate", "--max-memory", "100KiB"], mentions: ["memory limit of 100.0 KiB", "raise the limit (--max-memory)"])
         try expectFailure(["generate", "--seed", "-3"], mentions: ["seed"])
         try expectFailure(["frobnicate"], mentions: ["frobnicate"])
     }

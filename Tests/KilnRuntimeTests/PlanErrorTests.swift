@@ -71,6 +71,39 @@ final class PlanErrorTests: XCTestCase {
         XCTAssertEqual(planError(m, batch: 0), .badBatch(0))
     }
 
+    /// A transposed convolution with a column stride of 2^17 asks for a 1.6 GB output: refused under
+    /// the default 1 GiB limit, naming the value, before anything is allocated.
+    func testValueOverTheMemoryLimitIsRefused() {
+        let w = Tensor(name: "w", shape: [4, 16, 1, 1], floats: .init(repeating: 1, count: 64))
+        let m = model([Node(op: "ConvTranspose2d", name: "ct", inputs: ["x", "w"], outputs: ["y"], attributes: [("strides", .ints([2, 131072]))])],
+                      tensors: [w], input: [4, 2, 64])
+        guard case let .overMemoryLimit(what, bytes, _, limit)? = planError(m) else { return XCTFail() }
+        XCTAssertEqual(what, "value 'y' of node 'ct'")
+        XCTAssertEqual(bytes, 16 * 3 * (63 * 131072 + 1) * 4)
+        XCTAssertEqual(limit, Plan.defaultMaxMemory)
+        XCTAssertTrue(planError(m)!.description.contains("1.4 GiB for value 'y' of node 'ct'"), planError(m)!.description)
+        // a graph input alone: 2^29 floats
+        guard case .overMemoryLimit("graph input 'x'", _, _, _)? = planError(model([Node(op: "ReLU", name: "r", inputs: ["x"], outputs: ["y"])], input: [1 << 29]))
+        else { return XCTFail() }
+    }
+
+    /// Every value under the limit, but the arena of values alive together over it; and packed
+    /// weights over it. `maxMemory` sets the limit.
+    func testArenaAndPackedWeightsCountAgainstTheLimit() throws {
+        let chain = model([Node(op: "ReLU", name: "r1", inputs: ["x"], outputs: ["a"]), Node(op: "Add", name: "add", inputs: ["a", "x"], outputs: ["y"])],
+                          input: [1000])
+        XCTAssertNoThrow(try Plan(model: chain, batch: 1, maxMemory: 16_000))
+        XCTAssertThrowsError(try Plan(model: chain, batch: 1, maxMemory: 10_000)) { e in
+            guard case let .overMemoryLimit(what, _, _, 10_000)? = e as? RuntimeError else { return XCTFail("\(e)") }
+            XCTAssertTrue(what.hasPrefix("the activation arena (its largest part: "), what)
+        }
+        let w = Tensor(name: "w", shape: [64, 1000], floats: .init(repeating: 1, count: 64_000))
+        let dense = model([Node(op: "Dense", name: "d", inputs: ["x", "w"], outputs: ["y"])], tensors: [w], input: [1000])
+        XCTAssertThrowsError(try Plan(model: dense, batch: 1, maxMemory: 200_000)) { e in
+            guard case .overMemoryLimit("the packed weights and parameters of node 'd'", _, _, 200_000)? = e as? RuntimeError else { return XCTFail("\(e)") }
+        }
+    }
+
     func testLabelOutOfRangeAtRunTime() throws {
         let table = Tensor(name: "t", shape: [3, 2], floats: [1, 2, 3, 4, 5, 6])
         let m = model([Node(op: "Embedding", name: "e", inputs: ["x", "t"], outputs: ["y"])], tensors: [table], input: [], inputType: .i32)

@@ -1,4 +1,5 @@
 import CKilnKernels
+import KilnFormat
 
 /// A layer's weights packed for the micro-kernel chosen for its GEMM's column count.
 struct PackedA {
@@ -21,9 +22,9 @@ enum GEMM {
 
     /// op(A) [m x k] packed, in plan-time memory, for the micro-kernel that suits `columns`, the n
     /// of every `run` with it.
-    static func pack(_ a: UnsafePointer<Float>, transpose: Bool, m: Int, k: Int, columns: Int, buffers: OwnedBuffers) -> PackedA {
+    static func pack(_ a: UnsafePointer<Float>, transpose: Bool, m: Int, k: Int, columns: Int, for node: Node, context: PlanContext) throws -> PackedA {
         let uk = kiln_f32_gemm_best_for_columns(columns)!
-        let p = buffers.allocate(bytes: kiln_f32_gemm_packed_a_size(uk, m, k)).assumingMemoryBound(to: Float.self)
+        let p = try context.allocate(kiln_f32_gemm_packed_a_size(uk, m, k), for: node).assumingMemoryBound(to: Float.self)
         kiln_f32_gemm_pack_a(uk, transpose ? 1 : 0, m, k, a, transpose ? m : k, p)
         return PackedA(ukernel: uk, data: UnsafePointer(p))
     }

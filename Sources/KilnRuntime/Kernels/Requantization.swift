@@ -39,8 +39,8 @@ struct Requantization {
     }
 
     /// Per-channel kernel parameters for weights [m][k] (the bias corrected for x_zero_point).
-    func channels(weights: UnsafePointer<Int8>, m: Int, k: Int, node: Node, buffers: OwnedBuffers) throws -> UnsafePointer<kiln_qs8_channel> {
-        let p = buffers.allocate(bytes: m * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: m)
+    func channels(weights: UnsafePointer<Int8>, m: Int, k: Int, node: Node, context: PlanContext) throws -> UnsafePointer<kiln_qs8_channel> {
+        let p = try context.allocate(m * MemoryLayout<kiln_qs8_channel>.stride, for: node).bindMemory(to: kiln_qs8_channel.self, capacity: m)
         let status = kiln_qs8_make_channels(m, k, weights, biasValues, requantValues, xZero, p)
         guard status == 0 else { throw Self.packError(status, node) }
         return UnsafePointer(p)

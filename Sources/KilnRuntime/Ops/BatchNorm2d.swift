@@ -26,7 +26,7 @@ struct BatchNorm2d: Op {
         try self.init(node: node, inputs: inputs)
         pool = context.pool
         guard let variances = try? context.floats(node, 4) else { return }
-        let inv = context.buffers.allocate(bytes: c * MemoryLayout<Double>.stride).assumingMemoryBound(to: Double.self)
+        let inv = try context.allocate(c * MemoryLayout<Double>.stride, for: node).assumingMemoryBound(to: Double.self)
         for ch in 0 ..< c { inv[ch] = 1 / sqrt(Double(variances[ch]) + epsilon) }
         inverseDeviations = UnsafePointer(inv)
     }

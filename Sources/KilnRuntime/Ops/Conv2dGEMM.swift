@@ -43,9 +43,9 @@ struct Conv2dGEMM: EpilogueFusing {
                     for kx in sx.first ..< sx.first + sx.count { kept.append(w[(mc * g.kh + ky) * g.kw + kx]) }
                 }
             }
-            weights = kept.withUnsafeBufferPointer { GEMM.pack($0.baseAddress!, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, buffers: context.buffers) }
+            weights = try kept.withUnsafeBufferPointer { try GEMM.pack($0.baseAddress!, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, for: node, context: context) }
         } else {
-            weights = GEMM.pack(w, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, buffers: context.buffers)
+            weights = try GEMM.pack(w, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, for: node, context: context)
         }
     }
 

@@ -42,17 +42,17 @@ struct ConvTranspose2dGEMM: EpilogueFusing {
         let split = context.splitTransposedConvs && landing.map { $0.isEmpty ? 0 : GEMM.columnsComputed($0.count * g.w) }.reduce(0, +) * 10 <= 9 * g.kh * GEMM.columnsComputed(plane)
         if split {
             var slice = [Float](repeating: 0, count: g.c * block)  // W_ky as [C, M*KW]: row m*KW + kx of W_ky^T is tap (m, ky, kx)
-            gemms = landing.enumerated().filter { !$0.element.isEmpty }.map { ky, rows in
+            gemms = try landing.enumerated().filter { !$0.element.isEmpty }.map { ky, rows in
                 for c in 0 ..< g.c {
                     for m in 0 ..< g.m {
                         for kx in 0 ..< g.kw { slice[c * block + m * g.kw + kx] = w[((c * g.m + m) * g.kh + ky) * g.kw + kx] }
                     }
                 }
-                let packed = GEMM.pack(slice, transpose: true, m: block, k: g.c, columns: rows.count * g.w, buffers: context.buffers)
+                let packed = try GEMM.pack(slice, transpose: true, m: block, k: g.c, columns: rows.count * g.w, for: node, context: context)
                 return (block, rows.lowerBound, rows.upperBound, ky * block * plane + rows.lowerBound * g.w, packed)
             }
         } else {
-            gemms = [(g.m * g.kh * g.kw, 0, g.h, 0, GEMM.pack(w, transpose: true, m: g.m * g.kh * g.kw, k: g.c, columns: plane, buffers: context.buffers))]
+            gemms = [(g.m * g.kh * g.kw, 0, g.h, 0, try GEMM.pack(w, transpose: true, m: g.m * g.kh * g.kw, k: g.c, columns: plane, for: node, context: context))]
         }
         // cols rows: (m*KH + ky)*KW + kx for one GEMM, (ky*M + m)*KW + kx for one per kernel row
         gather = kiln_f32_col2im(m: g.m, oh: g.oh, ow: g.ow, h: g.h, w: g.w, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,

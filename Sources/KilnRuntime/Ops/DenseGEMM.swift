@@ -19,7 +19,7 @@ struct DenseGEMM: EpilogueFusing {
         let reference = try Dense(node: node, inputs: inputs)
         self.reference = reference
         pool = context.pool
-        weights = GEMM.pack(try context.floats(node, 1), transpose: false, m: reference.m, k: reference.k, columns: reference.n, buffers: context.buffers)
+        weights = try GEMM.pack(try context.floats(node, 1), transpose: false, m: reference.m, k: reference.k, columns: reference.n, for: node, context: context)
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {

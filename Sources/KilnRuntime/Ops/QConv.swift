@@ -39,8 +39,8 @@ struct QConv: Op {
             // to match patches gathered from the NHWC input; for the narrow kernel, from a [m][k] copy
             // in plan-time work memory.
             let packedBytes = withUnsafePointer(to: l) { kiln_qs8_conv2d_packed_size($0) }
-            let packed = context.buffers.allocate(bytes: packedBytes).assumingMemoryBound(to: Int8.self)
-            let channels = context.buffers.allocate(bytes: g.m * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: g.m)
+            let packed = try context.allocate(packedBytes, for: node).assumingMemoryBound(to: Int8.self)
+            let channels = try context.allocate(g.m * MemoryLayout<kiln_qs8_channel>.stride, for: node).bindMemory(to: kiln_qs8_channel.self, capacity: g.m)
             var work = [Int8](unsafeUninitializedCapacity: withUnsafePointer(to: l) { kiln_qs8_conv2d_pack_work_bytes($0) }) { $1 = $0.count }
             let status = withUnsafePointer(to: l) { l in
                 work.withUnsafeMutableBufferPointer { kiln_qs8_conv2d_pack(l, weights.baseAddress!, rq.biasValues, rq.requantValues, packed, channels, $0.baseAddress) }
@@ -55,11 +55,11 @@ struct QConv: Op {
             }
             // Phase kernels, their channels, and the two pointer tables, all made here once.
             let phases = g.sh * g.sw, b = context.buffers
-            let packed = b.allocate(bytes: withUnsafePointer(to: l) { kiln_qs8_deconv2d_packed_size($0) }).assumingMemoryBound(to: Int8.self)
+            let packed = try context.allocate(withUnsafePointer(to: l) { kiln_qs8_deconv2d_packed_size($0) }, for: node).assumingMemoryBound(to: Int8.self)
             let count = withUnsafePointer(to: l) { kiln_qs8_deconv2d_channel_count($0) }
-            let channels = b.allocate(bytes: count * MemoryLayout<kiln_qs8_channel>.stride).bindMemory(to: kiln_qs8_channel.self, capacity: count)
-            let pw = b.allocate(bytes: phases * 8).bindMemory(to: UnsafePointer<Int8>?.self, capacity: phases)
-            let pc = b.allocate(bytes: phases * 8).bindMemory(to: UnsafePointer<kiln_qs8_channel>?.self, capacity: phases)
+            let channels = try context.allocate(count * MemoryLayout<kiln_qs8_channel>.stride, for: node).bindMemory(to: kiln_qs8_channel.self, capacity: count)
+            let pw = try context.allocate(phases * 8, for: node).bindMemory(to: UnsafePointer<Int8>?.self, capacity: phases)
+            let pc = try context.allocate(phases * 8, for: node).bindMemory(to: UnsafePointer<kiln_qs8_channel>?.self, capacity: phases)
             var work = [Int8](unsafeUninitializedCapacity: withUnsafePointer(to: l) { kiln_qs8_deconv2d_pack_work_bytes($0) }) { $1 = $0.count }
             let status = withUnsafePointer(to: l) { l in
                 work.withUnsafeMutableBufferPointer { kiln_qs8_deconv2d_pack(l, weights.baseAddress!, rq.biasValues, rq.requantValues, packed, channels, pw, pc, $0.baseAddress) }

@@ -29,11 +29,11 @@ struct QDense: Op {
         (l.batch, l.c, l.h, l.w, l.m, l.oh, l.ow) = (n, k, 1, 1, m, 1, 1)
         (l.x_zero, l.y_zero) = (rq.xZero, rq.yZero)
         l.weights = weights.baseAddress
-        l.channels = try rq.channels(weights: weights.baseAddress!, m: m, k: k, node: node, buffers: context.buffers)
+        l.channels = try rq.channels(weights: weights.baseAddress!, m: m, k: k, node: node, context: context)
         // At a small batch, a path with a narrow GEMM kernel gets the weights packed once, here.
         let packedBytes = kiln_qs8_narrow_packed_bytes(l.path.pointee.gemm, m, k)
         if n <= Int(KILN_QS8_NARROW_N), packedBytes > 0 {
-            let packed = context.buffers.allocate(bytes: packedBytes).assumingMemoryBound(to: Int8.self)
+            let packed = try context.allocate(packedBytes, for: node).assumingMemoryBound(to: Int8.self)
             kiln_qs8_narrow_pack(l.path.pointee.gemm, m, k, weights.baseAddress!, packed)
             l.packed_weights = UnsafePointer(packed)
         }

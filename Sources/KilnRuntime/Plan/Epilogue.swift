@@ -51,7 +51,7 @@ struct Epilogue {
                     throw RuntimeError.inputCount(node: node.name, message: "input #4 of BatchNorm2d must be a constant f32 or f16 tensor")
                 }
                 let c = norm.c
-                let rows = context.buffers.allocate(bytes: 4 * c * MemoryLayout<Double>.stride).assumingMemoryBound(to: Double.self)
+                let rows = try context.allocate(4 * c * MemoryLayout<Double>.stride, for: node).assumingMemoryBound(to: Double.self)
                 let (scale, shift, mean) = try (context.floats(node, 1), context.floats(node, 2), context.floats(node, 3))
                 for ch in 0 ..< c {
                     rows[ch] = Double(mean[ch])

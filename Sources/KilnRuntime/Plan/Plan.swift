@@ -5,6 +5,9 @@ import KilnFormat
 /// placed in one arena. `run()` reads the input buffers, writes the output buffers and never
 /// allocates.
 public final class Plan {
+    /// The memory limit of a plan unless one is given: 1 GiB (see `init`'s maxMemory).
+    public static let defaultMaxMemory = 1 << 30
+
     public let model: KilnModel
     public let batch: Int
     /// Graph inputs and outputs with their full shapes (batch first).
@@ -48,8 +51,12 @@ public final class Plan {
     ///   - splitTransposedConvs: in GEMM plans, let a ConvTranspose2d run one GEMM per kernel row
     ///     over the input rows it needs, where that computes at least 10% less; false keeps one
     ///     GEMM. The bytes are the same either way.
+    ///   - maxMemory: the most bytes the plan may take, activation arena and plan-time buffers
+    ///     (packed weights, widened fp16 weights) together; a model that needs more is refused
+    ///     before anything is allocated, with the value or layer that asks for it named.
     public init(model: KilnModel, batch: Int, floatKernels: FloatKernels = .gemm, int8Kernels: Int8Kernels? = nil,
-                threads: Int = 1, fuseEpilogues: Bool = true, splitTransposedConvs: Bool = true) throws {
+                threads: Int = 1, fuseEpilogues: Bool = true, splitTransposedConvs: Bool = true,
+                maxMemory: Int = Plan.defaultMaxMemory) throws {
         guard batch >= 1 else { throw RuntimeError.badBatch(batch) }
         self.model = model
         self.batch = batch
@@ -60,13 +67,13 @@ public final class Plan {
         // Every value: its info, and where its bytes live (a constant tensor, or arena slot k).
         enum Home { case constant(UnsafeRawPointer), arena(Int) }
         var info: [String: (ValueInfo, Home)] = [:]
-        let widened = OwnedBuffers()
+        let widened = OwnedBuffers(limit: maxMemory)
         for t in model.tensors {
             let shape = t.shape.map { Int($0) }
             if t.dtype == .f16 {
                 // f16 constants are widened (exactly) to f32 once, here; ops only see f32.
                 let n = t.elementCount
-                let buffer = widened.allocate(bytes: n * 4)
+                let buffer = try widened.allocate(bytes: n * 4, for: "the f32 copy of fp16 tensor '\(t.name)'")
                 if n > 0 { kiln_f16_to_f32(t.bytes.baseAddress!.assumingMemoryBound(to: UInt16.self), buffer.assumingMemoryBound(to: Float.self), n) }
                 info[t.name] = (ValueInfo(dtype: .f32, shape: shape, isConstant: true), .constant(UnsafeRawPointer(buffer)))
             } else {
@@ -81,8 +88,13 @@ public final class Plan {
         var context = PlanContext(kernels: self.int8Kernels, pool: pool, buffers: widened, model: model, floatConstants: floatConstants)
         context.splitTransposedConvs = splitTransposedConvs
         var buffers: [ArenaPlanner.Buffer] = []
+        var largest = (bytes: 0, what: "")
         func slot(_ v: ValueInfo, at step: Int, what: String) throws -> Home {
             let bytes = try checkedCount(v.shape + [v.dtype.size], what: what)
+            guard bytes <= maxMemory - widened.total else {
+                throw RuntimeError.overMemoryLimit(what: what, bytes: bytes, planned: widened.total, limit: maxMemory)
+            }
+            if bytes > largest.bytes { largest = (bytes, what) }
             buffers.append(ArenaPlanner.Buffer(size: bytes, first: step, last: step))
             return .arena(buffers.count - 1)
         }
@@ -93,6 +105,7 @@ public final class Plan {
         let chains = floatKernels == .gemm && fuseEpilogues ? Epilogue.chains(model.graph, constants: Set(floatConstants.keys)) : [:]
         var ops: [Op] = []
         var opValues: [(inputs: [String], outputs: [String])] = []  // the values each op reads and writes
+        var nodeIndices: [Int] = []  // each op's node
         var fused: Set<Int> = []  // nodes run by an earlier op's epilogue
         var macs = 0
         for (i, node) in model.graph.nodes.enumerated() where !fused.contains(i) {
@@ -112,9 +125,10 @@ public final class Plan {
                 (op, outputNames) = (layer, nodes.last!.outputs)
                 fused.formUnion(chain)
             }
-            for (name, v) in zip(outputNames, op.outputs) { info[name] = (v, try slot(v, at: i, what: "value '\(name)'")) }
+            for (name, v) in zip(outputNames, op.outputs) { info[name] = (v, try slot(v, at: i, what: "value '\(name)' of node '\(node.name)'")) }
             ops.append(op)
             opValues.append((node.inputs, outputNames))
+            nodeIndices.append(i)
             macs += op.macsPerSample
         }
         // Graph inputs and outputs live through the whole run: no op's output reuses an input's
@@ -123,10 +137,16 @@ public final class Plan {
         for name in model.graph.inputs.map(\.name) + model.graph.outputs { if case let .arena(k) = info[name]!.1 { buffers[k].last = end } }
 
         // One scratch buffer, shared by the ops (they run one at a time), at the arena's end.
-        let scratchBytes = ((ops.map { $0.scratchBytes }.max() ?? 0) + 63) / 64 * 64
-        buffers.append(ArenaPlanner.Buffer(size: scratchBytes, first: -1, last: end))
+        let scratchOp = ops.indices.max { ops[$0].scratchBytes < ops[$1].scratchBytes }
+        let scratchBytes = scratchOp.map { ops[$0].scratchBytes } ?? 0
+        _ = try slot(ValueInfo(dtype: .u8, shape: [scratchBytes <= Int.max - 63 ? (scratchBytes + 63) / 64 * 64 : -1]), at: -1,
+                     what: "the scratch memory of node '\(scratchOp.map { model.graph.nodes[nodeIndices[$0]].name } ?? "")'")
+        buffers[buffers.count - 1].last = end
         let (offsets, size) = ArenaPlanner.place(buffers)
-        guard size <= 1 << 40 else { throw RuntimeError.tooLarge(what: "the activation arena (\(size) bytes)") }
+        guard size <= maxMemory - widened.total else {
+            throw RuntimeError.overMemoryLimit(what: "the activation arena (its largest part: \(largest.what), \(RuntimeError.bytes(largest.bytes)))",
+                                               bytes: size, planned: widened.total, limit: maxMemory)
+        }
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: ArenaPlanner.alignment)
         arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(size, 1))
         arenaBytes = size

@@ -13,6 +13,11 @@ struct PlanContext {
     /// Whether ConvTranspose2dGEMM may run one GEMM per kernel row (`Plan.init`'s `splitTransposedConvs`).
     var splitTransposedConvs = true
 
+    /// Plan-time memory for `node` (packed weights, per-channel parameters), within the plan's limit.
+    func allocate(_ bytes: Int, for node: Node) throws -> UnsafeMutableRawPointer {
+        try buffers.allocate(bytes: bytes, for: "the packed weights and parameters of node '\(node.name)'")
+    }
+
     /// The f32 data of constant input `index` of `node`.
     func floats(_ node: Node, _ index: Int) throws -> UnsafePointer<Float> {
         guard index < node.inputs.count, let p = floatConstants[node.inputs[index]] else {
