@@ -17,10 +17,12 @@ let onnx: [Target] = [
 ]
 let onnxPackages: [Package.Dependency] = [.package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0")]
 let onnxProducts: [Target.Dependency] = ["KilnONNX"]
+let onnxLibrary: [Product] = [.library(name: "KilnONNX", targets: ["KilnONNX"])]
 #else
 let onnx: [Target] = []
 let onnxPackages: [Package.Dependency] = []
 let onnxProducts: [Target.Dependency] = []
+let onnxLibrary: [Product] = []
 #endif
 
 let package = Package(
@@ -31,7 +33,8 @@ let package = Package(
         .library(name: "KilnFormat", targets: ["KilnFormat"]),
         .library(name: "KilnTrain", targets: ["KilnTrain"]),
         .library(name: "KilnBench", targets: ["KilnBench"]),
-    ],
+        .library(name: "KilnImage", targets: ["KilnImage"]),
+    ] + onnxLibrary,
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ] + onnxPackages,

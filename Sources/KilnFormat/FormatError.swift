@@ -3,6 +3,8 @@
 public enum FormatError: Error, Equatable, CustomStringConvertible {
     /// The file could not be opened (errno's text in `reason`).
     case cannotOpen(path: String, reason: String)
+    /// The path names a folder, a named pipe, a device or a socket, not a file.
+    case notAFile(path: String, kind: String)
     /// The file is shorter than the fixed 64-byte header (0 for an empty file).
     case tooSmall(size: Int)
     /// The first four bytes are not `KILN`.
@@ -32,6 +34,8 @@ public enum FormatError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case let .notAFile(path, kind):
+            return "'\(path)' is \(kind), not a file; give the path of a .kiln model file."
         case let .cannotOpen(path, reason):
             return "cannot open '\(path)': \(reason). Check the path and that the file is readable."
         case let .tooSmall(size):

@@ -49,7 +49,9 @@ extension NPYArray {
         for i in 0 ..< lenSize { headerLen |= Int(bytes[8 + i]) << (8 * i) }
         let start = 8 + lenSize
         guard bytes.count >= start + headerLen else { throw NPYError.truncated }
-        let header = String(decoding: bytes[start ..< start + headerLen], as: UTF8.self)
+        // The dictionary, without the padding of spaces and the newline that end it.
+        var header = String(decoding: bytes[start ..< start + headerLen], as: UTF8.self)
+        while let last = header.last, last == " " || last == "\n" || last == "\0" { header.removeLast() }
         let descr = try field(header, "descr")
         let fortran = try field(header, "fortran_order")
         guard fortran.hasPrefix("False") else { throw NPYError.fortranOrder }

@@ -58,24 +58,45 @@ extension Image {
 }
 
 extension Image {
+    /// The most pixels (width x height) a PNG may have: 16.8 million, 4096 x 4096. The size is
+    /// read from the header and checked before any pixel is decoded or memory is reserved.
+    public static let maxPNGPixels = 1 << 24
+
     /// Reads a PNG as 8-bit gray (`channels` 1) or RGB (3); colour images become gray and gray
     /// images RGB as asked, alpha is composited on black (libpng's simplified API).
     public static func readPNG(path: String, channels: Int) throws -> Image {
-        precondition(channels == 1 || channels == 3)
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_file(&image, path) != 0 else {
             throw ImageError.unreadable(path: path, reason: message(&image))
         }
+        return try finishReading(&image, channels: channels, source: path)
+    }
+
+    /// Reads PNG bytes, as `readPNG(path:channels:)`; `source` names them in errors.
+    public static func readPNG(bytes: [UInt8], channels: Int, source: String = "PNG data") throws -> Image {
+        try bytes.withUnsafeBytes { raw in
+            var image = png_image()
+            image.version = UInt32(PNG_IMAGE_VERSION)
+            guard png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) != 0 else {
+                throw ImageError.unreadable(path: source, reason: message(&image))
+            }
+            return try finishReading(&image, channels: channels, source: source)
+        }
+    }
+
+    /// The pixels of an image whose header `image` holds, after checking its size.
+    private static func finishReading(_ image: inout png_image, channels: Int, source: String) throws -> Image {
+        precondition(channels == 1 || channels == 3)
         image.format = channels == 1 ? UInt32(PNG_FORMAT_GRAY) : UInt32(PNG_FORMAT_RGB)
         let (w, h) = (Int(image.width), Int(image.height))
-        guard w > 0, h > 0, w <= 1 << 14, h <= 1 << 14 else {
+        guard w > 0, h > 0, w <= 1 << 14, h <= 1 << 14, w * h <= maxPNGPixels else {
             png_image_free(&image)
-            throw ImageError.unreadable(path: path, reason: "its size \(w)x\(h) is outside 1...16384")
+            throw ImageError.unreadable(path: source, reason: "it is \(w)x\(h) pixels; Kiln reads images of 1 to 16384 pixels a side and at most 4096x4096 pixels in all")
         }
         var pixels = [UInt8](repeating: 0, count: w * h * channels)
         let ok = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, Int32(w * channels), nil) }
-        guard ok != 0 else { throw ImageError.unreadable(path: path, reason: message(&image)) }
+        guard ok != 0 else { throw ImageError.unreadable(path: source, reason: message(&image)) }
         return Image(width: w, height: h, channels: channels, pixels: pixels)
     }
 

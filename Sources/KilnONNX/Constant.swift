@@ -19,8 +19,17 @@ struct Constant {
 
     /// The values as Float (ints converted); the batch symbol is not allowed here.
     var asFloats: [Float] { isFloat ? floats : ints.map { Float($0) } }
-    /// The values as Int64 (floats truncated toward zero).
-    var asInts: [Int64] { isFloat ? floats.map { Int64($0) } : ints }
+    /// The values as Int64, floats truncated toward zero as ONNX's Cast does; NaN, infinities and
+    /// values past 2^62 (1e30 in a shape) are an error, not a trap.
+    func integers() throws -> [Int64] {
+        guard isFloat else { return ints }
+        return try floats.map { v in
+            guard v.isFinite, abs(v) < 0x1p62 else {
+                throw ONNXError.invalid("a tensor used as a shape, an axis or an index holds \(v), which is not a number it can use")
+            }
+            return Int64(v)
+        }
+    }
 
     /// Elements i ..< j of axis 0 of a 1-D or higher constant, as a new constant.
     func rows(_ indices: [Int]) -> Constant {

@@ -45,6 +45,12 @@ extension Converter {
         let strides = ints(n, "strides") ?? [1, 1], dilations = ints(n, "dilations") ?? [1, 1]
         var pads = ints(n, "pads") ?? [0, 0, 0, 0]
         var outputPadding = ints(n, "output_padding") ?? [0, 0]
+        // The runtime's limits (each value 0 to 2^20), checked before any arithmetic on them.
+        for (key, values, count) in [("strides", strides, 2), ("dilations", dilations, 2), ("pads", pads, 4), ("output_padding", outputPadding, 2)] {
+            guard values.count == count, values.allSatisfy({ (key == "pads" || key == "output_padding" ? 0 : 1) ... 1 << 20 ~= $0 }) else {
+                throw fail(n, "\(key) \(values): a 2-D convolution takes \(count) values of \(key == "pads" || key == "output_padding" ? 0 : 1) to 2^20")
+            }
+        }
         let autoPad = string(n, "auto_pad", "NOTSET")
         let spatial = [x.shape[1], x.shape[2]]
         if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
@@ -64,6 +70,7 @@ extension Converter {
         }
         if transposed, let shape = ints(n, "output_shape") {
             // Padding from the requested output size (ONNX: NOTSET puts the larger half at the start).
+            guard shape.count >= 2, shape.allSatisfy({ 0 ... 1 << 31 ~= $0 }) else { throw fail(n, "output_shape \(shape) is not a 2-D size") }
             let out = Array(shape.suffix(2)).map { Int($0) }
             var begin = [Int64](), end = [Int64]()
             for d in 0 ..< 2 {
@@ -153,12 +160,13 @@ extension Converter {
         if hasInput(n, scalesIndex), case let .constant(s) = try value(n, scalesIndex), s.count == 4 {
             scales = s.asFloats
         } else if hasInput(n, 3), case let .constant(sizes) = try value(n, 3), sizes.count == 4 {
-            let sz = sizes.asInts
+            let sz = try sizes.integers()
             scales = [1, 1, Float(sz[2]) / Float(x.shape[1]), Float(sz[3]) / Float(x.shape[2])]
         } else {
             throw fail(n, "needs constant scales or sizes for all four dimensions")
         }
-        guard scales[0] == 1, scales[1] == 1, scales[2] >= 1, scales[3] >= 1, scales[2] == scales[2].rounded(), scales[3] == scales[3].rounded() else {
+        guard scales[0] == 1, scales[1] == 1, scales[2] >= 1, scales[3] >= 1, scales[2] <= 0x1p20, scales[3] <= 0x1p20,
+              scales[2] == scales[2].rounded(), scales[3] == scales[3].rounded() else {
             throw fail(n, "scales \(scales): only integer factors >= 1 on H and W are supported")
         }
         let mode = string(n, "coordinate_transformation_mode", "half_pixel"), nearest = string(n, "nearest_mode", "round_prefer_floor")

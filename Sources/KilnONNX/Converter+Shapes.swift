@@ -40,8 +40,8 @@ extension Converter {
         let axis = Int(int(n, "axis", 0))
         if case let .constant(data) = try value(n, 0), case let .constant(idx) = try value(n, 1) {
             guard axis == 0 || (axis == -1 && data.shape.count == 1) else { throw fail(n, "folding Gather on axis \(axis) is not supported") }
-            let rows = idx.asInts.map { Int($0 < 0 ? $0 + Int64(data.shape[0]) : $0) }
-            guard rows.allSatisfy({ $0 >= 0 && $0 < data.shape[0] }) else { throw fail(n, "indices \(idx.asInts) are out of range") }
+            let rows = try idx.integers().map { Int($0 < 0 ? $0 + Int64(data.shape[0]) : $0) }
+            guard rows.allSatisfy({ $0 >= 0 && $0 < data.shape[0] }) else { throw fail(n, "indices \((try? idx.integers()) ?? []) are out of range") }
             return try fold(n) { _ in
                 var c = data.rows(rows)
                 if idx.shape.isEmpty { c.shape.removeFirst() }  // a scalar index drops the axis
@@ -57,7 +57,7 @@ extension Converter {
 
     /// Axes from the attribute (opset < 13) or the second input.
     func axes(_ n: Onnx_NodeProto) throws -> [Int64]? {
-        if hasInput(n, 1) { return try constant(n, 1).asInts }
+        if hasInput(n, 1) { return try constant(n, 1).integers() }
         return ints(n, "axes")
     }
 
@@ -106,11 +106,11 @@ extension Converter {
     /// Reshape of an activation by a constant shape: the first entry must keep the batch (the
     /// batch symbol, 0, or -1 with the rest fixing the sample size).
     func reshape(_ n: Onnx_NodeProto) throws {
-        let target = try constant(n, 1).asInts
+        let target = try constant(n, 1).integers()
         if case var .constant(c) = try value(n, 0) {
             var dims = target.map { Int($0) }
-            if let i = dims.firstIndex(of: -1) { dims[i] = c.count / max(1, dims.filter { $0 != -1 }.reduce(1, *)) }
-            guard dims.reduce(1, *) == c.count else { throw fail(n, "cannot reshape a constant of \(c.count) values to \(target)") }
+            if let i = dims.firstIndex(of: -1), let known = dims.filter({ $0 != -1 }).checkedProduct() { dims[i] = c.count / max(1, known) }
+            guard dims.checkedProduct() == c.count else { throw fail(n, "cannot reshape a constant of \(c.count) values to \(target)") }
             c.shape = dims
             return try fold(n) { _ in c }
         }
@@ -124,12 +124,12 @@ extension Converter {
         } else if first == -1 {
             guard !rest.contains(-1) else { throw fail(n, "shape \(target) leaves both the batch and another dimension to infer") }
         } else {
-            let known = rest.filter { $0 != -1 }.reduce(1, *)
-            guard rest.contains(-1) || Int64(perSample) == known else {
+            guard let known = rest.filter({ $0 != -1 }).checkedProduct() else { throw fail(n, "shape \(target) has entries that are negative or too large") }
+            guard rest.contains(-1) || perSample == known else {
                 throw fail(n, "shape \(target) changes the batch dimension; reshape per sample (x.view(x.size(0), ...))")
             }
-            rest = rest.map { $0 == -1 ? Int64(perSample) / max(1, known) : $0 }
-            guard first == 1 || Int64(perSample) == rest.reduce(1, *) else { throw fail(n, "shape \(target) mixes samples of the batch") }
+            rest = rest.map { $0 == -1 ? Int64(perSample / max(1, known)) : $0 }
+            guard first == 1 || rest.checkedProduct() == perSample else { throw fail(n, "shape \(target) mixes samples of the batch") }
         }
         guard rest.allSatisfy({ $0 >= 1 || $0 == -1 }) else { throw fail(n, "shape \(target) has an unsupported entry") }
         try emit("Reshape", n, inputs: [x.name], output: n.output[0], attributes: [("shape", .ints(Array(rest)))])
@@ -149,7 +149,7 @@ extension Converter {
             guard axis == 0 || cs.allSatisfy({ $0.shape.count == 1 }) else { throw fail(n, "folding Concat on axis \(axis) is not supported") }
             return try fold(n) { _ in
                 cs.allSatisfy(\.isFloat) ? Constant(shape: [cs.map { $0.count }.reduce(0, +)], floats: cs.flatMap(\.asFloats))
-                    : Constant(shape: [cs.map { $0.count }.reduce(0, +)], ints: cs.flatMap(\.asInts))
+                    : Constant(shape: [cs.map { $0.count }.reduce(0, +)], ints: try cs.flatMap { try $0.integers() })
             }
         }
         let xs = try n.input.indices.map { try dynamic(n, $0) }
@@ -162,7 +162,7 @@ extension Converter {
         let to = int(n, "to", 1)
         switch try value(n, 0) {
         case let .constant(c):
-            try fold(n) { _ in to == 1 || to == 10 || to == 11 ? Constant(shape: c.shape, floats: c.asFloats) : Constant(shape: c.shape, ints: c.asInts) }
+            try fold(n) { _ in to == 1 || to == 10 || to == 11 ? Constant(shape: c.shape, floats: c.asFloats) : Constant(shape: c.shape, ints: try c.integers()) }
         case let .dynamic(_, dtype, _):
             guard (dtype == .f32 && [1, 10, 11].contains(to)) || (dtype == .i32 && [6, 7].contains(to)) else {
                 throw fail(n, "casting an activation of \(dtype) to type \(to) is not supported")
@@ -175,9 +175,9 @@ extension Converter {
     func slice(_ n: Onnx_NodeProto) throws {
         let data = try constant(n, 0)
         guard data.shape.count == 1 else { throw fail(n, "only slices of 1-D constants are supported") }
-        let starts = hasInput(n, 1) ? try constant(n, 1).asInts : ints(n, "starts") ?? [0]
-        let ends = hasInput(n, 2) ? try constant(n, 2).asInts : ints(n, "ends") ?? [Int64.max]
-        let steps = hasInput(n, 4) ? try constant(n, 4).asInts : [1]
+        let starts = hasInput(n, 1) ? try constant(n, 1).integers() : ints(n, "starts") ?? [0]
+        let ends = hasInput(n, 2) ? try constant(n, 2).integers() : ints(n, "ends") ?? [Int64.max]
+        let steps = hasInput(n, 4) ? try constant(n, 4).integers() : [1]
         guard starts.count == 1, ends.count == 1, steps == [1] else { throw fail(n, "only one axis with step 1 is supported") }
         let count = Int64(data.count)
         func clamp(_ v: Int64) -> Int { Int(max(0, min(count, v < 0 ? v + count : v))) }

@@ -47,6 +47,7 @@ public enum ONNXImporter {
 
     /// Reads and converts the file at `path` (external data is looked up beside it).
     public static func convert(contentsOf path: String, options: Options = Options()) throws -> (KilnModel, Report) {
+        if let problem = notARegularFile(path) { throw ONNXError.invalid("cannot read '\(path)': \(problem)") }
         guard let data = FileManager.default.contents(atPath: path) else { throw ONNXError.invalid("cannot read '\(path)'") }
         var o = options
         if o.name == nil { o.name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
@@ -85,6 +86,9 @@ public enum ONNXImporter {
                 throw ONNXError.dynamicShape(input: i.name, shape: text)
             }
             let shape = dims.dropFirst().map { Int($0.dimValue) }
+            guard shape.allSatisfy({ $0 <= 1 << 31 }), let count = shape.checkedProduct(), count <= 1 << 38 else {
+                throw ONNXError.invalid("graph input '\(i.name)' has shape \(text), larger than Kiln takes (each dimension at most 2^31, at most 2^38 values per sample)")
+            }
             inputs.append(GraphInput(name: i.name, dtype: dtype, shape: shape.map(Int64.init)))
             c.reserve(i.name)
             c.define(i.name, kilnName: i.name, dtype: dtype, shape: shape)

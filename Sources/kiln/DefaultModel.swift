@@ -28,7 +28,10 @@ enum DefaultModel {
         do {
             return (p, try KilnModel.load(path: p))
         } catch let e as FormatError {
-            throw CLIError("\(p): \(e)")
+            switch e {
+            case .cannotOpen, .notAFile: throw CLIError("\(e)")  // these name the file already
+            default: throw CLIError("\(p): \(e)")
+            }
         }
     }
 }

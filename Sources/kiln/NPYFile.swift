@@ -1,8 +1,10 @@
 import Foundation
+import KilnFormat
 import KilnImage
 
 /// Reads an .npy file, naming it in any error.
 func readNPY(_ path: String) throws -> NPYArray {
+    if let problem = notARegularFile(path) { throw CLIError("cannot read '\(path)': \(problem). Give the path of an .npy file.") }
     guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read '\(path)'; check the path.") }
     do { return try NPYArray.decode(Array(bytes)) } catch { throw CLIError("\(path): \(error)") }
 }

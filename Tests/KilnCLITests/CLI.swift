@@ -36,6 +36,16 @@ enum CLI {
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// Runs kiln with `args` and checks that it fails (a non-zero exit, `status` when given; no
+    /// crash) with every one of `mentions` in its error output.
+    static func expectFailure(_ args: [String], mentions: [String], status: Int32? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try run(args)
+        XCTAssertNotEqual(r.status, 0, "kiln \(args.joined(separator: " ")) should fail", file: file, line: line)
+        if let status { XCTAssertEqual(r.status, status, "kiln \(args.joined(separator: " "))", file: file, line: line) }
+        for m in mentions { XCTAssertTrue(r.stderr.contains(m), "stderr lacks '\(m)': \(r.stderr)", file: file, line: line) }
+        XCTAssertFalse(r.stderr.contains("Fatal error"), r.stderr, file: file, line: line)
+    }
+
     static func temporary(_ name: String) -> String {
         let dir = NSTemporaryDirectory() + "kiln-cli-\(getpid())"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -8,10 +8,7 @@ final class CLITests: XCTestCase {
     private func fixture(_ name: String, _ file: String = "model.kiln") -> String { Repo.path("Formats/fixtures/\(name)/\(file)") }
 
     private func expectFailure(_ args: [String], mentions: [String], file: StaticString = #filePath, line: UInt = #line) throws {
-        let r = try CLI.run(args)
-        XCTAssertNotEqual(r.status, 0, "kiln \(args.joined(separator: " ")) should fail", file: file, line: line)
-        for m in mentions { XCTAssertTrue(r.stderr.contains(m), "stderr lacks '\(m)': \(r.stderr)", file: file, line: line) }
-        XCTAssertFalse(r.stderr.contains("Fatal error"), r.stderr, file: file, line: line)
+        try CLI.expectFailure(args, mentions: mentions, file: file, line: line)
     }
 
     func testHelpOnEveryCommand() throws {

@@ -51,10 +51,7 @@ final class LatentCLITests: XCTestCase {
     }
 
     private func expectFailure(_ args: [String], mentions: [String], line: UInt = #line) throws {
-        let r = try CLI.run(args)
-        XCTAssertNotEqual(r.status, 0, "kiln \(args.joined(separator: " ")) should fail", line: line)
-        for m in mentions { XCTAssertTrue(r.stderr.contains(m), "stderr lacks '\(m)': \(r.stderr)", line: line) }
-        XCTAssertFalse(r.stderr.contains("Fatal error"), r.stderr, line: line)
+        try CLI.expectFailure(args, mentions: mentions, line: line)
     }
 
     func testBadInputGetsClearErrors() throws {

@@ -26,8 +26,13 @@ final class BadFileTests: XCTestCase {
         }
     }
 
-    func testDirectoryIsNotAModel() {
-        XCTAssertThrowsError(try KilnModel.load(path: "/tmp")) { XCTAssertEqual($0 as? FormatError, .cannotOpen(path: "/tmp", reason: "it is not a regular file")) }
+    func testFoldersAndPipesAreNotModels() {
+        XCTAssertThrowsError(try KilnModel.load(path: "/tmp")) { XCTAssertEqual($0 as? FormatError, .notAFile(path: "/tmp", kind: "a folder")) }
+        // a named pipe is refused at once, not read (which would wait for a writer)
+        let fifo = NSTemporaryDirectory() + "kiln-fifo-\(getpid())"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        defer { unlink(fifo) }
+        XCTAssertThrowsError(try KilnModel.load(path: fifo)) { XCTAssertEqual($0 as? FormatError, .notAFile(path: fifo, kind: "a named pipe (FIFO)")) }
     }
 
     func testEmptyFile() throws {

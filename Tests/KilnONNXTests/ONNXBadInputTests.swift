@@ -60,6 +60,39 @@ final class ONNXBadInputTests: XCTestCase {
         }
     }
 
+    /// Sizes from the file that would overflow or trap when used: a Reshape target whose product
+    /// leaves Int64, one held as floats that are NaN or 1e30, a graph input of 2^40 values, and
+    /// convolution attributes past the runtime's limits. Each is an error, never a crash.
+    func testSizesThatOverflowAreErrors() throws {
+        func withReshapeTarget(_ t: Onnx_TensorProto) throws -> Onnx_ModelProto {
+            var m = try fixture("onnx_tf28")
+            XCTAssertEqual(m.graph.node[8].output, ["/view/rest/Constant_output_0"])
+            m.graph.node[8].attribute[0].t = t
+            return m
+        }
+        var huge = Onnx_TensorProto()
+        huge.dims = [3]
+        huge.dataType = 7
+        huge.int64Data = [1 << 40, 1 << 40, 7]
+        assertError(try withReshapeTarget(huge), ["Reshape", "shape"])
+        for bad: Float in [.nan, 1e30, -.infinity] {
+            var floats = Onnx_TensorProto()
+            floats.dims = [3]
+            floats.dataType = 1
+            floats.floatData = [bad, 7, 7]
+            assertError(try withReshapeTarget(floats), ["holds \(bad), which is not a number it can use"])
+        }
+        var m = try fixture("onnx_tf28")
+        m.graph.input[0].type.tensorType.shape.dim[1].dimValue = 1 << 40
+        assertError(m, ["graph input 'input'", "larger than Kiln takes"])
+        for (key, values) in [("strides", [Int64(1) << 40, 2]), ("pads", [-1, 1, 1, 1]), ("dilations", [0, 1])] {
+            var d = try fixture("onnx_dcgan64")
+            let a = d.graph.node[0].attribute.firstIndex { $0.name == key }!
+            d.graph.node[0].attribute[a].ints = values
+            assertError(d, [key, "2^20"])
+        }
+    }
+
     func testMissingExternalData() throws {
         let dir = NSTemporaryDirectory() + "kiln-onnx-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

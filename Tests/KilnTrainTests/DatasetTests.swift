@@ -60,6 +60,15 @@ final class DatasetTests: XCTestCase {
         expectError({ try Dataset.idx(directory: dir, test: false, name: "t", classNames: Dataset.digitClasses) }, mentions: "corrupt")
     }
 
+    /// IDX dimensions whose product leaves Int (three of 0xFFFFFFFF): an error, not an overflow trap.
+    func testIDXDimensionsThatOverflow() {
+        let b = idx(rank: 3, dims: [0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF], data: [1, 2, 3])
+        XCTAssertThrowsError(try Dataset.parseIDX(b, path: "x", rank: 3)) { XCTAssertTrue("\($0)".contains("declares [4294967295, 4294967295, 4294967295] but holds 3 data bytes"), "\($0)") }
+        write("train-images-idx3-ubyte", b)
+        write("train-labels-idx1-ubyte", idx(rank: 1, dims: [0xFFFF_FFFF], data: [1]))
+        expectError({ try Dataset.idx(directory: dir, test: false, name: "t", classNames: Dataset.digitClasses) }, mentions: "truncated or corrupt")
+    }
+
     /// A missing dataset names the exact command that installs it.
     func testMissingDatasetSaysHowToGetIt() {
         expectError({ try Dataset.idx(directory: "/nonexistent", test: true, name: "fashion-mnist", classNames: Dataset.fashionMNISTClasses) },

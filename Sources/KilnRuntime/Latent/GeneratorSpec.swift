@@ -14,9 +14,10 @@ public struct GeneratorSpec: Sendable {
 
     public init(model: KilnModel) throws {
         func fail(_ m: String) -> GeneratorSpecError { GeneratorSpecError(message: m) }
-        guard let dim = model[metadata: "latent.dim"]?.intValue, dim >= 1, dim <= 1 << 20 else {
+        guard let dim = model[metadata: "latent.dim"]?.intValue else {
             throw fail("the model declares no latent.dim (a positive integer), so it is not a generator; use `kiln run` with an .npy input instead")
         }
+        guard dim >= 1, dim <= 1 << 20 else { throw fail("latent.dim is \(dim); a generator's latent vector has 1 to 2^20 values") }
         let distName = model[metadata: "latent.distribution"]?.stringValue ?? "normal"
         guard let dist = LatentSampler.Distribution(rawValue: distName) else {
             throw fail("latent.distribution is '\(distName)'; this kiln knows 'normal' and 'uniform'")
@@ -28,14 +29,14 @@ public struct GeneratorSpec: Sendable {
         let inputs = model.graph.inputs
         let latentName = model[metadata: "latent.input"]?.stringValue ?? inputs.first { $0.dtype == .f32 }?.name ?? ""
         guard let li = inputs.firstIndex(where: { $0.name == latentName }), inputs[li].dtype == .f32,
-              inputs[li].shape.reduce(1, *) == dim else {
+              inputs[li].shape.checkedProduct() == Int(dim) else {
             throw fail("no f32 graph input '\(latentName)' with \(dim) elements per sample takes the latent vector (set latent.input)")
         }
         classNames = model[metadata: "classes.names"]?.stringsValue ?? []
         let labelName = model[metadata: "classes.input"]?.stringValue ?? inputs.first { $0.dtype == .i32 }?.name
         if let labelName {
             guard let i = inputs.firstIndex(where: { $0.name == labelName }), inputs[i].dtype == .i32,
-                  inputs[i].shape.reduce(1, *) == 1 else {
+                  inputs[i].shape.checkedProduct() == 1 else {
                 throw fail("the class-label input '\(labelName)' must be an i32 graph input with one element per sample")
             }
             guard !classNames.isEmpty else { throw fail("the model takes class labels but declares no classes.names") }

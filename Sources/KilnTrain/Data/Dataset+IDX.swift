@@ -1,4 +1,5 @@
 import Foundation
+import KilnFormat
 import KilnImage
 
 extension Dataset {
@@ -35,14 +36,16 @@ extension Dataset {
                        labels: labels, classNames: classNames)
     }
 
-    /// IDX: magic 0x00 0x00 0x08 (unsigned byte) rank, then rank big-endian u32 dims, then data.
-    static func parseIDX(_ b: [UInt8], path: String, rank: Int) throws -> ([Int], ArraySlice<UInt8>) {
+    /// The dimensions and data of an IDX file of unsigned bytes with `rank` dimensions: magic 0x00
+    /// 0x00 0x08 rank, then rank big-endian u32 dims, then exactly their product of data bytes.
+    /// `path` names the file in errors.
+    public static func parseIDX(_ b: [UInt8], path: String, rank: Int) throws -> ([Int], ArraySlice<UInt8>) {
         guard b.count >= 4 + 4 * rank, b[0] == 0, b[1] == 0, b[2] == 8, Int(b[3]) == rank else {
             throw DatasetError("'\(path)' is not an IDX file of unsigned bytes with \(rank) dimension(s); it is corrupt or of another kind.")
         }
         let dims = (0 ..< rank).map { i in (0 ..< 4).reduce(0) { $0 << 8 | Int(b[4 + 4 * i + $1]) } }
-        let count = dims.reduce(1, *), start = 4 + 4 * rank
-        guard dims.allSatisfy({ $0 > 0 }), b.count - start == count else {
+        let start = 4 + 4 * rank
+        guard dims.allSatisfy({ $0 > 0 }), dims.checkedProduct() == b.count - start else {
             throw DatasetError("'\(path)' declares \(dims) but holds \(b.count - start) data bytes; it is truncated or corrupt. Reinstall the dataset.")
         }
         return (dims, b[start...])
