@@ -90,6 +90,15 @@ struct Train: ParsableCommand {
             }
             elapsedBefore = try trainer.restore(from: model)
             print("resuming from step \(trainer.step) (epoch \(trainer.epoch + 1)) of \(checkpointPath)")
+            removeStaleTemporaryFiles()
+            // Killed between an epoch's checkpoint and its sample grid: the checkpoint is that
+            // epoch's end, so the grid can still be made.
+            let done = trainer.step / trainer.stepsPerEpoch
+            if done > 0, trainer.step % trainer.stepsPerEpoch == 0, !FileManager.default.fileExists(atPath: gridPath(epoch: done)) {
+                trainer.recalibrateEMA()  // as the checkpoint did before the grid was due
+                try writeSamples(trainer.exportModel(name: "samples", description: "", elapsedSeconds: 0), to: gridPath(epoch: done))
+                print("epoch \(done): samples in \(gridPath(epoch: done)) (the killed run had not written them)")
+            }
         }
 
         let csv = try LossLog(path: outDir + "/losses.csv", keepingStepsBelow: trainer.step + 1)
@@ -124,7 +133,7 @@ struct Train: ParsableCommand {
             bar.finish()
             try writeCheckpoint(trainer, to: checkpointPath, elapsed: elapsedBefore + Date().timeIntervalSince(start))
             lastGood = trainer.step
-            let grid = outDir + String(format: "/samples-epoch-%03d.png", epoch + 1)
+            let grid = gridPath(epoch: epoch + 1)
             try writeSamples(trainer.exportModel(name: "samples", description: "", elapsedSeconds: 0), to: grid)
             try csv.plot(to: outDir + "/losses.png")
             print("epoch \(epoch + 1): samples in \(grid), checkpoint \(checkpointPath)")
@@ -139,6 +148,18 @@ struct Train: ParsableCommand {
         let model = trainer.exportModel(name: modelName, description: "DCGAN generator trained by kiln train on \(trainer.config.dataset)", elapsedSeconds: elapsed)
         try writeModel(model, to: path)
         print("wrote \(path): \(trainer.step) steps (\(String(format: "%.2f", Double(trainer.step) / Double(trainer.stepsPerEpoch))) epochs) in \(ProgressBar.clock(elapsed)) of training")
+    }
+
+    /// The sample grid of the end of `epoch` (1-based).
+    private func gridPath(epoch: Int) -> String { outDir + String(format: "/samples-epoch-%03d.png", epoch) }
+
+    /// Removes the temporary files a killed run left in --out-dir (NAME.tmp-PID, written before the
+    /// rename that makes a file whole): checkpoint, losses, plots, sample grids.
+    private func removeStaleTemporaryFiles() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: outDir)) ?? []
+        for name in names where name.range(of: #"^(checkpoint\.kiln|losses\.csv|losses\.png|samples-epoch-\d+\.png)\.tmp-\d+$"#, options: .regularExpression) != nil {
+            try? FileManager.default.removeItem(atPath: outDir + "/" + name)
+        }
     }
 
     private func writeCheckpoint(_ trainer: GANTrainer, to path: String, elapsed: Double) throws {

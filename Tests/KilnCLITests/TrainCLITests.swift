@@ -51,9 +51,16 @@ final class TrainCLITests: XCTestCase {
             + tiny.map { $0 == "4" ? "5" : $0 })
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("g-width: checkpoint 4, now 5"), r.stderr)
+        // As if killed between epoch 1's checkpoint and its grid, with a checkpoint write under way:
+        // the resumed run removes the temporary file and makes the grid the killed run missed.
+        let grid = try XCTUnwrap(FileManager.default.contents(atPath: out + "/samples-epoch-001.png"))
+        try FileManager.default.removeItem(atPath: out + "/samples-epoch-001.png")
+        XCTAssertTrue(FileManager.default.createFile(atPath: out + "/checkpoint.kiln.tmp-99999", contents: Data([1, 2, 3])))
         r = try CLI.run(["train", "--dataset", "png", "--data", data, "--epochs", "2", "--out-dir", out, "--output", model, "--resume", "--conditional"] + tiny)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("resuming from step 4"), r.stdout)
+        XCTAssertEqual(FileManager.default.contents(atPath: out + "/samples-epoch-001.png"), grid)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/checkpoint.kiln.tmp-99999"))
         XCTAssertEqual(try String(contentsOfFile: out + "/losses.csv", encoding: .utf8).split(separator: "\n").count, 1 + 8)
 
         // A classifier, then the evaluation of the generator with it.
