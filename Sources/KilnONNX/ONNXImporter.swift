@@ -94,9 +94,12 @@ public enum ONNXImporter {
             c.define(i.name, kilnName: i.name, dtype: dtype, shape: shape)
         }
         for n in g.node { for i in n.input where !i.isEmpty { c.readers[i, default: 0] += 1 } }
-        for n in g.node {
+        for (index, n) in g.node.enumerated() {
             guard n.domain.isEmpty || n.domain == "ai.onnx" else {
                 throw ONNXError.unsupportedOp(op: n.opType, domain: n.domain, node: n.name, opset: opset)
+            }
+            guard let first = n.output.first, !first.isEmpty else {
+                throw ONNXError.invalid("node #\(index) '\(n.name)' (\(n.opType)) has no output; the file is damaged or was not written by an exporter")
             }
             try convertNode(n, c)
         }

@@ -60,6 +60,16 @@ final class ONNXBadInputTests: XCTestCase {
         }
     }
 
+    /// A node without outputs (found by the fuzzer: an index out of range in the importer).
+    func testNodeWithoutOutput() throws {
+        let clean = try fixture("onnx_tf28")
+        for i in [0, 1, clean.graph.node.count - 1] {
+            var m = clean
+            m.graph.node[i].output = i == 1 ? [""] : []
+            assertError(m, ["node #\(i) '\(m.graph.node[i].name)' (\(m.graph.node[i].opType)) has no output"])
+        }
+    }
+
     /// Sizes from the file that would overflow or trap when used: a Reshape target whose product
     /// leaves Int64, one held as floats that are NaN or 1e30, a graph input of 2^40 values, and
     /// convolution attributes past the runtime's limits. Each is an error, never a crash.
