@@ -26,9 +26,14 @@ echo "== build fuzz-$target (swift build --sanitize fuzzer --sanitize address)"
 mkdir -p "$work/corpus/$target" "$work/crashes"
 echo "== fuzz-$target for ${seconds}s (runs: $runs)"
 # Swift's own crash handler would run inside AddressSanitizer (and be reported by it): off.
-SWIFT_BACKTRACE=enable=no "$fuzz/.build/debug/fuzz-$target" -max_total_time="$seconds" -runs="$runs" -timeout=10 -rss_limit_mb=4096 \
-  -malloc_limit_mb=1024 -print_final_stats=1 -dict="$fuzz/Dictionaries/$target.dict" \
-  -artifact_prefix="$work/crashes/$target-" "$work/corpus/$target" "$fuzz/Corpus/$target" 2>&1 \
-  | grep -E "stat::number_of_executed_units|stat::peak_rss_mb|ERROR|SUMMARY|Test unit written|Done [0-9]+ runs|==[0-9]+==|Fatal error|failed:" || true
-status=${PIPESTATUS[0]}
+log="$work/fuzz-$target.log"
+set +e
+SWIFT_BACKTRACE=enable=no "$fuzz/.build/debug/fuzz-$target" -max_total_time="$seconds" -runs="$runs" \
+  -timeout=10 -rss_limit_mb=4096 -malloc_limit_mb=1024 -print_final_stats=1 \
+  -dict="$fuzz/Dictionaries/$target.dict" -artifact_prefix="$work/crashes/$target-" \
+  "$work/corpus/$target" "$fuzz/Corpus/$target" >"$log" 2>&1
+status=$?
+set -e
+grep -E "stat::number_of_executed_units|stat::peak_rss_mb|ERROR|SUMMARY|Test unit written|Done [0-9]+ runs|==[0-9]+==|Fatal error|failed:" "$log" || true
+[ "$status" -eq 0 ] || echo "fuzz-$target failed (exit $status); the whole log: $log" >&2
 exit "$status"
