@@ -54,7 +54,7 @@ struct QConv: Op {
                 throw node.shapeError("C x taps per phase exceeds the int8 limit \(KILN_QS8_MAX_K)")
             }
             // Phase kernels, their channels, and the two pointer tables, all made here once.
-            let phases = g.sh * g.sw, b = context.buffers
+            let phases = g.sh * g.sw
             let packed = try context.allocate(withUnsafePointer(to: l) { kiln_qs8_deconv2d_packed_size($0) }, for: node).assumingMemoryBound(to: Int8.self)
             let count = withUnsafePointer(to: l) { kiln_qs8_deconv2d_channel_count($0) }
             let channels = try context.allocate(count * MemoryLayout<kiln_qs8_channel>.stride, for: node).bindMemory(to: kiln_qs8_channel.self, capacity: count)
