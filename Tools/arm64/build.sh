@@ -3,26 +3,26 @@
 # Pi OS is based): the amd64 swiftlang of the Tools/swift60 chroot compiles, its lld links, against
 # a sysroot of trixie's arm64 packages. Needs root and the Debian mirror.
 #
-#   Tools/arm64/build.sh [--debug] [--tests]
+#   Tools/arm64/build.sh [--debug] [--no-tests]
 #
 # Made once and kept under ROOT (default /var/cache/kiln/trixie, KILN_TRIXIE to change): the chroot
 # (3.7 GB, shared with Tools/swift60/check.sh) and in it the sysroot /opt/aarch64-sysroot (arm64
 # swiftlang, libc6-dev, libstdc++-14-dev, libgcc-14-dev, libpng-dev, zlib1g-dev: downloaded by
 # `debootstrap --foreign`, unpacked by `dpkg -x`) and the checkout /root/kiln-arm64, reset to this
 # repository's HEAD on every run so that its .build is reused. Products, in the chroot:
-# /root/kiln-arm64/.build/aarch64-unknown-linux-gnu/{release,debug}/kiln and, with --tests, the
-# test bundle KilnPackageTests.xctest (built with -enable-testing in release; it links, but
-# Tools/arm64/check.sh does not run it yet).
+# /root/kiln-arm64/.build/aarch64-unknown-linux-gnu/{release,debug}/kiln and, unless --no-tests,
+# the test bundle KilnPackageTests.xctest that Tools/arm64/check.sh runs (all in one build with
+# -enable-testing in release).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 root=${KILN_TRIXIE:-/var/cache/kiln/trixie}
-config=release tests=0
+config=release tests=1
 for a in "$@"; do
   case $a in
     --debug) config=debug ;;
-    --tests) tests=1 ;;
+    --no-tests) tests=0 ;;
     -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown option '$a'; use --debug, --tests or --help" >&2; exit 2 ;;
+    *) echo "unknown option '$a'; use --debug, --no-tests or --help" >&2; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || { echo "run as root (debootstrap, chroot and mount need it)" >&2; exit 2; }

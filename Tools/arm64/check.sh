@@ -7,30 +7,52 @@
 # - every shipped f32 and fp16 model: `kiln run` within 1e-5 of the output range of the x86 output
 #   (the tolerance of the x86 tests against ONNX Runtime);
 # - `kiln inspect` (the int8 path each CPU gets), `kiln verify` and `kiln interpolate` against x86;
-# - the hostile files of Tools/hostile_inputs.py: each ends with status 1 and a message.
+# - the hostile files of Tools/hostile_inputs.py: each ends with status 1 and a message;
+# - the XCTest suites listed in SUBSET below, in the build's chroot (Tools/arm64/build.sh --tests).
 #
-#   Tools/arm64/check.sh [--host-kiln PATH]     # PATH: an x86 kiln (default: this checkout's)
+#   Tools/arm64/check.sh [--no-tests] [--host-kiln PATH]   # PATH: an x86 kiln (default: the repo's)
 #
-# Installs qemu-user-static when missing. The XCTest bundle is not run: under qemu-user XCTest
-# ignores its test filter, and the whole suite takes hours there.
+# Needs root for the chroot of the tests. Installs qemu-user-static when missing.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 root=${KILN_TRIXIE:-/var/cache/kiln/trixie}
 sysroot=/opt/aarch64-sysroot
 checkout=/root/kiln-arm64
-host_kiln=
+tests=1 host_kiln=
 while [ $# -gt 0 ]; do
   case $1 in
+    --no-tests) tests=0 ;;
     --host-kiln) host_kiln=${2:?--host-kiln needs a path}; shift ;;
     -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown option '$1'; use --host-kiln PATH or --help" >&2; exit 2 ;;
+    *) echo "unknown option '$1'; use --no-tests, --host-kiln PATH or --help" >&2; exit 2 ;;
   esac
   shift
 done
+# The XCTest suites of what differs on ARM (kernels, format, runtime, int8 determinism), about
+# 4 minutes per CPU. Left to the native `swift test`: the CLI, training, ONNX, latent and image
+# suites (the same Swift code as on x86) and CPUFeaturesTests (qemu-user shows the guest the
+# host's /proc/cpuinfo).
+SUBSET="KilnFormatTests.BadFileTests KilnFormatTests.CRC32Tests KilnFormatTests.RoundTripTests
+  KilnKernelsTests.Col2imTests KilnKernelsTests.EpilogueTests KilnKernelsTests.F16ConversionTests
+  KilnKernelsTests.GemmTests KilnKernelsTests.Im2colTests KilnKernelsTests.QS8ChannelsTests
+  KilnKernelsTests.QS8ConformanceTests KilnKernelsTests.QS8ScatterTests KilnKernelsTests.TanhTests
+  KilnQuantizeTests.Int8DeterminismTests KilnRuntimeTests.FixtureTests KilnRuntimeTests.PlanErrorTests
+  KilnRuntimeTests.ArenaPlannerTests KilnRuntimeTests.ThreadTests KilnRuntimeTests.TransposedConvSplitTests
+  KilnRuntimeTests.EpilogueFusionTests KilnRuntimeTests.LatentSamplerTests KilnRuntimeTests.RepeatedRunTests"
+
 arm_kiln="$root$checkout/.build/aarch64-unknown-linux-gnu/release/kiln"
 [ -x "$arm_kiln" ] || { echo "no aarch64 build at $arm_kiln; run Tools/arm64/build.sh first" >&2; exit 2; }
+if [ "$tests" = 1 ]; then
+  [ "$(id -u)" = 0 ] || { echo "run as root (the tests run in the build's chroot), or pass --no-tests" >&2; exit 2; }
+  source "$repo/Tools/swift60/chroot.sh"
+  trixie_mount "$root"  # Foundation needs /proc: without it the test bundle stops at once
+fi
 if ! command -v qemu-aarch64-static >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static >/dev/null
+fi
+if [ "$tests" = 1 ]; then
+  cmp -s "$(command -v qemu-aarch64-static)" "$root/usr/local/bin/qemu-aarch64-static" \
+    || cp "$(command -v qemu-aarch64-static)" "$root/usr/local/bin/"
 fi
 python3 -c "import numpy" 2>/dev/null || { echo "check.sh needs numpy for python3 (pip install numpy)" >&2; exit 2; }
 if [ -z "$host_kiln" ]; then
@@ -41,7 +63,7 @@ fi
 models="$repo/Formats/models"
 digests="$repo/Formats/conformance/models-v1.txt"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; [ "$tests" = 0 ] || trixie_unmount' EXIT
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 digest() { grep "^$1 " "$digests" | cut -d' ' -f2; }
@@ -52,7 +74,7 @@ print(hashlib.sha256(b"".join(np.load(f).astype("<f4").tobytes() for f in sys.ar
 # Largest difference between two .npy outputs, relative to the output range [-1, 1].
 npy_diff() { python3 -c 'import sys, numpy as np
 a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
-print("shape" if a.shape != b.shape else float(np.max(np.abs(a.astype(np.float64) - b)) / 2))' "$1" "$2"; }
+print("shape" if a.shape != b.shape else "%.2g" % (np.max(np.abs(a.astype(np.float64) - b)) / 2))' "$1" "$2"; }
 
 # Inputs: latents of seeds 0..N-1 (numbered as `kiln generate` numbers them) and class labels
 # cycling 0..9; for batch 1, one file per sample.
@@ -117,7 +139,8 @@ for cpu in cortex-a72 cortex-a76; do
     for o in $outputs; do
       d=$(npy_diff "$work/x86-$o.npy" "$work/arm-$o.npy")
       if python3 -c "import sys; sys.exit(0 if '$d' != 'shape' and float('$d') <= 1e-5 else 1)"; then
-        echo "$name ($o): within $d of the output range of the x86 output"
+        [ "$d" = 0 ] && echo "$name ($o): bit-identical to the x86 output" \
+          || echo "$name ($o): within $d of the output range of the x86 output"
       else
         fail "$name ($o): differs from x86 by $d of the output range ($cpu)"
       fi
@@ -136,6 +159,18 @@ for cpu in cortex-a72 cortex-a76; do
   chmod +x "$work/kiln"
   python3 "$repo/Tools/hostile_inputs.py" --kiln "$work/kiln" --max-seconds 10 --max-mb 200 > "$work/hostile.txt" \
     && tail -1 "$work/hostile.txt" || { cat "$work/hostile.txt"; fail "hostile inputs ($cpu)"; }
+  if [ "$tests" = 1 ]; then
+    bundle="$checkout/.build/aarch64-unknown-linux-gnu/release/KilnPackageTests.xctest"
+    if [ ! -e "$root$bundle" ]; then
+      fail "no aarch64 test bundle at $root$bundle (Tools/arm64/build.sh --tests makes it)"
+    else
+      for suite in $SUBSET; do
+        log=$(chroot "$root" bash -c "cd $checkout && qemu-aarch64-static -L $sysroot -cpu $cpu $bundle $suite 2>&1") \
+          && echo "$suite: $(grep -E 'Executed [0-9]+ tests?' <<<"$log" | tail -1 | sed 's/^[[:space:]]*//; s/ (0 unexpected).*//')" \
+          || { fail "tests $suite ($cpu)"; grep -E "error|failed" <<<"$log" | head -20; }
+      done
+    fi
+  fi
   echo "== -cpu $cpu done ($(( $(date +%s) - start )) s)"
 done
 if [ "$failures" -gt 0 ]; then echo "aarch64: $failures checks failed"; exit 1; fi
