@@ -46,9 +46,9 @@ extension Converter {
         var pads = ints(n, "pads") ?? [0, 0, 0, 0]
         var outputPadding = ints(n, "output_padding") ?? [0, 0]
         // The runtime's limits (each value 0 to 2^20), checked before any arithmetic on them.
-        for (key, values, count) in [("strides", strides, 2), ("dilations", dilations, 2), ("pads", pads, 4), ("output_padding", outputPadding, 2)] {
-            guard values.count == count, values.allSatisfy({ (key == "pads" || key == "output_padding" ? 0 : 1) ... 1 << 20 ~= $0 }) else {
-                throw fail(n, "\(key) \(values): a 2-D convolution takes \(count) values of \(key == "pads" || key == "output_padding" ? 0 : 1) to 2^20")
+        for (key, values, count, least) in [("strides", strides, 2, 1), ("dilations", dilations, 2, 1), ("pads", pads, 4, 0), ("output_padding", outputPadding, 2, 0)] {
+            guard values.count == count, values.allSatisfy({ Int64(least) ... 1 << 20 ~= $0 }) else {
+                throw fail(n, "\(key) \(values): a 2-D convolution takes \(count) values of \(least) to 2^20")
             }
         }
         let autoPad = string(n, "auto_pad", "NOTSET")

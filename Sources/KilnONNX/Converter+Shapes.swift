@@ -40,8 +40,9 @@ extension Converter {
         let axis = Int(int(n, "axis", 0))
         if case let .constant(data) = try value(n, 0), case let .constant(idx) = try value(n, 1) {
             guard axis == 0 || (axis == -1 && data.shape.count == 1) else { throw fail(n, "folding Gather on axis \(axis) is not supported") }
-            let rows = try idx.integers().map { Int($0 < 0 ? $0 + Int64(data.shape[0]) : $0) }
-            guard rows.allSatisfy({ $0 >= 0 && $0 < data.shape[0] }) else { throw fail(n, "indices \((try? idx.integers()) ?? []) are out of range") }
+            let indices = try idx.integers()
+            let rows = indices.map { Int($0 < 0 ? $0 + Int64(data.shape[0]) : $0) }
+            guard rows.allSatisfy({ $0 >= 0 && $0 < data.shape[0] }) else { throw fail(n, "indices \(indices) are out of range") }
             return try fold(n) { _ in
                 var c = data.rows(rows)
                 if idx.shape.isEmpty { c.shape.removeFirst() }  // a scalar index drops the axis

@@ -5,7 +5,7 @@ import KilnFormat
 /// rename, so a reader never sees a half-written file and a failure leaves any old file in place
 /// (a killed training run keeps its last checkpoint whole).
 func writeFileAtomically(path: String, bytes: [UInt8]) throws {
-    let tmp = path + ".tmp-\(getpid())"
+    let tmp = path + temporarySuffix + "\(getpid())"
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw writeError(path) }
     var ok = true
@@ -29,6 +29,17 @@ func writeFileAtomically(path: String, bytes: [UInt8]) throws {
         unlink(tmp)
         throw failure
     }
+}
+
+/// What `writeFileAtomically` puts between a file's name and its process id while writing it.
+private let temporarySuffix = ".tmp-"
+
+/// The file a temporary file `name` of `writeFileAtomically` was to become (NAME.tmp-PID: NAME),
+/// or nil when `name` is not one; a kill between the write and the rename leaves such files.
+func atomicWriteTarget(ofTemporary name: String) -> String? {
+    guard let r = name.range(of: temporarySuffix, options: .backwards), r.upperBound < name.endIndex,
+          name[r.upperBound...].allSatisfy(\.isASCII), name[r.upperBound...].allSatisfy(\.isNumber) else { return nil }
+    return String(name[..<r.lowerBound])
 }
 
 /// The error for a file that could not be written, from errno.

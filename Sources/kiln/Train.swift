@@ -157,7 +157,9 @@ struct Train: ParsableCommand {
     /// rename that makes a file whole): checkpoint, losses, plots, sample grids.
     private func removeStaleTemporaryFiles() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: outDir)) ?? []
-        for name in names where name.range(of: #"^(checkpoint\.kiln|losses\.csv|losses\.png|samples-epoch-\d+\.png)\.tmp-\d+$"#, options: .regularExpression) != nil {
+        for name in names {
+            guard let target = atomicWriteTarget(ofTemporary: name),
+                  target.range(of: #"^(checkpoint\.kiln|losses\.csv|losses\.png|samples-epoch-\d+\.png)$"#, options: .regularExpression) != nil else { continue }
             try? FileManager.default.removeItem(atPath: outDir + "/" + name)
         }
     }

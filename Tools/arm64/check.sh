@@ -83,8 +83,7 @@ python3 -c 'import sys, numpy as np
 d = sys.argv[1]; z = np.load(d + "/z16.npy"); labels = (np.arange(16) % 10).astype(np.int32)
 np.save(d + "/l16.npy", labels); np.save(d + "/z10.npy", z[:10]); np.save(d + "/l10.npy", labels[:10])
 for i in range(16):
-    np.save(f"{d}/z16-{i}.npy", z[i:i + 1]); np.save(f"{d}/l16-{i}.npy", labels[i:i + 1])
-    np.save(f"{d}/z10-{i}.npy", z[i:i + 1]); np.save(f"{d}/l10-{i}.npy", labels[i:i + 1])' "$work"
+    np.save(f"{d}/z-{i}.npy", z[i:i + 1]); np.save(f"{d}/l-{i}.npy", labels[i:i + 1])' "$work"
 # `kiln run` arguments for model $1 on the latents $2.npy (and labels: l in place of z).
 inputs() {
   local l=${2/\/z/\/l}
@@ -117,7 +116,7 @@ for cpu in cortex-a72 cortex-a76; do
         else
           outs=()
           for ((i = 0; i < raw_n; i++)); do
-            arm run "$models/$name.kiln" $(inputs "$name" "$work/z$raw_n-$i") -o "$work/y-$i.npy" --threads "$threads" \
+            arm run "$models/$name.kiln" $(inputs "$name" "$work/z-$i") -o "$work/y-$i.npy" --threads "$threads" \
               || fail "$name: kiln run failed ($cpu, $threads threads, sample $i)"
             outs+=("$work/y-$i.npy")
           done

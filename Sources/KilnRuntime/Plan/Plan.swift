@@ -139,8 +139,9 @@ public final class Plan {
         // One scratch buffer, shared by the ops (they run one at a time), at the arena's end.
         let scratchOp = ops.indices.max { ops[$0].scratchBytes < ops[$1].scratchBytes }
         let scratchBytes = scratchOp.map { ops[$0].scratchBytes } ?? 0
-        _ = try slot(ValueInfo(dtype: .u8, shape: [scratchBytes <= Int.max - 63 ? (scratchBytes + 63) / 64 * 64 : -1]), at: -1,
-                     what: "the scratch memory of node '\(scratchOp.map { model.graph.nodes[nodeIndices[$0]].name } ?? "")'")
+        let scratchWhat = "the scratch memory of node '\(scratchOp.map { model.graph.nodes[nodeIndices[$0]].name } ?? "")'"
+        guard scratchBytes <= Int.max - 63 else { throw RuntimeError.tooLarge(what: scratchWhat) }
+        _ = try slot(ValueInfo(dtype: .u8, shape: [(scratchBytes + 63) / 64 * 64]), at: -1, what: scratchWhat)
         buffers[buffers.count - 1].last = end
         let (offsets, size) = ArenaPlanner.place(buffers)
         guard size <= maxMemory - widened.total else {
