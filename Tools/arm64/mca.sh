@@ -4,7 +4,7 @@
 # Pi figures cannot be timed here, so this is how they are estimated. Prints cycles per loop
 # iteration (steady state, 100 iterations) and MACs per cycle.
 #
-#   Tools/arm64/mca.sh        # needs aarch64-linux-gnu-gcc and llvm-mca (apt: llvm)
+#   Tools/arm64/mca.sh        # needs aarch64-linux-gnu-gcc and llvm-mca 19 (apt: llvm-19)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/../../Sources/CKilnKernels"
@@ -43,7 +43,10 @@ for i, l in enumerate(lines):
 print("\n".join(best or []))
 PY
   for cpu in cortex-a72 cortex-a76; do
-    cycles=$(llvm-mca -mtriple=aarch64-linux-gnu -mcpu="$cpu" -iterations=100 "$out/loop.s" 2>/dev/null | awk '/^Total Cycles:/ {print $3}')
+    case $march,$cpu in *dotprod*,cortex-a72) continue ;; esac  # the Pi 4 has no SDOT
+    # LLVM's cortex-a76 is its Cortex-A57 model; the Neoverse N1 is the A76's server version.
+    model=$([ "$cpu" = cortex-a76 ] && echo neoverse-n1 || echo "$cpu")
+    cycles=$(/usr/lib/llvm-19/bin/llvm-mca -mtriple=aarch64-linux-gnu -mcpu="$model" -mattr=+dotprod -iterations=100 "$out/loop.s" 2>/dev/null | awk '/^Total Cycles:/ {print $3}')
     printf "%-70s %-11s %10.2f %10.2f\n" "$what" "$cpu" "$(echo "$cycles / 100" | bc -l)" "$(echo "$macs * 100 / $cycles" | bc -l)"
   done
 done

@@ -90,6 +90,27 @@ def mca_cycles(triple, mcpu, bodies):
     return result
 
 
+def read_maps(path):
+    """[(start, end, offset, file)] of the executable mappings in a /proc/self/maps copy."""
+    maps = []
+    for line in open(path):
+        parts = line.split()
+        if len(parts) >= 6 and "x" in parts[1]:
+            start, end = (int(v, 16) for v in parts[0].split("-"))
+            maps.append((start, end, int(parts[2], 16), os.path.basename(parts[5])))
+    return maps
+
+
+def label(address, symbol, maps):
+    """The symbol qemu gave, else the library and offset the address falls in, else the address."""
+    if symbol != "-":
+        return symbol
+    for start, end, offset, name in maps:
+        if start <= address < end:
+            return f"{name}+0x{address - start + offset:x}"
+    return f"0x{address:x}"
+
+
 def demangle(names):
     try:
         out = subprocess.run(["swift", "demangle", "--simplified", "--compact"], input="\n".join(names),
@@ -110,6 +131,7 @@ def main():
     ap.add_argument("--coverage", type=float, default=0.99)
     ap.add_argument("--exclude", default=r"crc32", help="regex of symbols not part of an inference")
     ap.add_argument("--top", type=int, default=10)
+    ap.add_argument("--maps", help="a copy of the program's /proc/self/maps, to name blocks without a symbol")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     triple, mcpu = TRIPLE[a.mcpu], MCA_CPU[a.mcpu]
@@ -151,14 +173,15 @@ def main():
     estimate = m_cycles + (total - m_insns) * cpi
 
     ranked = sorted(modelled, key=lambda pc: -pc[0][0] * pc[1])[:a.top]
-    names = demangle([p[2] for p, _ in ranked])
+    maps = read_maps(a.maps) if a.maps else []
+    names = demangle([label(p[4], p[2], maps) for p, _ in ranked])
     report = {
         "core": a.mcpu, "llvm_mca_cpu": mcpu,
         "instructions": round(total), "estimated_cycles": round(estimate),
         "cycles_per_instruction": round(cpi, 3),
         "blocks": len(per), "hot_blocks": len(hot), "modelled_share": round(m_insns / total, 4),
         "excluded_instructions": round(excluded),
-        "top": [{"symbol": n if n != "-" else f"0x{p[4]:x}", "address": f"0x{p[4]:x}",
+        "top": [{"symbol": n, "address": f"0x{p[4]:x}",
                  "instructions": p[1], "executions": round(p[0], 1), "cycles_per_iteration": c,
                  "share_of_cycles": round(p[0] * c / estimate, 4)} for (p, c), n in zip(ranked, names)],
     }
