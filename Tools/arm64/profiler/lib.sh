@@ -43,7 +43,8 @@ profiler_run() {
   esac
   # setarch -R: no address randomization, so that every run translates the same blocks.
   # qemu-x86_64 warns about Haswell's system features TCG lacks (TSX, x2APIC): not used by programs.
-  setarch "$(uname -m)" -R "${qemu[@]}" -plugin "$plugin,out=$out" "$@" \
+  # SWIFT_DETERMINISTIC_HASHING: Swift seeds its hashing per process unless told not to.
+  SWIFT_DETERMINISTIC_HASHING=1 setarch "$(uname -m)" -R "${qemu[@]}" -plugin "$plugin,out=$out" "$@" \
     2> >(grep -v "TCG doesn't support requested feature" >&2)
 }
 
