@@ -170,6 +170,24 @@ class Builder:
                          onnx_attrs={"mode": "nearest", "coordinate_transformation_mode": "asymmetric",
                                      "nearest_mode": "floor"})
 
+    def pad(self, x, pads, mode, value=0.0):
+        """pads [top, left, bottom, right] on H and W."""
+        t, l, bt, r = pads
+        p = self.const(self._name("pads"), np.array([0, 0, t, l, 0, 0, bt, r], np.int64), kiln_side=False)
+        attrs = {"pads": kiln.Ints(pads), "mode": mode}
+        onnx_inputs = [x, p]
+        if value:
+            attrs["value"] = float(value)
+            onnx_inputs.append(self.const(self._name("value"), np.array(value, np.float32), kiln_side=False))
+        return self.node("Pad", "Pad", [x], attrs, onnx_inputs=onnx_inputs, onnx_attrs={"mode": mode})
+
+    def depth_to_space(self, x, block, mode):
+        return self.node("DepthToSpace", "DepthToSpace", [x], {"blocksize": kiln.Ints([block]), "mode": mode},
+                         onnx_attrs={"blocksize": block, "mode": mode})
+
+    def space_to_depth(self, x, block):
+        return self.node("SpaceToDepth", "SpaceToDepth", [x], {"blocksize": kiln.Ints([block])}, onnx_attrs={"blocksize": block})
+
     def maxpool(self, x, k, s=None):
         s = s or k
         return self.node("MaxPool2d", "MaxPool", [x], {"kernel": kiln.Ints(k), "strides": kiln.Ints(s)},
@@ -342,6 +360,27 @@ def fixtures():
         b = Builder("upsample_nearest", 19)
         x = b.input("x", (3, 3, 5), data=uniform(b.rng, (1, 3, 3, 5)))
         b.finish(b.upsample(x, 2, 3), d)
+
+    @fixture
+    def pad_modes(d):
+        """Reflect at the largest pads a 4x5 map allows (3 and 4), edge and a constant on a
+        1x1 map, and zero padding, on 3 channels and a batch of 2."""
+        b = Builder("pad_modes", 38)
+        x = b.input("x", (3, 4, 5), data=uniform(b.rng, (2, 3, 4, 5)))
+        h = b.pad(x, (3, 0, 1, 4), "reflect")
+        h = b.pad(b.maxpool(h, (8, 9)), (2, 1, 0, 3), "edge")
+        h = b.pad(h, (1, 2, 3, 0), "constant", 0.75)
+        b.finish(b.pad(h, (0, 1, 1, 0), "constant"), d)
+
+    @fixture
+    def depth_space(d):
+        """DepthToSpace CRD (PixelShuffle) and DCR with blocksizes 2 and 3 on odd maps, and
+        SpaceToDepth, 18 channels."""
+        b = Builder("depth_space", 39)
+        x = b.input("x", (18, 3, 5), data=uniform(b.rng, (2, 18, 3, 5)))
+        h = b.depth_to_space(x, 3, "CRD")
+        h = b.space_to_depth(h, 3)
+        b.finish(b.depth_to_space(b.depth_to_space(h, 1, "DCR"), 3, "DCR"), d)
 
     @fixture
     def maxpool_odd_sizes(d):

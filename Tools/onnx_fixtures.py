@@ -210,4 +210,82 @@ def onnx_cgan28(d):
     e.finish([batch_input("z", (100,)), labels], out, (1, 28, 28), feed, d)
 
 
-FIXTURES = {f.__name__: f for f in (onnx_dcgan64, onnx_tf28, onnx_unet64, onnx_upsample_conv, onnx_cgan28)}
+def torch_pads(e, pads, path):
+    """The pad amounts as torch.onnx.export (legacy exporter, opset 11+) computes them for
+    nn.ReflectionPad2d and F.pad: [left, right, top, bottom] padded with zeros to 2 x rank,
+    reshaped to pairs, flipped, transposed and flattened into ONNX's [begins..., ends...]."""
+    i64 = np.int64
+    pad = e.op("Cast", [e.constant(np.array(pads, i64), path + "/pad")], path + "/cast0", to=TensorProto.INT64)
+    extension = e.op("Sub", [e.op("Mul", [e.constant(np.array(4, i64), path + "/rank"), e.constant(np.array(2, i64), path + "/two")], path + "/mul"),
+                             e.constant(np.array(len(pads), i64), path + "/len")], path + "/sub")
+    count = e.op("Unsqueeze", [extension, e.constant(np.array([0], i64), path + "/axes")], path + "/unsq")
+    zeros = e.op("ConstantOfShape", [count], path + "/zeros", value=numpy_helper.from_array(np.array([0], i64)))
+    p = e.op("Concat", [pad, zeros], path + "/cat", axis=0)
+    p = e.op("Reshape", [p, e.constant(np.array([-1, 2], i64), path + "/pairs")], path + "/reshape0")
+    p = e.op("Slice", [p, e.constant(np.array([-1], i64), path + "/start"), e.constant(np.array([-(2**63) + 1], i64), path + "/end"),
+                       e.constant(np.array([0], i64), path + "/saxes"), e.constant(np.array([-1], i64), path + "/step")], path + "/flip")
+    p = e.op("Transpose", [p], path + "/transpose", perm=[1, 0])
+    p = e.op("Reshape", [p, e.constant(np.array([-1], i64), path + "/flat")], path + "/reshape1")
+    return e.op("Cast", [p], path + "/cast1", to=TensorProto.INT64)
+
+
+def onnx_resnet_pad(d):
+    """A CycleGAN ResnetGenerator in small (ngf 8, one residual block, 16x16 RGB): reflection
+    padding whose amounts the legacy exporter computes in a constant subgraph (torch_pads), Conv 7x7,
+    InstanceNorm, ReLU, a stride-2 Conv, a residual block (reflect pad, Conv 3x3, InstanceNorm, twice,
+    and Add), ConvTranspose with output_padding, a ZeroPad2d before a Conv (merged into the Conv's
+    pads), an edge (replicate) pad with the pads as a plain initializer, and Tanh; opset 17."""
+    e = Export("onnx_resnet_pad", 36, 17)
+
+    def inorm(x, c, prefix):
+        r = e.rng
+        return e.op("InstanceNormalization", [x, e.tensor(f"{prefix}.weight", r.uniform(0.5, 1.5, c).astype(np.float32)),
+                                              e.tensor(f"{prefix}.bias", r.uniform(-0.3, 0.3, c).astype(np.float32))], prefix, epsilon=1e-5)
+
+    def conv(x, cin, cout, k, prefix, **attrs):
+        return e.op("Conv", [x, e.weight(f"{prefix}.weight", (cout, cin, k, k), gain=1.5), e.tensor(f"{prefix}.bias", np.zeros(cout, np.float32))],
+                    prefix, kernel_shape=[k, k], **attrs)
+
+    h = e.op("Pad", ["input", torch_pads(e, [3, 3, 3, 3], "pad0")], "model.0/pad", mode="reflect")
+    h = e.op("Relu", [inorm(conv(h, 3, 8, 7, "model.1"), 8, "model.2")], "model.3")
+    h = e.op("Relu", [inorm(conv(h, 8, 16, 3, "model.4", strides=[2, 2], pads=[1, 1, 1, 1]), 16, "model.5")], "model.6")
+    r = e.op("Pad", [h, torch_pads(e, [1, 1, 1, 1], "res/pad0")], "res/pad_a", mode="reflect")
+    r = e.op("Relu", [inorm(conv(r, 16, 16, 3, "res.conv_a"), 16, "res.norm_a")], "res/relu")
+    r = e.op("Pad", [r, torch_pads(e, [1, 1, 1, 1], "res/pad1")], "res/pad_b", mode="reflect")
+    h = e.op("Add", [h, inorm(conv(r, 16, 16, 3, "res.conv_b"), 16, "res.norm_b")], "res/add")
+    w = e.weight("up.weight", (16, 8, 3, 3), gain=2.0)
+    h = e.op("ConvTranspose", [h, w], "up", kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])
+    h = e.op("Relu", [inorm(h, 8, "up.norm")], "up/relu")
+    h = e.op("Pad", [h, e.tensor("zero_pad", np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64))], "zero/pad", mode="constant")
+    h = conv(h, 8, 8, 3, "zero.conv", pads=[0, 0, 0, 0])
+    h = e.op("Pad", [h, e.tensor("edge_pad", np.array([0, 0, 2, 1, 0, 0, 1, 2], np.int64))], "edge/pad", mode="edge")
+    out = e.op("Tanh", [conv(h, 8, 3, 5, "out.conv")], "out/tanh")
+    e.finish([batch_input("input", (3, 16, 16))], out, (3, 16, 16), e.rng.uniform(-1, 1, (2, 3, 16, 16)).astype(np.float32), d)
+
+
+def onnx_pixel_shuffle(d):
+    """An SRGAN-style upsampler (8x8 to 32x32): Conv, PReLU, two Conv + PixelShuffle(2) blocks
+    (DepthToSpace, mode CRD, as nn.PixelShuffle exports) with PReLU, a SpaceToDepth + DepthToSpace
+    (DCR) round trip with a Conv between, Conv 9x9 padded by a ZeroPad2d, Tanh; opset 13."""
+    e = Export("onnx_pixel_shuffle", 37, 13)
+
+    def conv(x, cin, cout, k, prefix):
+        return e.op("Conv", [x, e.weight(f"{prefix}.weight", (cout, cin, k, k), gain=1.5), e.tensor(f"{prefix}.bias", (e.rng.standard_normal(cout) * 0.1).astype(np.float32))],
+                    prefix, kernel_shape=[k, k], pads=[k // 2] * 4)
+
+    def prelu(x, c, prefix):
+        return e.op("PRelu", [x, e.tensor(f"{prefix}.weight", e.rng.uniform(0.1, 0.3, (c, 1, 1)).astype(np.float32))], prefix)
+
+    h = prelu(conv("input", 3, 8, 3, "head"), 8, "head.act")
+    for i in range(2):
+        h = prelu(e.op("DepthToSpace", [conv(h, 8, 32, 3, f"up{i}.conv")], f"up{i}/shuffle", blocksize=2, mode="CRD"), 8, f"up{i}.act")
+    h = e.op("SpaceToDepth", [h], "s2d", blocksize=2)
+    h = e.op("DepthToSpace", [conv(h, 32, 32, 1, "mid.conv")], "d2s", blocksize=2, mode="DCR")
+    h = e.op("Pad", [h, e.tensor("pad", np.array([0, 0, 4, 4, 0, 0, 4, 4], np.int64))], "tail/pad", mode="constant")
+    h = e.op("Conv", [h, e.weight("tail.weight", (3, 8, 9, 9), gain=1.5)], "tail", kernel_shape=[9, 9])
+    out = e.op("Tanh", [h], "out/tanh")
+    e.finish([batch_input("input", (3, 8, 8))], out, (3, 32, 32), e.rng.uniform(-1, 1, (2, 3, 8, 8)).astype(np.float32), d)
+
+
+FIXTURES = {f.__name__: f for f in (onnx_dcgan64, onnx_tf28, onnx_unet64, onnx_upsample_conv, onnx_cgan28, onnx_resnet_pad,
+                                    onnx_pixel_shuffle)}

@@ -2,7 +2,7 @@
 /// major version (minor versions only add optional metadata keys and attributes).
 public enum KilnFormatVersion {
     public static let major: UInt16 = 1
-    public static let minor: UInt16 = 2
+    public static let minor: UInt16 = 3
 }
 
 /// A `.kiln` model: metadata, constant tensors and the graph. Loaded models reference their

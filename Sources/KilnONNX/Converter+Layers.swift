@@ -8,7 +8,7 @@ extension Converter {
         var b = try constant(n, 1)
         guard int(n, "transA", 0) == 0 else { throw fail(n, "transA = 1 (a transposed activation) is not supported") }
         guard b.shape.count == 2, a.shape.count == 1 else { throw fail(n, "needs A [N, K] and a 2-D constant B, got \(a.shape) and \(b.shape)") }
-        if int(n, "transB", 0) == 0 { b = transposed(b) }  // Kiln's Dense weight is [M, K]
+        if int(n, "transB", 0) == 0 { b = b.transposed([1, 0]) }  // Kiln's Dense weight is [M, K]
         let alpha = float(n, "alpha", 1), beta = float(n, "beta", 1)
         if alpha != 1 { b.floats = b.asFloats.map { $0 * alpha }; b.isFloat = true }
         var inputs = [a.name, addTensor(b, name: n.input[1])]
@@ -26,13 +26,8 @@ extension Converter {
     func matmul(_ n: Onnx_NodeProto) throws {
         let a = try dynamic(n, 0), b = try constant(n, 1)
         guard a.shape.count == 1, b.shape.count == 2 else { throw fail(n, "only an activation [N, K] times a constant [K, M] is supported, got \(a.shape) and \(b.shape)") }
-        let node = try emit("Dense", n, inputs: [a.name, addTensor(transposed(b), name: n.input[1])], output: n.output[0])
+        let node = try emit("Dense", n, inputs: [a.name, addTensor(b.transposed([1, 0]), name: n.input[1])], output: n.output[0])
         biasless[node.outputs[0]] = nodes.count - 1
-    }
-
-    func transposed(_ c: Constant) -> Constant {
-        let (r, k) = (c.shape[0], c.shape[1]), v = c.asFloats
-        return Constant(shape: [k, r], floats: (0 ..< k * r).map { v[($0 % r) * k + $0 / r] })
     }
 
     /// Conv and ConvTranspose, 2-D, group 1.
@@ -85,7 +80,13 @@ extension Converter {
         }
         var attributes: [(String, MetadataValue)] = [("strides", .ints(strides)), ("pads", .ints(pads)), ("dilations", .ints(dilations))]
         if transposed && outputPadding != [0, 0] { attributes.append(("output_padding", .ints(outputPadding))) }
-        var inputs = [x.name, addTensor(w, name: n.input[1])]
+        var source = x.name
+        if !transposed, autoPad == "NOTSET", let merged = zeroPadBefore(n, x.name) {  // ZeroPad2d + Conv: one Conv
+            pads = zip(pads, merged.pads).map { $0 + $1 }
+            source = merged.input
+            attributes[1] = ("pads", .ints(pads))
+        }
+        var inputs = [source, addTensor(w, name: n.input[1])]
         if hasInput(n, 2) { inputs.append(addTensor(try constant(n, 2), name: n.input[2])) }
         try emit(transposed ? "ConvTranspose2d" : "Conv2d", n, inputs: inputs, output: n.output[0], attributes: attributes)
     }
@@ -120,10 +121,9 @@ extension Converter {
     }
 
     /// Add / Mul / Div / Sub with an activation: a bias after a MatMul, a sum of two activations of
-    /// the same shape, or a scalar factor. Both constant: folded.
+    /// the same shape, or a scalar factor. (Both constant: folded.)
     func arithmetic(_ n: Onnx_NodeProto) throws {
         let (a, b) = (try value(n, 0), try value(n, 1))
-        if case let .constant(x) = a, case let .constant(y) = b { return try fold(n) { _ in try self.elementwise(n, x, y) } }
         switch (n.opType, a, b) {
         case let ("Add", .dynamic(name, _, shape), .constant(c)), let ("Add", .constant(c), .dynamic(name, _, shape)):
             let source = n.input[{ if case .dynamic = a { return 0 } else { return 1 } }()]

@@ -34,21 +34,10 @@ extension Converter {
         try fold(n) { _ in Constant(shape: [max(0, end - start)], ints: start < end ? Array(full[start ..< end]) : []) }
     }
 
-    /// Gather: of constants, folded (shape arithmetic); of a constant table by activation indices,
-    /// an Embedding (nn.Embedding's export).
+    /// Gather of a constant table by activation indices: an Embedding (nn.Embedding's export).
+    /// (Gathers of constants are folded.)
     func gather(_ n: Onnx_NodeProto) throws {
         let axis = Int(int(n, "axis", 0))
-        if case let .constant(data) = try value(n, 0), case let .constant(idx) = try value(n, 1) {
-            guard axis == 0 || (axis == -1 && data.shape.count == 1) else { throw fail(n, "folding Gather on axis \(axis) is not supported") }
-            let indices = try idx.integers()
-            let rows = indices.map { Int($0 < 0 ? $0 + Int64(data.shape[0]) : $0) }
-            guard rows.allSatisfy({ $0 >= 0 && $0 < data.shape[0] }) else { throw fail(n, "indices \(indices) are out of range") }
-            return try fold(n) { _ in
-                var c = data.rows(rows)
-                if idx.shape.isEmpty { c.shape.removeFirst() }  // a scalar index drops the axis
-                return c
-            }
-        }
         let table = try constant(n, 0), labels = try dynamic(n, 1)
         guard axis == 0, table.shape.count == 2, labels.shape.count <= 1, labels.shape.reduce(1, *) == 1 else {
             throw fail(n, "only an embedding lookup (a constant table [classes, dim] indexed by one label per sample) is supported")
@@ -144,74 +133,18 @@ extension Converter {
 
     func concat(_ n: Onnx_NodeProto) throws {
         var axis = int(n, "axis", 0)
-        let inputs = try n.input.indices.map { try value(n, $0) }
-        if inputs.allSatisfy({ if case .constant = $0 { return true } else { return false } }) {
-            let cs = inputs.map { v -> Constant in if case let .constant(c) = v { return c } else { fatalError() } }
-            guard axis == 0 || cs.allSatisfy({ $0.shape.count == 1 }) else { throw fail(n, "folding Concat on axis \(axis) is not supported") }
-            return try fold(n) { _ in
-                cs.allSatisfy(\.isFloat) ? Constant(shape: [cs.map { $0.count }.reduce(0, +)], floats: cs.flatMap(\.asFloats))
-                    : Constant(shape: [cs.map { $0.count }.reduce(0, +)], ints: try cs.flatMap { try $0.integers() })
-            }
-        }
         let xs = try n.input.indices.map { try dynamic(n, $0) }
         if axis < 0 { axis += Int64(xs[0].shape.count + 1) }
         guard axis >= 1 else { throw fail(n, "concatenating along the batch axis is not supported") }
         try emit("Concat", n, inputs: xs.map(\.name), output: n.output[0], attributes: [("axis", .int(axis))])
     }
 
+    /// Cast of an activation to its own type (casts of constants are folded).
     func cast(_ n: Onnx_NodeProto) throws {
-        let to = int(n, "to", 1)
-        switch try value(n, 0) {
-        case let .constant(c):
-            try fold(n) { _ in to == 1 || to == 10 || to == 11 ? Constant(shape: c.shape, floats: c.asFloats) : Constant(shape: c.shape, ints: try c.integers()) }
-        case let .dynamic(_, dtype, _):
-            guard (dtype == .f32 && [1, 10, 11].contains(to)) || (dtype == .i32 && [6, 7].contains(to)) else {
-                throw fail(n, "casting an activation of \(dtype) to type \(to) is not supported")
-            }
-            alias(n.output[0], to: try value(n, 0))
+        let to = int(n, "to", 1), x = try dynamic(n, 0)
+        guard (x.dtype == .f32 && [1, 10, 11].contains(to)) || (x.dtype == .i32 && [6, 7].contains(to)) else {
+            throw fail(n, "casting an activation of \(x.dtype) to type \(to) is not supported")
         }
-    }
-
-    /// Slice of a 1-D constant (shape arithmetic).
-    func slice(_ n: Onnx_NodeProto) throws {
-        let data = try constant(n, 0)
-        guard data.shape.count == 1 else { throw fail(n, "only slices of 1-D constants are supported") }
-        let starts = hasInput(n, 1) ? try constant(n, 1).integers() : ints(n, "starts") ?? [0]
-        let ends = hasInput(n, 2) ? try constant(n, 2).integers() : ints(n, "ends") ?? [Int64.max]
-        let steps = hasInput(n, 4) ? try constant(n, 4).integers() : [1]
-        guard starts.count == 1, ends.count == 1, steps == [1] else { throw fail(n, "only one axis with step 1 is supported") }
-        let count = Int64(data.count)
-        func clamp(_ v: Int64) -> Int { Int(max(0, min(count, v < 0 ? v + count : v))) }
-        let (s, e) = (clamp(starts[0]), clamp(ends[0]))
-        try fold(n) { _ in data.rows(s < e ? Array(s ..< e) : []) }
-    }
-
-    /// Add, Sub, Mul, Div of two constants (scalar broadcasting or equal shapes).
-    func elementwise(_ n: Onnx_NodeProto, _ a: Constant, _ b: Constant) throws -> Constant {
-        guard a.count == b.count || a.count == 1 || b.count == 1 else { throw fail(n, "folding needs equal shapes or a scalar") }
-        let shape = a.count >= b.count ? a.shape : b.shape, count = max(a.count, b.count)
-        if a.isFloat || b.isFloat {
-            let (x, y) = (a.asFloats, b.asFloats)
-            func f(_ p: Float, _ q: Float) -> Float {
-                switch n.opType {
-                case "Add": return p + q
-                case "Sub": return p - q
-                case "Mul": return p * q
-                default: return p / q
-                }
-            }
-            return Constant(shape: shape, floats: (0 ..< count).map { f(x[a.count == 1 ? 0 : $0], y[b.count == 1 ? 0 : $0]) })
-        }
-        let (x, y) = (a.ints, b.ints)
-        guard !x.contains(Constant.batch), !y.contains(Constant.batch) else { throw fail(n, "arithmetic on the dynamic batch size is not supported") }
-        func f(_ p: Int64, _ q: Int64) -> Int64 {
-            switch n.opType {
-            case "Add": return p &+ q
-            case "Sub": return p &- q
-            case "Mul": return p &* q
-            default: return q == 0 ? 0 : p / q
-            }
-        }
-        return Constant(shape: shape, ints: (0 ..< count).map { f(x[a.count == 1 ? 0 : $0], y[b.count == 1 ? 0 : $0]) })
+        alias(n.output[0], to: try value(n, 0))
     }
 }

@@ -5,7 +5,7 @@ public enum ONNXError: Error, Equatable, CustomStringConvertible {
     /// The model's default-domain opset is outside what Kiln converts.
     case opset(Int64)
     /// An op Kiln has no translation for.
-    case unsupportedOp(op: String, domain: String, node: String, opset: Int64)
+    case unsupportedOp(op: String, domain: String, node: String, opset: Int64, attributes: String)
     /// A supported op used in a way Kiln does not support (attribute, shape, broadcasting...).
     case unsupported(node: String, op: String, message: String)
     /// A graph input with a dynamic dimension other than the batch.
@@ -23,9 +23,11 @@ public enum ONNXError: Error, Equatable, CustomStringConvertible {
             return "not an ONNX model (\(why)). Export it with torch.onnx.export (see Tools/export_torch.py) or check that the download is complete."
         case let .opset(v):
             return "the model uses ONNX opset \(v); kiln converts opsets 11 to 21. Re-export it with opset_version=17."
-        case let .unsupportedOp(op, domain, node, opset):
+        case let .unsupportedOp(op, domain, node, opset, attributes):
             let d = domain.isEmpty || domain == "ai.onnx" ? "" : " (domain \(domain))"
-            return "node '\(node)' is a \(op)\(d), opset \(opset), which kiln cannot convert. Supported: \(ONNXImporter.supportedOps.sorted().joined(separator: ", ")). Replace the layer in the model, or export with do_constant_folding=True so shape arithmetic disappears."
+            let a = attributes.isEmpty ? "" : " (\(attributes))"
+            let folded = Converter.foldable.subtracting(ONNXImporter.supportedOps).sorted().joined(separator: ", ")
+            return "node '\(node)' is a \(op)\(a)\(d), opset \(opset), which kiln cannot convert. Supported: \(ONNXImporter.supportedOps.sorted().joined(separator: ", ")); on constants only (evaluated at conversion): \(folded). Replace the layer in the model with one of these."
         case let .unsupported(node, op, message):
             return "node '\(node)' (\(op)): \(message)."
         case let .dynamicShape(input, shape):

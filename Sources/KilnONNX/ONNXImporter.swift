@@ -42,7 +42,8 @@ public enum ONNXImporter {
     static let supportedOps: Set<String> = [
         "Gemm", "MatMul", "Conv", "ConvTranspose", "BatchNormalization", "InstanceNormalization", "Relu", "LeakyRelu",
         "PRelu", "Tanh", "Sigmoid", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Concat", "Add", "Mul", "Div", "Sub",
-        "Resize", "Upsample", "Constant", "Identity", "Dropout", "Shape", "Gather", "Cast", "Slice",
+        "Resize", "Upsample", "Constant", "Identity", "Dropout", "Shape", "Gather", "Cast", "Pad", "DepthToSpace",
+        "SpaceToDepth",
     ]
 
     /// Reads and converts the file at `path` (external data is looked up beside it).
@@ -96,7 +97,7 @@ public enum ONNXImporter {
         for n in g.node { for i in n.input where !i.isEmpty { c.readers[i, default: 0] += 1 } }
         for (index, n) in g.node.enumerated() {
             guard n.domain.isEmpty || n.domain == "ai.onnx" else {
-                throw ONNXError.unsupportedOp(op: n.opType, domain: n.domain, node: n.name, opset: opset)
+                throw ONNXError.unsupportedOp(op: n.opType, domain: n.domain, node: n.name, opset: opset, attributes: attributeSummary(n))
             }
             guard let first = n.output.first, !first.isEmpty else {
                 throw ONNXError.invalid("node #\(index) '\(n.name)' (\(n.opType)) has no output; the file is damaged or was not written by an exporter")
@@ -110,6 +111,7 @@ public enum ONNXImporter {
             }
             outputs.append(name)
         }
+        c.pruneDeadNodes(outputs: outputs)
         report.folded = c.folded
         for n in c.nodes { report.kilnOps[n.op, default: 0] += 1 }
         var model = KilnModel(metadata: [], tensors: c.tensors, graph: Graph(inputs: inputs, nodes: c.nodes, outputs: outputs))
@@ -122,6 +124,7 @@ public enum ONNXImporter {
     }
 
     static func convertNode(_ n: Onnx_NodeProto, _ c: Converter) throws {
+        if try c.foldIfConstant(n) { return }
         switch n.opType {
         case "Gemm": try c.gemm(n)
         case "MatMul": try c.matmul(n)
@@ -137,11 +140,15 @@ public enum ONNXImporter {
         case "Squeeze": try c.squeeze(n)
         case "Unsqueeze": try c.unsqueeze(n)
         case "Concat": try c.concat(n)
+        case "Pad": try c.pad(n)
+        case "DepthToSpace", "SpaceToDepth": try c.depthSpace(n)
         case "Constant": try c.constantNode(n)
         case "Shape": try c.shape(n)
         case "Gather": try c.gather(n)
         case "Cast": try c.cast(n)
-        case "Slice": try c.slice(n)
+        case _ where Converter.foldable.contains(n.opType) && !supportedOps.contains(n.opType), "Slice":
+            let computed = n.input.first { name in if case .dynamic? = c.values[name] { return true } else { return false } } ?? ""
+            throw c.fail(n, "kiln evaluates \(n.opType) only on constants, at conversion time, but its input '\(computed)' is computed from the model's inputs at run time")
         case "Identity": c.alias(n.output[0], to: try c.value(n, 0))
         case "Dropout":
             if n.output.count > 1, !n.output[1].isEmpty, c.readers[n.output[1], default: 0] > 0 {
@@ -149,8 +156,21 @@ public enum ONNXImporter {
             }
             c.alias(n.output[0], to: try c.value(n, 0))
         default:
-            throw ONNXError.unsupportedOp(op: n.opType, domain: n.domain, node: n.name, opset: c.opset)
+            throw ONNXError.unsupportedOp(op: n.opType, domain: n.domain, node: n.name, opset: c.opset, attributes: attributeSummary(n))
         }
+    }
+
+    /// The scalar attributes of a node, "mode=reflect, blocksize=2", for messages.
+    static func attributeSummary(_ n: Onnx_NodeProto) -> String {
+        n.attribute.compactMap { a -> String? in
+            switch a.type {
+            case .string: return "\(a.name)=\(String(decoding: a.s, as: UTF8.self))"
+            case .int: return "\(a.name)=\(a.i)"
+            case .float: return "\(a.name)=\(a.f)"
+            case .ints where a.ints.count <= 8: return "\(a.name)=\(a.ints)"
+            default: return nil
+            }
+        }.joined(separator: ", ")
     }
 
     /// Metadata: name, provenance, output range and, for generators, the latent space.

@@ -20,9 +20,28 @@ final class ONNXBadInputTests: XCTestCase {
     func testUnsupportedOpNamesOpNodeAndOpset() throws {
         var m = try fixture("onnx_dcgan64")
         m.graph.node[2].opType = "Einsum"
-        assertError(m, ["node '\(m.graph.node[2].name)' is a Einsum, opset 17", "Supported: Add, BatchNormalization"])
+        m.graph.node[2].attribute = [Onnx_AttributeProto.with { $0.name = "equation"; $0.type = .string; $0.s = Data("ij,jk".utf8) }]
+        assertError(m, ["node '\(m.graph.node[2].name)' is a Einsum (equation=ij,jk), opset 17", "Supported: Add, BatchNormalization",
+                        "on constants only (evaluated at conversion): Abs, Ceil, ConstantOfShape"])
         m.graph.node[2].domain = "com.microsoft"
         assertError(m, ["(domain com.microsoft)"])
+    }
+
+    /// The attributes that decide whether an op converts are in the message (Pad mode=wrap).
+    func testUnsupportedPadModeIsNamed() throws {
+        var m = try fixture("onnx_resnet_pad")
+        let i = try XCTUnwrap(m.graph.node.firstIndex { $0.opType == "Pad" })
+        m.graph.node[i].attribute[0].s = Data("wrap".utf8)
+        assertError(m, ["node '\(m.graph.node[i].name)' (Pad): mode=wrap is not supported (constant, reflect and edge are)"])
+    }
+
+    /// An op kiln evaluates only on constants, fed by an activation, says so (and not that the
+    /// op is unknown).
+    func testFoldOnlyOpOnAnActivation() throws {
+        var m = try fixture("onnx_resnet_pad")
+        let i = try XCTUnwrap(m.graph.node.firstIndex { $0.opType == "Transpose" })
+        m.graph.node[i].input[0] = "input"
+        assertError(m, ["(Transpose): kiln evaluates Transpose only on constants", "its input 'input' is computed from the model's inputs"])
     }
 
     func testOpsetOutOfRange() throws {

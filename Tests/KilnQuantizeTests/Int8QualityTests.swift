@@ -49,6 +49,35 @@ final class Int8QualityTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(cu.meanPSNR, 35)
     }
 
+    /// Reflection, edge and zero padding and a pixel shuffle between int8 convolutions stay int8
+    /// (they move levels without arithmetic); mean PSNR >= 35 dB against the float model.
+    func testPaddingAndPixelShuffleStayInt8() throws {
+        var rng = SplitMix64(state: 11)
+        func uniform(_ n: Int, _ scale: Double) -> [Float] { (0 ..< n).map { _ in Float((Double(rng.next() >> 11) * 0x1p-53 * 2 - 1) * scale) } }
+        let tensors = [Tensor(name: "w1", shape: [16, 3, 3, 3], floats: uniform(16 * 27, 0.4)), Tensor(name: "b1", shape: [16], floats: uniform(16, 0.1)),
+                       Tensor(name: "w2", shape: [8, 4, 3, 3], floats: uniform(8 * 36, 0.4)), Tensor(name: "w3", shape: [3, 8, 3, 3], floats: uniform(3 * 72, 0.3))]
+        let nodes = [
+            Node(op: "Pad", name: "reflect", inputs: ["x"], outputs: ["p1"], attributes: [("pads", .ints([1, 1, 1, 1])), ("mode", .string("reflect"))]),
+            Node(op: "Conv2d", name: "conv1", inputs: ["p1", "w1", "b1"], outputs: ["c1"]),
+            Node(op: "LeakyReLU", name: "act1", inputs: ["c1"], outputs: ["a1"], attributes: [("alpha", .float(0.2))]),
+            Node(op: "DepthToSpace", name: "shuffle", inputs: ["a1"], outputs: ["s"], attributes: [("blocksize", .ints([2])), ("mode", .string("CRD"))]),
+            Node(op: "Pad", name: "edge", inputs: ["s"], outputs: ["p2"], attributes: [("pads", .ints([1, 0, 1, 2])), ("mode", .string("edge"))]),
+            Node(op: "Conv2d", name: "conv2", inputs: ["p2", "w2"], outputs: ["c2"], attributes: [("pads", .ints([0, 1, 0, 0]))]),
+            Node(op: "ReLU", name: "act2", inputs: ["c2"], outputs: ["a2"]),
+            Node(op: "Pad", name: "zero", inputs: ["a2"], outputs: ["p3"], attributes: [("pads", .ints([1, 1, 1, 1])), ("mode", .string("constant"))]),
+            Node(op: "Conv2d", name: "conv3", inputs: ["p3", "w3"], outputs: ["c3"]),
+            Node(op: "Tanh", name: "out", inputs: ["c3"], outputs: ["y"]),
+        ]
+        let float = KilnModel(metadata: [], tensors: tensors, graph: Graph(inputs: [GraphInput(name: "x", dtype: .f32, shape: [3, 8, 8])], nodes: nodes, outputs: ["y"]))
+        let images = uniform(48 * 3 * 64, 1)
+        let (q, report) = try Int8Quantizer.emit(try Int8Quantizer.prepare(float, samples: 32, inputs: Array(images[..<(32 * 192)])))
+        XCTAssertTrue(report.floatLayers.isEmpty)
+        XCTAssertEqual(q.graph.nodes.filter { ["Pad", "DepthToSpace"].contains($0.op) }.count, 4)
+        let c = try Comparison.run(quantized: try KilnModel.decode(try q.encode()), reference: float, inputs: Array(images[(32 * 192)...]), samples: 16)
+        print(String(format: "pad + pixel shuffle int8: %.2f dB mean (%.2f worst)", c.meanPSNR, c.worstPSNR))
+        XCTAssertGreaterThanOrEqual(c.meanPSNR, 35)
+    }
+
     /// minmax against mse calibration on the shipped generator (the README quotes both).
     func testMSECalibrationBeatsMinMax() throws {
         let float = try model("Formats/models/fashion-dcgan.kiln")

@@ -30,7 +30,8 @@ struct Emitter {
 
     /// Ops that follow their input's precision: int8 only when an input exists only in int8, so
     /// a float layer's activation or reshape stays float instead of a quantize-dequantize trip.
-    static let followers: Set<String> = ["ReLU", "LeakyReLU", "Tanh", "Sigmoid", "Reshape", "Flatten", "Upsample", "Concat"]
+    static let followers: Set<String> = ["ReLU", "LeakyReLU", "Tanh", "Sigmoid", "Reshape", "Flatten", "Upsample", "Pad",
+                                         "DepthToSpace", "SpaceToDepth", "Concat"]
 
     private func isInt8(_ n: Node) -> Bool {
         guard Int8Quantizer.int8Ops.contains(n.op), !keepFloat.contains(n.name) else { return false }
@@ -187,9 +188,14 @@ struct Emitter {
             }
             emitTable(n.name, x.name, x.affine.table(to: y, f), output: v + ".q8")
             int8Value[v] = (v + ".q8", y)
-        case "Reshape", "Flatten", "Upsample":
+        case "Reshape", "Flatten", "Upsample", "DepthToSpace", "SpaceToDepth":
             let x = try int8(n.inputs[0])
             emit(n.op, n.name, [x.name], [v + ".q8"], n.attributes)
+            int8Value[v] = (v + ".q8", x.affine)
+        case "Pad":  // the padding constant becomes its level on the input's scale (0: the zero point)
+            let x = try int8(n.inputs[0])
+            let fill = Double(x.affine.level(n.attribute("value")?.floatValue ?? 0))
+            emit("Pad", n.name, [x.name], [v + ".q8"], n.attributes.filter { $0.0 != "value" } + [("value", .float(fill))])
             int8Value[v] = (v + ".q8", x.affine)
         case "Concat":
             let y = try affine(v)

@@ -10,7 +10,7 @@ import KilnRuntime
 public enum Int8Quantizer {
     /// Ops with an int8 form.
     static let int8Ops: Set<String> = ["Conv2d", "ConvTranspose2d", "Dense", "ReLU", "LeakyReLU", "Tanh", "Sigmoid",
-                                       "Reshape", "Flatten", "Upsample", "Concat", "Embedding"]
+                                       "Reshape", "Flatten", "Upsample", "Pad", "DepthToSpace", "SpaceToDepth", "Concat", "Embedding"]
     static let weightOps: Set<String> = ["Conv2d", "ConvTranspose2d", "Dense"]
 
     /// The float model with BatchNorm folded, and the ranges of its values.

@@ -63,4 +63,33 @@ extension Node {
     }
 
     func shapeError(_ message: String) -> RuntimeError { .shapeMismatch(node: name, message: message) }
+
+    /// The one input of an op that moves pixels: x [N, C, H, W], f32 or i8.
+    func image(_ inputs: [ValueInfo?]) throws -> ValueInfo {
+        try requireInputs(inputs, max: 1)
+        let x = try input(inputs, 0, inputs.first??.dtype == .i8 ? .i8 : .f32)
+        guard x.shape.count == 4 else { throw shapeError("\(op) needs x [N, C, H, W], got \(x.shape)") }
+        return x
+    }
+
+    /// An integer-list attribute the op cannot do without.
+    func requiredInts(_ key: String, count: Int, min: Int, _ what: String) throws -> [Int] {
+        guard attribute(key) != nil else { throw RuntimeError.badAttribute(node: name, key: key, message: "\(op) needs \(what)") }
+        return try ints(key, default: [], count: count, min: min)
+    }
+}
+
+/// An op that copies elements without arithmetic, the same way for f32 and i8.
+protocol ElementMover: Op {
+    func move<T>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>)
+}
+
+extension ElementMover {
+    func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
+        if self.outputs[0].dtype == .i8 {
+            move(inputs[0]!.assumingMemoryBound(to: Int8.self), outputs[0].assumingMemoryBound(to: Int8.self))
+        } else {
+            move(inputs[0]!.assumingMemoryBound(to: Float.self), outputs[0].assumingMemoryBound(to: Float.self))
+        }
+    }
 }
