@@ -181,6 +181,23 @@ class Builder:
             onnx_inputs.append(self.const(self._name("value"), np.array(value, np.float32), kiln_side=False))
         return self.node("Pad", "Pad", [x], attrs, onnx_inputs=onnx_inputs, onnx_attrs={"mode": mode})
 
+    def bilinear(self, x, coordinates, scales=None, size=None, in_hw=None, nc=None):
+        """ONNX Resize mode linear by scales [sh, sw] (the output is floor(in * s)) or by a size
+        (ONNX's sizes then also hold the batch and channels, nc)."""
+        roi = self.const(self._name("roi"), np.zeros(0, np.float32), kiln_side=False)
+        attrs = {"coordinates": coordinates}
+        if scales:
+            sc = self.const(self._name("scales"), np.array([1, 1, *scales], np.float32), kiln_side=False)
+            onnx_inputs = [x, roi, sc]
+            attrs["size"] = kiln.Ints([int(np.floor(np.float32(d) * np.float32(s))) for d, s in zip(in_hw, scales)])
+            attrs["scales"] = kiln.Floats([float(v) for v in scales])
+        else:
+            sz = self.const(self._name("sizes"), np.array([*nc, *size], np.int64), kiln_side=False)
+            onnx_inputs = [x, roi, "", sz]
+            attrs["size"] = kiln.Ints(size)
+        return self.node("Bilinear", "Resize", [x], attrs, onnx_inputs=onnx_inputs,
+                         onnx_attrs={"mode": "linear", "coordinate_transformation_mode": coordinates})
+
     def depth_to_space(self, x, block, mode):
         return self.node("DepthToSpace", "DepthToSpace", [x], {"blocksize": kiln.Ints([block]), "mode": mode},
                          onnx_attrs={"blocksize": block, "mode": mode})
@@ -371,6 +388,18 @@ def fixtures():
         h = b.pad(b.maxpool(h, (8, 9)), (2, 1, 0, 3), "edge")
         h = b.pad(h, (1, 2, 3, 0), "constant", 0.75)
         b.finish(b.pad(h, (0, 1, 1, 0), "constant"), d)
+
+    @fixture
+    def bilinear_modes(d):
+        """Bilinear resizing in every coordinate mode: x2 (half_pixel, by scales), to 7x5
+        (align_corners, by size), x1.5 (asymmetric), down to 3x1 (pytorch_half_pixel: a one-pixel
+        axis maps to 0), on 3 channels and a batch of 2."""
+        b = Builder("bilinear_modes", 40)
+        x = b.input("x", (3, 4, 5), data=uniform(b.rng, (2, 3, 4, 5)))
+        h = b.bilinear(x, "half_pixel", scales=(2.0, 2.0), in_hw=(4, 5))
+        h = b.bilinear(h, "align_corners", size=(7, 5), nc=(2, 3))
+        h = b.bilinear(h, "asymmetric", scales=(1.5, 1.5), in_hw=(7, 5))
+        b.finish(b.bilinear(h, "pytorch_half_pixel", size=(3, 1), nc=(2, 3)), d)
 
     @fixture
     def depth_space(d):

@@ -287,5 +287,24 @@ def onnx_pixel_shuffle(d):
     e.finish([batch_input("input", (3, 8, 8))], out, (3, 32, 32), e.rng.uniform(-1, 1, (2, 3, 8, 8)).astype(np.float32), d)
 
 
+def onnx_bilinear_unet(d):
+    """A U-Net with bilinear upsampling (nn.Upsample(scale_factor=2, mode="bilinear") exports
+    Resize mode linear, pytorch_half_pixel, by scales; align_corners=True by sizes): Conv k4 s2,
+    LeakyReLU, Resize, Conv 3x3, Concat with the skip, Resize to 24x24 (align_corners), Conv,
+    Tanh; 16x16 RGB, opset 16."""
+    e = Export("onnx_bilinear_unet", 38, 16)
+    roi = e.constant(np.array([], np.float32), "roi")
+    d1 = e.op("LeakyRelu", [e.op("Conv", ["input", e.weight("down.weight", (8, 3, 4, 4), gain=1.5)], "down", kernel_shape=[4, 4],
+                                 strides=[2, 2], pads=[1, 1, 1, 1])], "down/act", alpha=0.2)
+    u = e.op("Resize", [d1, roi, e.constant(np.array([1, 1, 2, 2], np.float32), "up/scales")], "up/resize", mode="linear",
+             coordinate_transformation_mode="pytorch_half_pixel")
+    u = e.op("Relu", [e.op("Conv", [u, e.weight("up.weight", (8, 8, 3, 3), gain=1.5)], "up/conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1])], "up/act")
+    h = e.op("Concat", [u, "input"], "skip", axis=1)
+    h = e.op("Resize", [h, roi, "", e.constant(np.array([2, 11, 24, 24], np.int64), "out/sizes")], "out/resize", mode="linear",
+             coordinate_transformation_mode="align_corners")
+    out = e.op("Tanh", [e.op("Conv", [h, e.weight("out.weight", (3, 11, 3, 3), gain=1.5)], "out/conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1])], "out/tanh")
+    e.finish([batch_input("input", (3, 16, 16))], out, (3, 24, 24), e.rng.uniform(-1, 1, (2, 3, 16, 16)).astype(np.float32), d)
+
+
 FIXTURES = {f.__name__: f for f in (onnx_dcgan64, onnx_tf28, onnx_unet64, onnx_upsample_conv, onnx_cgan28, onnx_resnet_pad,
-                                    onnx_pixel_shuffle)}
+                                    onnx_pixel_shuffle, onnx_bilinear_unet)}

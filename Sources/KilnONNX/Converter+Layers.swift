@@ -149,29 +149,48 @@ extension Converter {
         }
     }
 
-    /// Resize (or Upsample) by integer factors, nearest neighbour, in a mode where output pixel o
-    /// reads input pixel floor(o / scale).
+    /// Resize (or Upsample): nearest neighbour by integer factors, in a mode where output pixel o
+    /// reads input pixel floor(o / scale) (Kiln's Upsample), or bilinear (Kiln's Bilinear).
     func resize(_ n: Onnx_NodeProto) throws {
         let x = try dynamic(n, 0)
         guard x.shape.count == 3 else { throw fail(n, "only [N, C, H, W] inputs are supported") }
-        guard string(n, "mode", "nearest") == "nearest" else { throw fail(n, "mode '\(string(n, "mode", ""))': only nearest is supported") }
+        let mode = string(n, "mode", "nearest"), coordinates = string(n, "coordinate_transformation_mode", "half_pixel")
+        guard mode == "nearest" || mode == "linear" || mode == "bilinear" else {
+            throw fail(n, "mode=\(mode) is not supported (nearest and linear are)")
+        }
         var scales: [Float]
+        var sizes: [Int]? = nil
         let scalesIndex = n.opType == "Upsample" || opset < 11 ? 1 : 2
         if hasInput(n, scalesIndex), case let .constant(s) = try value(n, scalesIndex), s.count == 4 {
             scales = s.asFloats
-        } else if hasInput(n, 3), case let .constant(sizes) = try value(n, 3), sizes.count == 4 {
-            let sz = try sizes.integers()
+        } else if hasInput(n, 3), case let .constant(given) = try value(n, 3), given.count == 4 {
+            let sz = try given.integers()
+            guard sz[2] >= 1, sz[3] >= 1, sz[2] <= 1 << 20, sz[3] <= 1 << 20 else { throw fail(n, "sizes \(sz) are out of range") }
+            sizes = [Int(sz[2]), Int(sz[3])]
             scales = [1, 1, Float(sz[2]) / Float(x.shape[1]), Float(sz[3]) / Float(x.shape[2])]
         } else {
             throw fail(n, "needs constant scales or sizes for all four dimensions")
         }
-        guard scales[0] == 1, scales[1] == 1, scales[2] >= 1, scales[3] >= 1, scales[2] <= 0x1p20, scales[3] <= 0x1p20,
-              scales[2] == scales[2].rounded(), scales[3] == scales[3].rounded() else {
-            throw fail(n, "scales \(scales): only integer factors >= 1 on H and W are supported")
+        guard scales[0] == 1, scales[1] == 1 else { throw fail(n, "scales \(scales): only H and W can be resized") }
+        if mode != "nearest" {
+            guard ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"].contains(coordinates) else {
+                throw fail(n, "coordinate_transformation_mode=\(coordinates) is not supported with mode=linear (half_pixel, pytorch_half_pixel, align_corners and asymmetric are)")
+            }
+            guard scales[2] > 0, scales[3] > 0, scales[2].isFinite, scales[3].isFinite else { throw fail(n, "scales \(scales) must be positive") }
+            guard int(n, "antialias", 0) == 0 || (scales[2] >= 1 && scales[3] >= 1) else { throw fail(n, "antialias=1 when shrinking is not supported") }
+            let out = sizes ?? [Int(Float(x.shape[1]) * scales[2]), Int(Float(x.shape[2]) * scales[3])]
+            guard out.allSatisfy({ 1 ... 1 << 20 ~= $0 }) else { throw fail(n, "the output would be \(out[0])x\(out[1])") }
+            var attributes: [(String, MetadataValue)] = [("size", .ints(out.map(Int64.init))), ("coordinates", .string(coordinates))]
+            if sizes == nil { attributes.append(("scales", .floats([Double(scales[2]), Double(scales[3])]))) }
+            try emit("Bilinear", n, inputs: [x.name], output: n.output[0], attributes: attributes)
+            return
         }
-        let mode = string(n, "coordinate_transformation_mode", "half_pixel"), nearest = string(n, "nearest_mode", "round_prefer_floor")
-        let floorExact = ["half_pixel", "pytorch_half_pixel"].contains(mode) || (mode == "asymmetric" && (nearest == "floor" || (nearest == "round_prefer_floor" && scales[2] <= 2 && scales[3] <= 2)))
-        guard floorExact else { throw fail(n, "coordinate_transformation_mode '\(mode)' with nearest_mode '\(nearest)' does not repeat pixels; export nn.Upsample(scale_factor=k, mode='nearest')") }
+        guard scales[2] >= 1, scales[3] >= 1, scales[2] <= 0x1p20, scales[3] <= 0x1p20, scales[2] == scales[2].rounded(), scales[3] == scales[3].rounded() else {
+            throw fail(n, "scales \(scales): only integer factors >= 1 on H and W are supported with mode=nearest")
+        }
+        let nearest = string(n, "nearest_mode", "round_prefer_floor")
+        let floorExact = ["half_pixel", "pytorch_half_pixel"].contains(coordinates) || (coordinates == "asymmetric" && (nearest == "floor" || (nearest == "round_prefer_floor" && scales[2] <= 2 && scales[3] <= 2)))
+        guard floorExact else { throw fail(n, "coordinate_transformation_mode '\(coordinates)' with nearest_mode '\(nearest)' does not repeat pixels; export nn.Upsample(scale_factor=k, mode='nearest')") }
         try emit("Upsample", n, inputs: [x.name], output: n.output[0], attributes: [("scales", .ints([Int64(scales[2]), Int64(scales[3])]))])
     }
 }

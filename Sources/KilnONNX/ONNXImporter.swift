@@ -146,7 +146,7 @@ public enum ONNXImporter {
         case "Shape": try c.shape(n)
         case "Gather": try c.gather(n)
         case "Cast": try c.cast(n)
-        case _ where Converter.foldable.contains(n.opType) && !supportedOps.contains(n.opType), "Slice":
+        case _ where Converter.foldable.contains(n.opType) && !supportedOps.contains(n.opType):
             let computed = n.input.first { name in if case .dynamic? = c.values[name] { return true } else { return false } } ?? ""
             throw c.fail(n, "kiln evaluates \(n.opType) only on constants, at conversion time, but its input '\(computed)' is computed from the model's inputs at run time")
         case "Identity": c.alias(n.output[0], to: try c.value(n, 0))

@@ -75,6 +75,7 @@ struct Bench: ParsableCommand {
         let (p50, p90, p99) = (pct(0.5), pct(0.9), pct(0.99))
         let precision = model[metadata: "quantization.type"]?.stringValue ?? "f32"
         let int8 = precision == "int8"
+        let mix = int8 || precision == "mixed" ? plan.precisionMix : precision  // "int8, 3 of 14 ops f32"
         let kernels = (int8 || precision == "mixed" ? "int8 \(plan.int8Kernels), " : "") + "f32 GEMM \(KernelInfo.f32GEMM)"
             + (precision == "fp16" || precision == "mixed" ? ", f16 \(KernelInfo.f16ToF32)" : "")
         let rss = Self.peakRSS()
@@ -82,7 +83,7 @@ struct Bench: ParsableCommand {
         let peak = Peak.macsPerSecond(int8: int8)
         if json {
             var fields: [(String, String)] = [
-                ("build", Self.isDebugBuild ? "\"debug\"" : "\"release\""), ("model", "\"\(path)\""), ("precision", "\"\(precision)\""), ("threads", "\(threads)"), ("batch", "\(batch)"), ("runs", "\(runs)"),
+                ("build", Self.isDebugBuild ? "\"debug\"" : "\"release\""), ("model", "\"\(path)\""), ("precision", "\"\(precision)\""), ("precision_mix", "\"\(mix)\""), ("threads", "\(threads)"), ("batch", "\(batch)"), ("runs", "\(runs)"),
                 ("p50_ms", fmt(p50 * 1e3)), ("p90_ms", fmt(p90 * 1e3)), ("p99_ms", fmt(p99 * 1e3)), ("images_per_s", fmt(1 / p50)),
                 ("load_ms", fmt((t1 - t0) * 1e3)), ("plan_ms", fmt((t2 - t1) * 1e3)), ("arena_bytes", "\(plan.arenaBytes)"),
                 ("peak_rss_bytes", "\(rss)"), ("outputs_repeat", "true"), ("kernels", "\"\(kernels)\""), ("macs_per_image", "\(plan.macsPerSample)"), ("macs_per_s", fmt(macs)),
@@ -92,7 +93,7 @@ struct Bench: ParsableCommand {
             return
         }
         if Self.isDebugBuild { print("build       DEBUG: not Kiln's speed; measure a release build (swift build -c release)") }
-        print("model       \(path) (\(precision), \(String(format: "%.1f", Double(plan.macsPerSample) / 1e6)) M MACs per image)")
+        print("model       \(path) (\(precision == "mixed" ? "mixed: " + mix : mix), \(String(format: "%.1f", Double(plan.macsPerSample) / 1e6)) M MACs per image)")
         print("kernels     \(kernels); \(threads) thread\(threads == 1 ? "" : "s"); CPU \(CPUFeatures.current)")
         print(String(format: "load        %.2f ms (mmap, checksums, validation) + plan %.2f ms", (t1 - t0) * 1e3, (t2 - t1) * 1e3))
         print("memory      arena \(grouped(plan.arenaBytes)) bytes; peak RSS \(grouped(rss)) bytes")

@@ -34,20 +34,14 @@ struct Convert: ParsableCommand {
     @Option(parsing: .unconditional, help: "The output's value range as LO,HI (default -1,1, a Tanh output).") var outputRange = "-1,1"
     @Option(help: "Class names of a conditional generator, comma-separated.") var classes: String?
 
-    func validate() throws {
-        let r = outputRange.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard r.count == 2, r[0] < r[1], r.allSatisfy(\.isFinite) else {
-            throw ValidationError("--output-range must be two numbers LO,HI with LO < HI, like -1,1 or 0,1; got '\(outputRange)'.")
-        }
-    }
+    func validate() throws { _ = try parseOutputRange(outputRange) }
 
     func run() throws {
         #if canImport(KilnONNX)
         var o = ONNXImporter.Options()
         o.name = name
         o.latent = ONNXImporter.Options.Latent(rawValue: latent.rawValue)!
-        let r = outputRange.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        o.outputRange = (r[0], r[1])
+        o.outputRange = try parseOutputRange(outputRange)
         o.classNames = classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
         let (model, report): (KilnModel, ONNXImporter.Report)
         do { (model, report) = try ONNXImporter.convert(contentsOf: file, options: o) } catch { throw CLIError("\(file): \(error)") }

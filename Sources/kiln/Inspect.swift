@@ -40,6 +40,7 @@ struct Inspect: ParsableCommand {
         }
         print("\nparameters      \(grouped(params)) elements in \(model.tensors.count) tensors, \(grouped(bytes)) bytes")
         print("MACs per sample \(grouped(plan.macsPerSample))")
+        if let q = model[metadata: "quantization.type"]?.stringValue, q == "int8" || q == "mixed" { print("precision       \(plan.precisionMix)") }
         print("arena, batch 1  \(grouped(plan.arenaBytes)) bytes")
         print("this CPU        \(CPUFeatures.current); f32 GEMM \(KernelInfo.f32GEMM), f16 widening \(KernelInfo.f16ToF32), int8 path \(plan.int8Kernels) (of \(Int8Kernels.all.filter(\.isSupported).map(\.name).joined(separator: ", ")); KILN_KERNELS picks one)")
     }

@@ -12,14 +12,17 @@ struct Quantize: ParsableCommand {
         running the float model on its own latent samples (--calibration-samples; models without a \
         latent input need --calibration-data). ReLU / LeakyReLU fuse into the layer before them; \
         Tanh, Sigmoid and lone activations become 256-entry tables stored in the file. The result \
-        runs on integer arithmetic only and gives the same bytes on every CPU and thread count.
+        runs on integer arithmetic only and gives the same bytes on every CPU and thread count. Ops \
+        with no int8 form (InstanceNorm2d, PReLU, Bilinear, ...) stay in float, listed before \
+        calibration; the file is then "mixed".
 
         --to fp16 stores the weights of Conv2d, ConvTranspose2d, Dense and Embedding as IEEE binary16 \
         (round to nearest even); biases and normalization stay f32.
 
         --to mixed starts from int8 (ops with no int8 form stay in float) and keeps in fp16, one at \
         a time, the layer that raises the PSNR against the float model most, until the mean PSNR on \
-        64 latent samples reaches --target-psnr. It reports which layers it kept.
+        64 latent samples reaches --target-psnr (relative to the span of the float model's outputs, \
+        or --output-range). It reports which layers it kept.
 
         Check any result with `kiln verify OUT --reference IN`.
 
@@ -40,6 +43,7 @@ struct Quantize: ParsableCommand {
     @Option(help: "int8 / mixed: calibration inputs (.npy, f32, [samples, ...]) for a model without a latent input.")
     var calibrationData: String?
     @Option(parsing: .unconditional, help: "mixed: the mean PSNR in dB to reach.") var targetPsnr = 40.0
+    @Option(parsing: .unconditional, help: "mixed: the output range LO,HI the PSNR is relative to (default: measured on the float model).") var outputRange: String?
     @Flag(help: "int8 / mixed: list every int8 value with its calibrated range, scale and zero point.") var verbose = false
 
     func validate() throws {
@@ -50,6 +54,7 @@ struct Quantize: ParsableCommand {
             throw ValidationError("--calibration must be one of \(CalibrationMethod.allCases.map(\.rawValue).joined(separator: ", ")), not '\(calibration)'.")
         }
         guard targetPsnr.isFinite, targetPsnr > 0 else { throw ValidationError("--target-psnr must be a positive number of dB.") }
+        if let outputRange { _ = try parseOutputRange(outputRange) }
     }
 
     func run() throws {
@@ -80,15 +85,24 @@ struct Quantize: ParsableCommand {
             (inputs, samples) = (v, min(samples, n))
         }
         let method = CalibrationMethod(rawValue: calibration)!
+        let float = model.graph.nodes.filter { !Int8Quantizer.hasInt8Form($0.op) }
+        if !float.isEmpty {
+            print("kept in float (no int8 form in this kiln): " + float.map { "\($0.name) (\($0.op))" }.joined(separator: ", "))
+        }
         print("calibrating on \(samples) samples (\(method.rawValue))")
         let prep = try Int8Quantizer.prepare(model, samples: samples, inputs: inputs, method: method)
         let result: KilnModel, report: Int8Quantizer.Report
         if to == .int8 {
-            (result, report) = try Int8Quantizer.emit(prep)
+            (result, report) = try Int8Quantizer.emit(prep, allowFloatOps: true)
         } else {
+            let range = try outputRange.map(parseOutputRange)
+            var used: Comparison?
             let score: (KilnModel) throws -> Double = { m in
-                if let inputs { return try Comparison.run(quantized: m, reference: model, inputs: inputs, samples: min(64, samples)).meanPSNR }
-                return try Comparison.run(quantized: m, reference: model, samples: 64, seed: 1 << 40).meanPSNR
+                let c = try inputs.map { try Comparison.run(quantized: m, reference: model, inputs: $0, samples: min(64, samples), outputRange: range) }
+                    ?? Comparison.run(quantized: m, reference: model, samples: 64, seed: 1 << 40, outputRange: range)
+                if used == nil { print("PSNR over the output range " + describeRange(c.range.lo, c.range.hi, measured: c.rangeMeasured)) }
+                used = c
+                return c.meanPSNR
             }
             let steps: [MixedPrecision.Step]
             (result, report, steps) = try MixedPrecision.search(prep, targetPSNR: targetPsnr, score: score)

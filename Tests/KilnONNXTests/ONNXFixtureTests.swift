@@ -10,7 +10,8 @@ import XCTest
 /// `kiln convert` on ONNX models shaped like real exports (Tools/onnx_fixtures.py): Kiln's float
 /// output against ONNX Runtime's, max abs error <= 1e-4 on outputs in [-1, 1].
 final class ONNXFixtureTests: XCTestCase {
-    static let names = ["onnx_dcgan64", "onnx_tf28", "onnx_unet64", "onnx_upsample_conv", "onnx_cgan28", "onnx_resnet_pad", "onnx_pixel_shuffle"]
+    static let names = ["onnx_dcgan64", "onnx_tf28", "onnx_unet64", "onnx_upsample_conv", "onnx_cgan28", "onnx_resnet_pad", "onnx_pixel_shuffle",
+                        "onnx_bilinear_unet"]
 
     func npy(_ path: String) throws -> NPYArray { try NPYArray.decode(Array(try XCTUnwrap(FileManager.default.contents(atPath: path), path))) }
 

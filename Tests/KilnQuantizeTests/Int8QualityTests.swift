@@ -76,6 +76,13 @@ final class Int8QualityTests: XCTestCase {
         let c = try Comparison.run(quantized: try KilnModel.decode(try q.encode()), reference: float, inputs: Array(images[(32 * 192)...]), samples: 16)
         print(String(format: "pad + pixel shuffle int8: %.2f dB mean (%.2f worst)", c.meanPSNR, c.worstPSNR))
         XCTAssertGreaterThanOrEqual(c.meanPSNR, 35)
+        // The PSNR is over the span of the float outputs; a given range shifts it by 20 log10 of the ratio.
+        XCTAssertTrue(c.rangeMeasured)
+        XCTAssertEqual(c.range.lo, Double(c.reference.min()!))
+        XCTAssertEqual(c.range.hi, Double(c.reference.max()!))
+        let given = try Comparison.run(quantized: q, reference: float, inputs: Array(images[(32 * 192)...]), samples: 16, outputRange: (-1, 1))
+        XCTAssertFalse(given.rangeMeasured)
+        XCTAssertEqual(given.meanPSNR - c.meanPSNR, 20 * log10(2 / (c.range.hi - c.range.lo)), accuracy: 1e-9)
     }
 
     /// minmax against mse calibration on the shipped generator (the README quotes both).

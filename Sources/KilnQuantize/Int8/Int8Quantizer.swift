@@ -13,6 +13,10 @@ public enum Int8Quantizer {
                                        "Reshape", "Flatten", "Upsample", "Pad", "DepthToSpace", "SpaceToDepth", "Concat", "Embedding"]
     static let weightOps: Set<String> = ["Conv2d", "ConvTranspose2d", "Dense"]
 
+    /// Whether `op` can be int8 (else a quantized model keeps it in float). BatchNorm2d folds into
+    /// the layer before it.
+    public static func hasInt8Form(_ op: String) -> Bool { int8Ops.contains(op) || op == "BatchNorm2d" }
+
     /// The float model with BatchNorm folded, and the ranges of its values.
     public struct Preparation {
         let source: KilnModel
@@ -72,7 +76,7 @@ public enum Int8Quantizer {
         var e = Emitter(p, keepFloat: keepFloat, allowFloatOps: allowFloatOps)
         try e.run()
         var out = KilnModel(metadata: p.source.metadata, tensors: e.tensors, graph: Graph(inputs: p.folded.graph.inputs, nodes: e.nodes, outputs: p.folded.graph.outputs))
-        let type = e.report.layers.contains { $0.precision == "fp16" } ? "mixed" : "int8"
+        let type = e.report.layers.contains { $0.precision == "fp16" || $0.precision == "f32" } ? "mixed" : "int8"
         let name = p.source[metadata: "general.name"]?.stringValue ?? "model"
         out.metadata = out.metadata.map { $0.0 == "general.name" ? ($0.0, .string(name + "-" + type)) : $0 }
         out.metadata += [("quantization.type", .string(type)), ("quantization.source", .string(name)),

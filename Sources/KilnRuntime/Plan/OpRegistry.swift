@@ -50,6 +50,7 @@ let opRegistry: [String: OpFactories] = [
     "Add": OpFactories(reference: Add.init),
     "Upsample": OpFactories(reference: Upsample.init),
     "Pad": OpFactories(reference: Pad.init),
+    "Bilinear": OpFactories(reference: Bilinear.init),
     "DepthToSpace": OpFactories(reference: DepthToSpace.init),
     "SpaceToDepth": OpFactories(reference: SpaceToDepth.init),
     "Embedding": OpFactories(reference: Embedding.init),

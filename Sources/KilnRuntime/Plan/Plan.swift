@@ -19,6 +19,16 @@ public final class Plan {
     public let macsPerSample: Int
     /// Nodes (BatchNorm2d, activations) run in an earlier layer's epilogue, not as ops of their own.
     public let fusedNodes: Int
+    /// Nodes that compute on int8 values and on float values (QuantizeLinear and
+    /// DequantizeLinear, which convert between them, in neither).
+    public let int8Nodes: Int, floatNodes: Int
+
+    /// "int8", "f32", or for a model that mixes them "int8, 3 of 14 ops f32".
+    public var precisionMix: String {
+        if floatNodes == 0 && int8Nodes > 0 { return "int8" }
+        if int8Nodes == 0 { return "f32" }
+        return "int8, \(floatNodes) of \(int8Nodes + floatNodes) ops f32"
+    }
 
     private struct Step {
         let op: Op
@@ -107,7 +117,7 @@ public final class Plan {
         var opValues: [(inputs: [String], outputs: [String])] = []  // the values each op reads and writes
         var nodeIndices: [Int] = []  // each op's node
         var fused: Set<Int> = []  // nodes run by an earlier op's epilogue
-        var macs = 0
+        var macs = 0, int8Nodes = 0, floatNodes = 0
         for (i, node) in model.graph.nodes.enumerated() where !fused.contains(i) {
             let ins = node.inputs.map { $0.isEmpty ? nil : info[$0]!.0 }
             for name in node.inputs where !name.isEmpty {
@@ -118,18 +128,22 @@ public final class Plan {
             guard op.outputs.count == node.outputs.count else {
                 throw RuntimeError.inputCount(node: node.name, message: "\(node.op) has \(op.outputs.count) outputs, the node names \(node.outputs.count)")
             }
-            var outputNames = node.outputs
+            var outputNames = node.outputs, absorbed = 0
             if let chain = chains[i], var layer = op as? EpilogueFusing {
                 let nodes = chain.map { model.graph.nodes[$0] }
                 layer.epilogue = try Epilogue(chain: nodes, value: op.outputs[0], constant: { info[$0]?.0 }, context: context)
                 (op, outputNames) = (layer, nodes.last!.outputs)
                 fused.formUnion(chain)
+                absorbed = chain.count
             }
             for (name, v) in zip(outputNames, op.outputs) { info[name] = (v, try slot(v, at: i, what: "value '\(name)' of node '\(node.name)'")) }
             ops.append(op)
             opValues.append((node.inputs, outputNames))
             nodeIndices.append(i)
             macs += op.macsPerSample
+            if node.op != "QuantizeLinear" && node.op != "DequantizeLinear" {
+                if op.outputs[0].dtype == .i8 { int8Nodes += 1 } else { floatNodes += 1 + absorbed }
+            }
         }
         // Graph inputs and outputs live through the whole run: no op's output reuses an input's
         // memory, so a plan run again reads the inputs it was given (kiln bench runs one fill many times).
@@ -153,6 +167,7 @@ public final class Plan {
         arenaBytes = size
         macsPerSample = macs
         fusedNodes = fused.count
+        (self.int8Nodes, self.floatNodes) = (int8Nodes, floatNodes)
 
         let arena = arena
         func pointer(_ name: String) -> UnsafeMutableRawPointer {
