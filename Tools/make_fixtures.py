@@ -390,6 +390,20 @@ def fixtures():
         b.finish(b.pad(h, (0, 1, 1, 0), "constant"), d)
 
     @fixture
+    def broadcast_arith(d):
+        """Add, Sub, Mul and Div with numpy broadcasting: a per-channel constant [3, 1, 1], a row
+        [5], a column [4, 1], a scalar [1], an activation against itself, and a constant divided by
+        an activation (a sigmoid, so never 0)."""
+        b = Builder("broadcast_arith", 41)
+        x = b.input("x", (3, 4, 5), data=uniform(b.rng, (2, 3, 4, 5)))
+        h = b.node("Add", "Add", [x, b.const("channel_bias", uniform(b.rng, (3, 1, 1)))])
+        h = b.node("Mul", "Mul", [b.const("row_scale", uniform(b.rng, (5,))), h])
+        h = b.node("Sub", "Sub", [h, b.const("column", uniform(b.rng, (4, 1)))])
+        h = b.node("Mul", "Mul", [h, x])
+        h = b.node("Div", "Div", [h, b.const("scalar", np.array([1.7], np.float32))])
+        b.finish(b.node("Div", "Div", [b.const("numerator", uniform(b.rng, (1, 4, 5))), b.node("Sigmoid", "Sigmoid", [h])]), d)
+
+    @fixture
     def bilinear_modes(d):
         """Bilinear resizing in every coordinate mode: x2 (half_pixel, by scales), to 7x5
         (align_corners, by size), x1.5 (asymmetric), down to 3x1 (pytorch_half_pixel: a one-pixel

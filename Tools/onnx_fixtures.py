@@ -290,8 +290,8 @@ def onnx_pixel_shuffle(d):
 def onnx_bilinear_unet(d):
     """A U-Net with bilinear upsampling (nn.Upsample(scale_factor=2, mode="bilinear") exports
     Resize mode linear, pytorch_half_pixel, by scales; align_corners=True by sizes): Conv k4 s2,
-    LeakyReLU, Resize, Conv 3x3, Concat with the skip, Resize to 24x24 (align_corners), Conv,
-    Tanh; 16x16 RGB, opset 16."""
+    LeakyReLU, Resize, Conv 3x3, Concat with the skip, Resize to 24x24 (align_corners), a
+    broadcast Mul, Sub and Div by constants, Conv, Tanh; 16x16 RGB, opset 16."""
     e = Export("onnx_bilinear_unet", 38, 16)
     roi = e.constant(np.array([], np.float32), "roi")
     d1 = e.op("LeakyRelu", [e.op("Conv", ["input", e.weight("down.weight", (8, 3, 4, 4), gain=1.5)], "down", kernel_shape=[4, 4],
@@ -302,6 +302,10 @@ def onnx_bilinear_unet(d):
     h = e.op("Concat", [u, "input"], "skip", axis=1)
     h = e.op("Resize", [h, roi, "", e.constant(np.array([2, 11, 24, 24], np.int64), "out/sizes")], "out/resize", mode="linear",
              coordinate_transformation_mode="align_corners")
+    # tf2onnx-style per-channel scale and shift, and a per-column divisor
+    h = e.op("Mul", [h, e.tensor("gamma", e.rng.uniform(0.5, 1.5, (1, 11, 1, 1)).astype(np.float32))], "affine/mul")
+    h = e.op("Sub", [h, e.tensor("beta", e.rng.uniform(-0.2, 0.2, (11, 1, 1)).astype(np.float32))], "affine/sub")
+    h = e.op("Div", [h, e.tensor("columns", e.rng.uniform(1, 2, (24,)).astype(np.float32))], "affine/div")
     out = e.op("Tanh", [e.op("Conv", [h, e.weight("out.weight", (3, 11, 3, 3), gain=1.5)], "out/conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1])], "out/tanh")
     e.finish([batch_input("input", (3, 16, 16))], out, (3, 24, 24), e.rng.uniform(-1, 1, (2, 3, 16, 16)).astype(np.float32), d)
 

@@ -120,8 +120,9 @@ extension Converter {
         }
     }
 
-    /// Add / Mul / Div / Sub with an activation: a bias after a MatMul, a sum of two activations of
-    /// the same shape, or a scalar factor. (Both constant: folded.)
+    /// Add / Mul / Div / Sub with an activation: a bias after a MatMul, a scalar factor (Kiln's Mul
+    /// by `scale`), or numpy broadcasting against a constant or another activation (Kiln's Add,
+    /// Sub, Mul, Div of two inputs). (Both constant: folded.)
     func arithmetic(_ n: Onnx_NodeProto) throws {
         let (a, b) = (try value(n, 0), try value(n, 1))
         switch (n.opType, a, b) {
@@ -135,18 +136,24 @@ extension Converter {
                 folded += 1
                 return
             }
-            throw fail(n, "adding a constant of shape \(c.shape) to an activation is only supported as the bias of a MatMul")
-        case let ("Add", .dynamic(x, _, _), .dynamic(y, _, _)):
-            try emit("Add", n, inputs: [x, y], output: n.output[0])
         case let ("Mul", .dynamic(x, _, _), .constant(c)), let ("Mul", .constant(c), .dynamic(x, _, _)):
-            guard c.count == 1 else { throw fail(n, "only multiplication by a scalar constant is supported, got shape \(c.shape)") }
-            try emit("Mul", n, inputs: [x], output: n.output[0], attributes: [("scale", .float(Double(c.asFloats[0])))])
+            if c.count == 1 { return try scale(x, c.asFloats[0]) }
         case let ("Div", .dynamic(x, _, _), .constant(c)):
-            guard c.count == 1, c.asFloats[0] != 0 else { throw fail(n, "only division by a non-zero scalar constant is supported") }
-            try emit("Mul", n, inputs: [x], output: n.output[0], attributes: [("scale", .float(Double(1 / c.asFloats[0])))])
-        default:
-            throw fail(n, "this combination of activations and constants is not supported")
+            if c.count == 1, c.asFloats[0] != 0 { return try scale(x, 1 / c.asFloats[0]) }
+        default: break
         }
+        func scale(_ x: String, _ factor: Float) throws {
+            try emit("Mul", n, inputs: [x], output: n.output[0], attributes: [("scale", .float(Double(factor)))])
+        }
+        func operand(_ v: Value, _ i: Int) throws -> String {
+            switch v {
+            case let .dynamic(name, dtype, _):
+                guard dtype == .f32 else { throw fail(n, "input '\(n.input[i])' is \(dtype); arithmetic takes float values") }
+                return name
+            case let .constant(c): return addTensor(Constant(shape: c.shape, floats: c.asFloats), name: n.input[i])
+            }
+        }
+        try emit(n.opType, n, inputs: [try operand(a, 0), try operand(b, 1)], output: n.output[0])
     }
 
     /// Resize (or Upsample): nearest neighbour by integer factors, in a mode where output pixel o
