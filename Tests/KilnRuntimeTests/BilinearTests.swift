@@ -20,7 +20,7 @@ final class BilinearTests: XCTestCase {
     /// Row 0 4 doubled: half_pixel reads u = o/2 − 1/4 (clamped), align_corners o/3, asymmetric o/2.
     func testDoublingOneRow() throws {
         XCTAssertEqual(try resize([0, 4], [1, 1, 2], size: [1, 4], "half_pixel"), [0, 1, 3, 4])
-        XCTAssertEqual(try resize([0, 4], [1, 1, 2], size: [1, 4], "align_corners"), [0, 4.0 / 3, 8.0 / 3, 4])
+        XCTAssertEqual(try resize([0, 4], [1, 1, 2], size: [1, 4], "align_corners"), [0, Float(4) / 3, Float(8) / 3, 4])
         XCTAssertEqual(try resize([0, 4], [1, 1, 2], size: [1, 4], "asymmetric"), [0, 2, 4, 4])
     }
 
