@@ -12,7 +12,7 @@ import PackageDescription
 #if compiler(>=6.2)
 let onnx: [Target] = [
     .target(name: "KilnONNX", dependencies: ["KilnFormat", "KilnRuntime", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            exclude: ["Generated/README.md"]),
+            exclude: ["Generated/README.md", "README.md"]),
     .testTarget(name: "KilnONNXTests", dependencies: ["KilnONNX", "KilnFormat", "KilnRuntime", "KilnImage", "KilnQuantize", "KilnTestSupport"]),
 ]
 let onnxPackages: [Package.Dependency] = [.package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0")]
