@@ -27,7 +27,7 @@ public enum ONNXError: Error, Equatable, CustomStringConvertible {
             let d = domain.isEmpty || domain == "ai.onnx" ? "" : " (domain \(domain))"
             let a = attributes.isEmpty ? "" : " (\(attributes))"
             let folded = Converter.foldable.subtracting(ONNXImporter.supportedOps).sorted().joined(separator: ", ")
-            return "node '\(node)' is a \(op)\(a)\(d), opset \(opset), which kiln cannot convert. Supported: \(ONNXImporter.supportedOps.sorted().joined(separator: ", ")); on constants only (evaluated at conversion): \(folded). Replace the layer in the model with one of these."
+            return "node '\(node)' is an ONNX \(op)\(a)\(d), opset \(opset), which kiln cannot convert. Supported: \(ONNXImporter.supportedOps.sorted().joined(separator: ", ")); on constants only (evaluated at conversion): \(folded). Replace the layer in the model with one of these."
         case let .unsupported(node, op, message):
             return "node '\(node)' (\(op)): \(message)."
         case let .dynamicShape(input, shape):

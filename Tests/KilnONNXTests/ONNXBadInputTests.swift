@@ -21,7 +21,7 @@ final class ONNXBadInputTests: XCTestCase {
         var m = try fixture("onnx_dcgan64")
         m.graph.node[2].opType = "Einsum"
         m.graph.node[2].attribute = [Onnx_AttributeProto.with { $0.name = "equation"; $0.type = .string; $0.s = Data("ij,jk".utf8) }]
-        assertError(m, ["node '\(m.graph.node[2].name)' is a Einsum (equation=ij,jk), opset 17", "Supported: Add, BatchNormalization",
+        assertError(m, ["node '\(m.graph.node[2].name)' is an ONNX Einsum (equation=ij,jk), opset 17", "Supported: Add, BatchNormalization",
                         "on constants only (evaluated at conversion): Abs, Ceil, ConstantOfShape"])
         m.graph.node[2].domain = "com.microsoft"
         assertError(m, ["(domain com.microsoft)"])

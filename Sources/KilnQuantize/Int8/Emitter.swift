@@ -82,7 +82,7 @@ struct Emitter {
                 report.layers.append((n.name, n.op, "int8"))
             } else {
                 guard allowFloatOps || keepFloat.contains(n.name) || isInt8(n) else {
-                    throw QuantizeError("node '\(n.name)' is a \(n.op), which has no int8 form in this kiln. Quantize with `--to fp16`, or `--to mixed` to keep it (and only it) in float.")
+                    throw QuantizeError("node '\(n.name)' (\(n.op)) has no int8 form in this kiln. Quantize with `--to fp16`, or `--to mixed` to keep it (and only it) in float.")
                 }
                 try floatNode(n)
                 report.layers.append((n.name, n.op, FP16.weightOps.contains(n.op) ? "fp16" : "f32"))
