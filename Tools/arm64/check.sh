@@ -38,7 +38,8 @@ SUBSET="KilnFormatTests.BadFileTests KilnFormatTests.CRC32Tests KilnFormatTests.
   KilnKernelsTests.QS8ConformanceTests KilnKernelsTests.QS8ScatterTests KilnKernelsTests.TanhTests
   KilnQuantizeTests.Int8DeterminismTests KilnRuntimeTests.FixtureTests KilnRuntimeTests.PlanErrorTests
   KilnRuntimeTests.ArenaPlannerTests KilnRuntimeTests.ThreadTests KilnRuntimeTests.TransposedConvSplitTests
-  KilnRuntimeTests.EpilogueFusionTests KilnRuntimeTests.LatentSamplerTests KilnRuntimeTests.RepeatedRunTests"
+  KilnRuntimeTests.EpilogueFusionTests KilnRuntimeTests.LatentSamplerTests KilnRuntimeTests.RepeatedRunTests
+  KilnRuntimeTests.LayoutOpTests KilnRuntimeTests.BilinearTests KilnRuntimeTests.BroadcastTests"
 
 arm_kiln="$root$checkout/.build/aarch64-unknown-linux-gnu/release/kiln"
 [ -x "$arm_kiln" ] || { echo "no aarch64 build at $arm_kiln; run Tools/arm64/build.sh first" >&2; exit 2; }
