@@ -31,15 +31,6 @@ struct Constant {
         }
     }
 
-    /// Elements i ..< j of axis 0 of a 1-D or higher constant, as a new constant.
-    func rows(_ indices: [Int]) -> Constant {
-        let inner = shape.dropFirst().reduce(1, *)
-        var s = shape
-        s[0] = indices.count
-        if isFloat { return Constant(shape: s, floats: indices.flatMap { floats[$0 * inner ..< ($0 + 1) * inner] }) }
-        return Constant(shape: s, ints: indices.flatMap { ints[$0 * inner ..< ($0 + 1) * inner] })
-    }
-
     /// A Kiln f32 tensor with these values.
     func tensor(named name: String) -> Tensor { Tensor(name: name, shape: shape.map(Int64.init), floats: asFloats) }
 

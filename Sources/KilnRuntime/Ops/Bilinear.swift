@@ -19,9 +19,7 @@ struct Bilinear: Op {
     var macsPerSample: Int { 0 }
 
     init(node: Node, inputs: [ValueInfo?]) throws {
-        try node.requireInputs(inputs, max: 1)
-        let x = try node.input(inputs, 0)
-        guard x.shape.count == 4 else { throw node.shapeError("Bilinear needs x [N, C, H, W], got \(x.shape)") }
+        let x = try node.image(inputs, int8: false)
         let size = try node.requiredInts("size", count: 2, min: 1, "the output size [OH, OW]")
         let name = node.attribute("coordinates")?.stringValue ?? "half_pixel"
         guard let mode = Coordinates(rawValue: name) else {

@@ -64,10 +64,10 @@ extension Node {
 
     func shapeError(_ message: String) -> RuntimeError { .shapeMismatch(node: name, message: message) }
 
-    /// The one input of an op that moves pixels: x [N, C, H, W], f32 or i8.
-    func image(_ inputs: [ValueInfo?]) throws -> ValueInfo {
+    /// The one input of an op on images: x [N, C, H, W], f32 (or i8 when `int8`).
+    func image(_ inputs: [ValueInfo?], int8: Bool = true) throws -> ValueInfo {
         try requireInputs(inputs, max: 1)
-        let x = try input(inputs, 0, inputs.first??.dtype == .i8 ? .i8 : .f32)
+        let x = try input(inputs, 0, int8 && inputs.first??.dtype == .i8 ? .i8 : .f32)
         guard x.shape.count == 4 else { throw shapeError("\(op) needs x [N, C, H, W], got \(x.shape)") }
         return x
     }
