@@ -309,6 +309,55 @@ def onnx_bilinear_unet(d):
     out = e.op("Tanh", [e.op("Conv", [h, e.weight("out.weight", (3, 11, 3, 3), gain=1.5)], "out/conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1])], "out/tanh")
     e.finish([batch_input("input", (3, 16, 16))], out, (3, 24, 24), e.rng.uniform(-1, 1, (2, 3, 16, 16)).astype(np.float32), d)
 
+def onnx_stylegan_mapping(d, dim=64, layers=3):
+    """A StyleGAN2 mapping network in small (z and w of 64, three layers; the papers' 512 and
+    eight): PixelNorm as torch.onnx.export writes `x * torch.rsqrt(x.pow(2).mean(1, keepdim=True) +
+    1e-8)` at opset 18 (Pow, ReduceMean with axes as an input, Add, Sqrt, Reciprocal, Mul),
+    EqualLinear layers (MatMul by the pre-scaled weight, Add of the bias, LeakyReLU 0.2, Mul by
+    sqrt 2), then `F.normalize(w, dim=1)` (ReduceL2, Clip by a min input, Expand to Shape(w), Div)
+    and a `clamp_min` as Max."""
+    e = Export("onnx_stylegan_mapping", 39, 18)
+    sq = e.op("Pow", ["input", e.constant(np.array(2, np.float32), "norm/two")], "norm/pow")
+    mean = e.op("ReduceMean", [sq, e.constant(np.array([1], np.int64), "norm/axes")], "norm/mean", keepdims=1)
+    root = e.op("Sqrt", [e.op("Add", [mean, e.constant(np.array(1e-8, np.float32), "norm/eps")], "norm/add")], "norm/sqrt")
+    h = e.op("Mul", ["input", e.op("Reciprocal", [root], "norm/rsqrt")], "norm/mul")
+    for i in range(layers):
+        w = e.tensor(f"style.{i + 1}.weight", (e.rng.standard_normal((dim, dim)) / np.sqrt(dim)).T.astype(np.float32))
+        h = e.op("MatMul", [h, w], f"style.{i + 1}/matmul")
+        h = e.op("Add", [h, e.tensor(f"style.{i + 1}.bias", (e.rng.standard_normal(dim) * 0.1).astype(np.float32))], f"style.{i + 1}/add")
+        h = e.op("LeakyRelu", [h], f"style.{i + 1}/lrelu", alpha=0.2)
+        h = e.op("Mul", [h, e.constant(np.array(np.sqrt(2), np.float32), f"style.{i + 1}/gain")], f"style.{i + 1}/mul")
+    norm = e.op("ReduceL2", [h, e.constant(np.array([1], np.int64), "normalize/axes")], "normalize/norm", keepdims=1)
+    norm = e.op("Clip", [norm, e.constant(np.array(1e-12, np.float32), "normalize/eps"), ""], "normalize/clamp")
+    norm = e.op("Expand", [norm, e.op("Shape", [h], "normalize/shape")], "normalize/expand")
+    h = e.op("Div", [h, norm], "normalize/div")
+    out = e.op("Max", [h, e.constant(np.array(-0.15, np.float32), "clamp/min")], "clamp/max")
+    e.finish([batch_input("input", (dim,))], out, (dim,), e.rng.standard_normal((3, dim)).astype(np.float32), d)
+
+
+def onnx_tf_dcgan(d, c=(16, 8)):
+    """The TensorFlow DCGAN tutorial's Keras generator as tf2onnx writes it (channels 256/128/64
+    scaled to 16/8): NHWC tensors, so a Transpose to NCHW after the Reshape and one back to NHWC at
+    the output; the Dense layer's BatchNormalization as a per-feature Mul and Add; Conv2DTranspose
+    with padding 'same' and stride 2 as ConvTranspose with asymmetric pads (1 before, 2 after);
+    LeakyReLU 0.3; Tanh; opset 13. Output [N, 28, 28, 1]."""
+    e = Export("onnx_tf_dcgan", 40, 13)
+    h = e.op("MatMul", ["input", e.weight("dense/kernel", (100, c[0] * 49))], "dense/MatMul")
+    h = e.op("Mul", [h, e.tensor("bn0/scale", e.rng.uniform(0.5, 1.5, c[0] * 49).astype(np.float32))], "bn0/mul")
+    h = e.op("Add", [h, e.tensor("bn0/shift", e.rng.uniform(-0.3, 0.3, c[0] * 49).astype(np.float32))], "bn0/add")
+    h = e.op("LeakyRelu", [h], "act0", alpha=0.3)
+    h = e.op("Reshape", [h, e.tensor("reshape/shape", np.array([-1, 7, 7, c[0]], np.int64))], "reshape")
+    h = e.op("Transpose", [h], "to_nchw", perm=[0, 3, 1, 2])
+    for i, (c_in, m, s) in enumerate([(c[0], c[1], 1), (c[1], c[1] // 2, 2)]):
+        w = e.weight(f"convt{i + 1}/kernel", (c_in, m, 5, 5), gain=1.5)
+        h = e.op("ConvTranspose", [h, w], f"convt{i + 1}", kernel_shape=[5, 5], strides=[s, s],
+                 pads=[2, 2, 2, 2] if s == 1 else [1, 1, 2, 2])
+        h = e.op("LeakyRelu", [e.bn(h, m, f"bn{i + 1}")], f"act{i + 1}", alpha=0.3)
+    w = e.weight("convt3/kernel", (c[1] // 2, 1, 5, 5), gain=1.5)
+    h = e.op("ConvTranspose", [h, w], "convt3", kernel_shape=[5, 5], strides=[2, 2], pads=[1, 1, 2, 2])
+    out = e.op("Transpose", [e.op("Tanh", [h], "tanh")], "to_nhwc", perm=[0, 2, 3, 1])
+    e.finish([batch_input("input", (100,))], out, (28, 28, 1), e.rng.standard_normal((2, 100)).astype(np.float32), d)
+
 
 FIXTURES = {f.__name__: f for f in (onnx_dcgan64, onnx_tf28, onnx_unet64, onnx_upsample_conv, onnx_cgan28, onnx_resnet_pad,
-                                    onnx_pixel_shuffle, onnx_bilinear_unet)}
+                                    onnx_pixel_shuffle, onnx_bilinear_unet, onnx_stylegan_mapping, onnx_tf_dcgan)}

@@ -112,7 +112,7 @@ extension Converter {
         return c
     }
 
-    private func normalized(_ axis: Int64, rank: Int, _ n: Onnx_NodeProto) throws -> Int {
+    func normalized(_ axis: Int64, rank: Int, _ n: Onnx_NodeProto) throws -> Int {
         let a = axis < 0 ? axis + Int64(rank) : axis
         guard a >= 0, a < max(rank, 1) else { throw fail(n, "axis \(axis) is out of range for rank \(rank)") }
         return Int(a)

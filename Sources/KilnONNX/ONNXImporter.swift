@@ -43,7 +43,7 @@ public enum ONNXImporter {
         "Gemm", "MatMul", "Conv", "ConvTranspose", "BatchNormalization", "InstanceNormalization", "Relu", "LeakyRelu",
         "PRelu", "Tanh", "Sigmoid", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Concat", "Add", "Mul", "Div", "Sub",
         "Resize", "Upsample", "Constant", "Identity", "Dropout", "Shape", "Gather", "Cast", "Pad", "DepthToSpace",
-        "SpaceToDepth",
+        "SpaceToDepth", "Transpose", "Expand", "ReduceMean", "ReduceL2", "Sqrt", "Reciprocal", "Pow", "Clip", "Min", "Max",
     ]
 
     /// Reads and converts the file at `path` (external data is looked up beside it).
@@ -142,6 +142,12 @@ public enum ONNXImporter {
         case "Concat": try c.concat(n)
         case "Pad": try c.pad(n)
         case "DepthToSpace", "SpaceToDepth": try c.depthSpace(n)
+        case "Sqrt", "Reciprocal": try c.unaryMath(n)
+        case "Pow": try c.pow(n)
+        case "Clip", "Min", "Max": try c.clip(n)
+        case "ReduceMean", "ReduceL2": try c.reduce(n)
+        case "Transpose": try c.transpose(n)
+        case "Expand": try c.expand(n)
         case "Constant": try c.constantNode(n)
         case "Shape": try c.shape(n)
         case "Gather": try c.gather(n)

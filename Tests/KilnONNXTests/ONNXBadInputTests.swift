@@ -39,9 +39,31 @@ final class ONNXBadInputTests: XCTestCase {
     /// op is unknown).
     func testFoldOnlyOpOnAnActivation() throws {
         var m = try fixture("onnx_resnet_pad")
-        let i = try XCTUnwrap(m.graph.node.firstIndex { $0.opType == "Transpose" })
+        let i = try XCTUnwrap(m.graph.node.firstIndex { $0.opType == "Slice" })
         m.graph.node[i].input[0] = "input"
-        assertError(m, ["(Transpose): kiln evaluates Transpose only on constants", "its input 'input' is computed from the model's inputs"])
+        assertError(m, ["(Slice): kiln evaluates Slice only on constants", "its input 'input' is computed from the model's inputs"])
+    }
+
+    /// The math ops on activations refuse what would mix samples or needs a computed operand.
+    func testMathOpsRefuseWhatCrossesSamples() throws {
+        let base = try fixture("onnx_stylegan_mapping")
+        func node(_ op: String, _ m: Onnx_ModelProto) throws -> Int { try XCTUnwrap(m.graph.node.firstIndex { $0.opType == op }) }
+        var m = base
+        var i = try node("ReduceMean", m)
+        m.graph.node[i].input = [m.graph.node[i].input[0]]
+        assertError(m, ["(ReduceMean): it reduces every axis, the batch too"])
+        m = base
+        i = try node("Pow", m)
+        m.graph.node[i].input[1] = "input"
+        assertError(m, ["(Pow): only a constant scalar exponent is supported"])
+        m = base
+        i = try node("Max", m)
+        m.graph.node[i].input[1] = "input"
+        assertError(m, ["(Max): only constant scalar bounds are supported"])
+        var t = try fixture("onnx_tf_dcgan")
+        i = try node("Transpose", t)
+        t.graph.node[i].attribute[0].ints = [1, 0, 2, 3]
+        assertError(t, ["(Transpose): perm [1, 0, 2, 3] moves the batch axis; kiln keeps the batch first"])
     }
 
     func testOpsetOutOfRange() throws {

@@ -7,9 +7,7 @@ import KilnFormat
 struct Broadcast: Op {
     enum Kind: String { case add = "Add", sub = "Sub", mul = "Mul", div = "Div" }
     let kind: Kind
-    /// The output's shape padded to rank 4, and each input's element strides on it (0 where the
-    /// input is broadcast).
-    let dims: [Int], strideA: [Int], strideB: [Int]
+    let layout: BroadcastLayout
     let count: Int
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
@@ -17,27 +15,12 @@ struct Broadcast: Op {
     init(node: Node, inputs: [ValueInfo?], kind: Kind) throws {
         try node.requireInputs(inputs, max: 2)
         let a = try node.input(inputs, 0), b = try node.input(inputs, 1)
-        let rank = max(a.shape.count, b.shape.count)
-        guard rank <= 4 else { throw node.shapeError("\(kind.rawValue) broadcasts values of rank at most 4, got \(a.shape) and \(b.shape)") }
-        func padded(_ s: [Int]) -> [Int] { [Int](repeating: 1, count: 4 - s.count) + s }
-        let (pa, pb) = (padded(a.shape), padded(b.shape))
-        var out = [Int]()
-        for (x, y) in zip(pa, pb) {
-            guard x == y || x == 1 || y == 1 else { throw node.shapeError("\(kind.rawValue) cannot broadcast \(a.shape) with \(b.shape)") }
-            out.append(max(x, y))
+        guard let layout = BroadcastLayout([a.shape, b.shape]) else {
+            throw node.shapeError("\(kind.rawValue) cannot broadcast \(a.shape) with \(b.shape) (numpy rules, rank at most 4)")
         }
-        func strides(_ s: [Int]) -> [Int] {
-            var st = [0, 0, 0, 0], k = 1
-            for i in (0 ..< 4).reversed() {
-                st[i] = s[i] == 1 ? 0 : k
-                k *= s[i]
-            }
-            return st
-        }
-        (self.kind, dims, strideA, strideB) = (kind, out, strides(pa), strides(pb))
-        let shape = Array(out.suffix(rank))
-        count = try checkedCount(shape, what: "the output of node '\(node.name)'")
-        outputs = [ValueInfo(dtype: .f32, shape: shape)]
+        (self.kind, self.layout) = (kind, layout)
+        count = try checkedCount(layout.shape, what: "the output of node '\(node.name)'")
+        outputs = [ValueInfo(dtype: .f32, shape: layout.shape)]
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
@@ -53,21 +36,10 @@ struct Broadcast: Op {
 
     @inline(__always)
     private func apply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ f: (Float, Float) -> Float) {
-        if strideA[3] == 1, strideB[3] == 1, strideA == strideB {  // equal shapes
+        if layout.strides[0][3] == 1, layout.strides[0] == layout.strides[1] {  // equal shapes
             for i in 0 ..< count { y[i] = f(a[i], b[i]) }
             return
         }
-        var k = 0
-        for i0 in 0 ..< dims[0] {
-            for i1 in 0 ..< dims[1] {
-                for i2 in 0 ..< dims[2] {
-                    let ra = i0 * strideA[0] + i1 * strideA[1] + i2 * strideA[2], rb = i0 * strideB[0] + i1 * strideB[1] + i2 * strideB[2]
-                    for i3 in 0 ..< dims[3] {
-                        y[k] = f(a[ra + i3 * strideA[3]], b[rb + i3 * strideB[3]])
-                        k += 1
-                    }
-                }
-            }
-        }
+        layout.forEach2 { k, i, j in y[k] = f(a[i], b[j]) }
     }
 }
