@@ -85,7 +85,7 @@ struct Quantize: ParsableCommand {
             (inputs, samples) = (v, min(samples, n))
         }
         let method = CalibrationMethod(rawValue: calibration)!
-        let float = model.graph.nodes.filter { !Int8Quantizer.hasInt8Form($0.op) }
+        let float = try Int8Quantizer.nodesWithoutInt8Form(model)
         if !float.isEmpty {
             print("kept in float (no int8 form in this kiln): " + float.map { "\($0.name) (\($0.op))" }.joined(separator: ", "))
         }

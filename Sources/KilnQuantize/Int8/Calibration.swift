@@ -28,6 +28,8 @@ struct Calibration {
     /// Per value name: the chosen range, and the raw min and max.
     var ranges: [String: (lo: Double, hi: Double)] = [:]
     var extremes: [String: (lo: Double, hi: Double)] = [:]
+    /// Per value name: its per-sample shape (batch excluded).
+    var shapes: [String: [Int]] = [:]
     let samples: Int
 
     static let bins = 8192
@@ -47,6 +49,7 @@ struct Calibration {
         guard total >= 1 else { throw QuantizeError("calibration needs at least one sample.") }
         let batch = min(64, total)
         let plan = try Plan(model: probe, batch: batch)
+        for (i, name) in names.enumerated() { shapes[name] = Array(plan.outputs[i].shape.dropFirst()) }
         if case let .inputs(values, _) = source {
             try Self.checkInputs(values, samples: total, plan: plan)
         }

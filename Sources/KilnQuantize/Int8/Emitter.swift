@@ -21,9 +21,11 @@ struct Emitter {
     private var preferred: [String: Affine] = [:]
     private var fusedInto: [String: Node] = [:]   // activation node name -> the layer that absorbs it
     private var constants: [String: Tensor] = [:]
+    private let forms: Int8Forms
 
     init(_ p: Int8Quantizer.Preparation, keepFloat: Set<String>, allowFloatOps: Bool) {
         (self.p, self.keepFloat, self.allowFloatOps) = (p, keepFloat, allowFloatOps)
+        forms = Int8Forms(p.folded, shapes: p.calibration.shapes)
         for t in p.folded.tensors { constants[t.name] = t }
         for i in p.folded.graph.inputs { floatName[i.name] = i.name }
     }
@@ -31,10 +33,11 @@ struct Emitter {
     /// Ops that follow their input's precision: int8 only when an input exists only in int8, so
     /// a float layer's activation or reshape stays float instead of a quantize-dequantize trip.
     static let followers: Set<String> = ["ReLU", "LeakyReLU", "Tanh", "Sigmoid", "Reshape", "Flatten", "Upsample", "Pad",
-                                         "DepthToSpace", "SpaceToDepth", "Concat"]
+                                         "DepthToSpace", "SpaceToDepth", "Concat", "Transpose", "Expand", "Clip", "Sqrt",
+                                         "Reciprocal", "Pow", "PReLU", "Add", "Sub", "Mul", "Div", "Bilinear"]
 
     private func isInt8(_ n: Node) -> Bool {
-        guard Int8Quantizer.int8Ops.contains(n.op), !keepFloat.contains(n.name) else { return false }
+        guard forms.has(n), !keepFloat.contains(n.name) else { return false }
         if n.op == "ConvTranspose2d", let d = n.attribute("dilations")?.intsValue, d.contains(where: { $0 != 1 }) { return false }
         return true
     }
@@ -54,9 +57,10 @@ struct Emitter {
         for n in g.nodes { for i in n.inputs { consumers[i, default: []].append(n) } }
         let outputs = Set(g.outputs)
         // Fuse ReLU / LeakyReLU into the int8 layer before them.
-        for n in g.nodes where Int8Quantizer.weightOps.contains(n.op) && isInt8(n) {
-            let v = n.outputs[0]
-            if let c = consumers[v], c.count == 1, ["ReLU", "LeakyReLU"].contains(c[0].op), isInt8(c[0]), !outputs.contains(v) {
+        // A ReLU after an InstanceNorm2d is its output's clamp at the zero point (a range from 0).
+        for n in g.nodes where (Int8Quantizer.weightOps.contains(n.op) || n.op == "InstanceNorm2d") && isInt8(n) {
+            let v = n.outputs[0], fusable = n.op == "InstanceNorm2d" ? ["ReLU"] : ["ReLU", "LeakyReLU"]
+            if let c = consumers[v], c.count == 1, fusable.contains(c[0].op), isInt8(c[0]), !outputs.contains(v) {
                 fusedInto[c[0].name] = n
             }
         }
@@ -77,8 +81,8 @@ struct Emitter {
                 report.layers.append((n.name, n.op, "fused into \(layer.name)"))
                 continue
             }
-            if isInt8(n) && (!Self.followers.contains(n.op) || n.inputs.contains { int8Value[$0] != nil && floatName[$0] == nil }) {
-                try int8Node(n, consumers: consumers)
+            if isInt8(n) && (!Self.followers.contains(n.op) || n.inputs.contains { int8Value[$0] != nil && floatName[$0] == nil }),
+               try int8Node(n, consumers: consumers) {
                 report.layers.append((n.name, n.op, "int8"))
             } else {
                 guard allowFloatOps || keepFloat.contains(n.name) || isInt8(n) else {
@@ -160,7 +164,8 @@ struct Emitter {
         for o in n.outputs { floatName[o] = o }
     }
 
-    private mutating func int8Node(_ n: Node, consumers: [String: [Node]]) throws {
+    /// Emits the int8 form of `n`; false (nothing emitted) when its scales cannot be expressed.
+    private mutating func int8Node(_ n: Node, consumers: [String: [Node]]) throws -> Bool {
         let v = n.outputs[0]
         switch n.op {
         case "Conv2d", "ConvTranspose2d", "Dense":
@@ -188,7 +193,57 @@ struct Emitter {
             }
             emitTable(n.name, x.name, x.affine.table(to: y, f), output: v + ".q8")
             int8Value[v] = (v + ".q8", y)
-        case "Reshape", "Flatten", "Upsample", "DepthToSpace", "SpaceToDepth":
+        case "Clip", "Sqrt", "Reciprocal", "Pow", "Mul" where n.inputs.count == 1:
+            let x = try int8(n.inputs[0])
+            let y = try affine(v)
+            let (lo, hi) = (n.attribute("min")?.floatValue ?? -.infinity, n.attribute("max")?.floatValue ?? .infinity)
+            let e = n.attribute("exponent")?.floatValue ?? 1, k = n.attribute("scale")?.floatValue ?? 1
+            let f: (Double) -> Double
+            switch n.op {
+            case "Clip": f = { min(max($0, lo), hi) }
+            case "Sqrt": f = { max($0, 0).squareRoot() }
+            case "Reciprocal": f = { 1 / $0 }
+            case "Pow": f = { pow($0, e) }
+            default: f = { $0 * k }
+            }
+            emitTable(n.name, x.name, x.affine.table(to: y) { let r = f($0); return r.isNaN ? 0 : r }, output: v + ".q8")
+            int8Value[v] = (v + ".q8", y)
+        case "Add" where forms.isQAdd(n), "Sub" where forms.isQAdd(n):
+            let y = try affine(v)
+            let (sa, sb) = (try current(n.inputs[0]).scale, try current(n.inputs[1]).scale)
+            let ra = Double(sa) / Double(y.scale), rb = (n.op == "Sub" ? -1 : 1) * Double(sb) / Double(y.scale)
+            guard let fm = FixedMultiplier(max(ra, abs(rb))), let ma = fm.companion(ra), let mb = fm.companion(rb) else { return false }
+            let a = try int8(n.inputs[0]), b = try int8(n.inputs[1])
+            emit("QAdd", n.name, [a.name, b.name], [v + ".q8"], [("a_zero_point", .int(Int64(a.affine.zeroPoint))), ("b_zero_point", .int(Int64(b.affine.zeroPoint))),
+                                                               ("y_zero_point", .int(Int64(y.zeroPoint))), ("multipliers", .ints([Int64(ma), Int64(mb), Int64(fm.shift)]))])
+            int8Value[v] = (v + ".q8", y)
+        case "Add", "Sub", "Mul", "Div", "PReLU":
+            guard let cf = forms.channelFunction(n) else { return false }
+            let x = try int8(cf.input)
+            let y = try affine(v)
+            let tables = cf.perChannel.flatMap { k in x.affine.table(to: y) { let r = cf.f($0, k); return r.isNaN ? 0 : r } }
+            if cf.perChannel.count == 1 {
+                emitTable(n.name, x.name, tables, output: v + ".q8")
+            } else {
+                let t = tables.withUnsafeBytes { Tensor(name: n.name + ".tables", dtype: .i8, shape: [Int64(cf.perChannel.count), 256], data: $0) }
+                tensors.append(t)
+                emit("QChannelLookup", n.name, [x.name, t.name], [v + ".q8"])
+                report.tables += cf.perChannel.count
+            }
+            int8Value[v] = (v + ".q8", y)
+        case "InstanceNorm2d":  // statistics of the levels; scale, bias and epsilon in level units
+            let out = consumers[v]?.first { fusedInto[$0.name]?.name == n.name }?.outputs[0] ?? v
+            let x = try current(n.inputs[0]), y = try affine(out)
+            guard let gamma = constants[n.inputs[1]]?.floats, let beta = constants[n.inputs[2]]?.floats else { return false }
+            let eps = Float((n.attribute("epsilon")?.floatValue ?? 1e-5) / (Double(x.scale) * Double(x.scale)))
+            guard eps > 0, eps.isFinite else { return false }
+            let sy = Double(y.scale), c = Int64(gamma.count)
+            let scale = add(Tensor(name: n.name + ".qscale", shape: [c], floats: gamma.map { Float(Double($0) / sy) }))
+            let bias = add(Tensor(name: n.name + ".qbias", shape: [c], floats: beta.map { Float(Double($0) / sy) }))
+            emit("QInstanceNorm", n.name, [try int8(n.inputs[0]).name, scale, bias], [out + ".q8"],
+                 [("epsilon", .float(Double(eps))), ("y_zero_point", .int(Int64(y.zeroPoint)))])
+            int8Value[out] = (out + ".q8", y)
+        case "Reshape", "Flatten", "Upsample", "DepthToSpace", "SpaceToDepth", "Transpose", "Expand", "Bilinear":
             let x = try int8(n.inputs[0])
             emit(n.op, n.name, [x.name], [v + ".q8"], n.attributes)
             int8Value[v] = (v + ".q8", x.affine)
@@ -212,5 +267,9 @@ struct Emitter {
         default:
             preconditionFailure("\(n.op) is listed in int8Ops without an emitter")
         }
+        return true
     }
+
+    /// The quantization `v` has or will have.
+    private func current(_ v: String) throws -> Affine { try int8Value[v]?.affine ?? affine(v) }
 }

@@ -8,14 +8,20 @@ import KilnRuntime
 /// element-wise ops as 256-entry tables. Layers named in `keepFloat` (and, when allowed, ops with
 /// no int8 form) stay in float with fp16 weights: mixed precision.
 public enum Int8Quantizer {
-    /// Ops with an int8 form.
+    /// Ops with an int8 form (Add, Sub, Mul, Div and PReLU when Emitter.tableOperand or QAdd
+    /// applies to the node's operands).
     static let int8Ops: Set<String> = ["Conv2d", "ConvTranspose2d", "Dense", "ReLU", "LeakyReLU", "Tanh", "Sigmoid",
-                                       "Reshape", "Flatten", "Upsample", "Pad", "DepthToSpace", "SpaceToDepth", "Concat", "Embedding"]
+                                       "Reshape", "Flatten", "Upsample", "Pad", "DepthToSpace", "SpaceToDepth", "Concat", "Embedding",
+                                       "Transpose", "Expand", "Clip", "Sqrt", "Reciprocal", "Pow", "PReLU", "Add", "Sub", "Mul", "Div",
+                                       "Bilinear", "InstanceNorm2d"]
     static let weightOps: Set<String> = ["Conv2d", "ConvTranspose2d", "Dense"]
 
-    /// Whether `op` can be int8 (else a quantized model keeps it in float). BatchNorm2d folds into
-    /// the layer before it.
-    public static func hasInt8Form(_ op: String) -> Bool { int8Ops.contains(op) || op == "BatchNorm2d" }
+    /// The nodes of `model` that `--to int8` keeps in float because they have no int8 form (for
+    /// arithmetic and PReLU, decided by their operands), known before calibration.
+    public static func nodesWithoutInt8Form(_ model: KilnModel) throws -> [Node] {
+        let forms = Int8Forms(model, shapes: try Int8Forms.shapes(of: model))
+        return model.graph.nodes.filter { $0.op != "BatchNorm2d" && !forms.has($0) }
+    }
 
     /// The float model with BatchNorm folded, and the ranges of its values.
     public struct Preparation {

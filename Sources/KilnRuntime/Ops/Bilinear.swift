@@ -8,18 +8,25 @@ import KilnFormat
 /// the output has length 1; align_corners: o·(D − 1) / (O − 1), or 0 when O = 1; asymmetric: o / s),
 /// clamped to [0, D − 1]; with i = ⌊u⌋, j = min(i + 1, D − 1), t = u − i, the output is
 /// (1 − t_y)·((1 − t_x)·x[i_y, i_x] + t_x·x[i_y, j_x]) + t_y·((1 − t_x)·x[j_y, i_x] + t_x·x[j_y, j_x]),
-/// all in binary64, rounded once to f32.
+/// all in binary64, rounded once to f32. On i8 (1.3, the output keeps the input's quantization)
+/// the weights are integers: T = roundHalfEven(t·2^11), and
+/// y = ⌊((2^11 − T_y)·((2^11 − T_x)·x[i_y, i_x] + T_x·x[i_y, j_x]) + T_y·(…j_y…) + 2^21) / 2^22⌋.
 struct Bilinear: Op {
     enum Coordinates: String, CaseIterable { case half_pixel, pytorch_half_pixel, align_corners, asymmetric }
     /// Per output row / column: the two input indices and the weight of the second.
-    struct Tap { let i, j: Int; let t: Double }
+    struct Tap {
+        let i, j: Int
+        let t: Double
+        /// t in 2^-11 units, for i8.
+        let fixed: Int32
+    }
     let planes, h, w: Int
     let rows, cols: [Tap]
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
 
     init(node: Node, inputs: [ValueInfo?]) throws {
-        let x = try node.image(inputs, int8: false)
+        let x = try node.image(inputs)
         let size = try node.requiredInts("size", count: 2, min: 1, "the output size [OH, OW]")
         let name = node.attribute("coordinates")?.stringValue ?? "half_pixel"
         guard let mode = Coordinates(rawValue: name) else {
@@ -44,16 +51,18 @@ struct Bilinear: Op {
                 }
                 u = min(max(u, 0), Double(length - 1))
                 let i = Int(u.rounded(.down))
-                return Tap(i: i, j: min(i + 1, length - 1), t: u - Double(i))
+                let t = u - Double(i)
+                return Tap(i: i, j: min(i + 1, length - 1), t: t, fixed: Int32((t * 2048).rounded(.toNearestOrEven)))
             }
         }
         (rows, cols) = (taps(size[0], h, scales[0]), taps(size[1], w, scales[1]))
         let shape = [x.shape[0], x.shape[1], size[0], size[1]]
         _ = try checkedCount(shape, what: "the output of node '\(node.name)'")
-        outputs = [ValueInfo(dtype: .f32, shape: shape)]
+        outputs = [ValueInfo(dtype: x.dtype, shape: shape)]
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
+        if self.outputs[0].dtype == .i8 { return runInt8(inputs[0]!.assumingMemoryBound(to: Int8.self), outputs[0].assumingMemoryBound(to: Int8.self)) }
         let x = inputs[0]!.assumingMemoryBound(to: Float.self), y = outputs[0].assumingMemoryBound(to: Float.self)
         let oh = rows.count, ow = cols.count
         for p in 0 ..< planes {
@@ -64,6 +73,22 @@ struct Bilinear: Op {
                     let upper = (1 - c.t) * Double(top[c.i]) + c.t * Double(top[c.j])
                     let lower = (1 - c.t) * Double(bottom[c.i]) + c.t * Double(bottom[c.j])
                     out[ox] = Float((1 - r.t) * upper + r.t * lower)
+                }
+            }
+        }
+    }
+
+    private func runInt8(_ x: UnsafePointer<Int8>, _ y: UnsafeMutablePointer<Int8>) {
+        let oh = rows.count, ow = cols.count
+        for p in 0 ..< planes {
+            let plane = x + p * h * w
+            for (oy, r) in rows.enumerated() {
+                let top = plane + r.i * w, bottom = plane + r.j * w, out = y + (p * oh + oy) * ow
+                for (ox, c) in cols.enumerated() {
+                    let tx = c.fixed, ty = r.fixed
+                    let upper = (2048 - tx) * Int32(top[c.i]) + tx * Int32(top[c.j])
+                    let lower = (2048 - tx) * Int32(bottom[c.i]) + tx * Int32(bottom[c.j])
+                    out[ox] = Int8(((2048 - ty) * upper + ty * lower + (1 << 21)) >> 22)
                 }
             }
         }

@@ -75,4 +75,7 @@ let opRegistry: [String: OpFactories] = [
     "QConv2d": OpFactories(planned: { try QConv(node: $0, inputs: $1, context: $2, transposed: false) }),
     "QConvTranspose2d": OpFactories(planned: { try QConv(node: $0, inputs: $1, context: $2, transposed: true) }),
     "QDense": OpFactories(planned: { try QDense(node: $0, inputs: $1, context: $2) }),
+    "QChannelLookup": OpFactories(planned: { try QChannelLookup(node: $0, inputs: $1, context: $2) }),
+    "QInstanceNorm": OpFactories(planned: { try QInstanceNorm(node: $0, inputs: $1, context: $2) }),
+    "QAdd": OpFactories(planned: { try QAdd(node: $0, inputs: $1, context: $2) }),
 ]
