@@ -2,7 +2,9 @@
 """Builds the float-runtime fixtures in Formats/fixtures/ from an independent reference.
 
 The onnx_* fixtures (Tools/onnx_fixtures.py) are ONNX models shaped like real exports, with
-ONNX Runtime's output, for `kiln convert`. Each other fixture is one small model built twice from
+ONNX Runtime's output, for `kiln convert`; the zoo_* fixtures are PyTorch exports made by
+Tools/torch_zoo.py (which needs torch), checked here by running ONNX Runtime on the committed
+files again. Each other fixture is one small model built twice from
 the same numpy weights: as an ONNX graph, run by
 ONNX Runtime, and as a .kiln file written by Formats/python/kiln.py. The folder of a fixture holds
 
@@ -36,6 +38,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "Formats", "python"))
 import kiln  # noqa: E402
 import onnx_fixtures  # noqa: E402
+import torch_zoo  # noqa: E402
 
 OPSET = 17
 
@@ -496,6 +499,24 @@ def fixtures():
     return f
 
 
+def check_zoo(folder):
+    """The committed PyTorch exports still give expected.npy under this ONNX Runtime."""
+    bad = []
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    for name in torch_zoo.ZOO_NAMES:
+        d = os.path.join(folder, name)
+        if not os.path.exists(os.path.join(d, "model.onnx")):
+            bad.append(f"{name}: missing; make it with Tools/torch_zoo.py")
+            continue
+        x = np.load(os.path.join(d, "input.npy"))
+        (y,) = ort.InferenceSession(os.path.join(d, "model.onnx"), opts, providers=["CPUExecutionProvider"]).run(None, {"input": x})
+        e = np.load(os.path.join(d, "expected.npy"))
+        if y.shape != e.shape or np.max(np.abs(y - e)) > 1e-6 * max(1.0, np.ptp(e)):
+            bad.append(f"{name}/expected.npy: ONNX Runtime's output changed")
+    return bad
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default=os.path.join(ROOT, "Formats", "fixtures"), help="output folder")
@@ -521,7 +542,8 @@ def main():
             elif open(new, "rb").read() != open(old, "rb").read():
                 bad.append(f"{name}/{file}: bytes differ")
     shutil.rmtree(target)
-    print("\n".join(bad) if bad else f"all {len(fixtures())} fixtures are up to date")
+    bad += check_zoo(args.out)
+    print("\n".join(bad) if bad else f"all {len(fixtures()) + len(torch_zoo.ZOO_NAMES)} fixtures are up to date")
     return 1 if bad else 0
 
 

@@ -2,7 +2,8 @@ import KilnFormat
 
 /// ONNX layers with weights, normalizations and element-wise ops -> Kiln ops.
 extension Converter {
-    /// Gemm: y = alpha * A op(B) + beta * C with A the activation [N, K] and B, C constants.
+    /// Gemm: y = alpha * A op(B) + beta * C with A the activation [N, K] and B, C constants; without
+    /// C, an Add of a constant [M] right after it becomes its bias (the dynamo exporter's Linear).
     func gemm(_ n: Onnx_NodeProto) throws {
         let a = try dynamic(n, 0)
         var b = try constant(n, 1)
@@ -18,7 +19,8 @@ extension Converter {
             let values = c.count == 1 ? [Float](repeating: c.asFloats[0], count: m) : c.asFloats
             inputs.append(addTensor(Constant(shape: [m], floats: values.map { $0 * beta }), name: n.input[2]))
         }
-        try emit("Dense", n, inputs: inputs, output: n.output[0])
+        let node = try emit("Dense", n, inputs: inputs, output: n.output[0])
+        if inputs.count == 2 { biasless[node.outputs[0]] = nodes.count - 1 }  // an Add after it may be its bias
     }
 
     /// MatMul of an activation [N, K] by a constant [K, M]: a Dense layer; an Add of a constant

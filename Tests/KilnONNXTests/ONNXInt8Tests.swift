@@ -11,21 +11,38 @@ import XCTest
 /// Generators calibrate on 64 of their latent samples, image models on 64 uniform images in
 /// [-1, 1]; both are checked on 32 others.
 final class ONNXInt8Tests: XCTestCase {
-    /// Fixture, the Kiln ops that must be int8 in it, the ops allowed to stay float.
-    static let families: [(String, [String], Set<String>)] = [
-        ("onnx_dcgan64", ["QConvTranspose2d"], []),
-        ("onnx_tf28", ["QDense", "QConvTranspose2d"], []),
-        ("onnx_unet64", ["QConv2d", "QConvTranspose2d", "Concat"], []),
-        ("onnx_upsample_conv", ["QDense", "Upsample"], []),
-        ("onnx_resnet_pad", ["QInstanceNorm", "QAdd", "Pad"], ["Pad"]),  // the first Pad reads the float input
-        ("onnx_pixel_shuffle", ["QChannelLookup", "DepthToSpace"], []),
-        ("onnx_bilinear_unet", ["QChannelLookup", "Bilinear"], ["Div"]),  // Div by a per-column vector
-        ("onnx_stylegan_mapping", ["QDense"], ["Pow", "ReduceMean", "Add", "Sqrt", "Reciprocal", "Mul", "ReduceL2", "Clip", "Expand", "Div"]),
-        ("onnx_tf_dcgan", ["QDense", "QChannelLookup", "Transpose"], []),
+    /// A fixture, the Kiln ops that must be int8 in it, the ops allowed to stay float.
+    struct Family {
+        let name: String, int8: [String], floatAllowed: Set<String>
+        init(_ name: String, _ int8: [String], _ floatAllowed: Set<String> = []) { (self.name, self.int8, self.floatAllowed) = (name, int8, floatAllowed) }
+    }
+
+    static let handMade: [Family] = [
+        Family("onnx_dcgan64", ["QConvTranspose2d"]),
+        Family("onnx_tf28", ["QDense", "QConvTranspose2d"]),
+        Family("onnx_unet64", ["QConv2d", "QConvTranspose2d", "Concat"]),
+        Family("onnx_upsample_conv", ["QDense", "Upsample"]),
+        Family("onnx_resnet_pad", ["QInstanceNorm", "QAdd", "Pad"], ["Pad"]),  // the first Pad reads the float input
+        Family("onnx_pixel_shuffle", ["QChannelLookup", "DepthToSpace"]),
+        Family("onnx_bilinear_unet", ["QChannelLookup", "Bilinear"], ["Div"]),  // Div by a per-column vector
+        Family("onnx_stylegan_mapping", ["QDense"], ["Pow", "ReduceMean", "Add", "Sqrt", "Reciprocal", "Mul", "ReduceL2", "Clip", "Expand", "Div"]),
+        Family("onnx_tf_dcgan", ["QDense", "QChannelLookup", "Transpose"]),
     ]
 
+    static func zoo(_ e: String) -> [Family] {
+        [Family("zoo_cyclegan_\(e)", ["QInstanceNorm", "QAdd", "Pad", "QConvTranspose2d"], ["Pad"]),
+         Family("zoo_cyclegan_bilinear_\(e)", ["QInstanceNorm", "QAdd", "Bilinear"], ["Pad"]),
+         Family("zoo_pix2pix_unet_\(e)", ["QConv2d", "QConvTranspose2d", "Concat"]),
+         Family("zoo_srgan_\(e)", ["QAdd", "QChannelLookup", "DepthToSpace"]),
+         Family("zoo_esrgan_\(e)", ["QAdd", "QLookup", "Upsample", "Concat"]),
+         Family("zoo_stylegan_mapping_\(e)", ["QDense"], ["ReduceL2", "Clip", "Expand", "Div", "Mul"])]
+    }
+
+    static let families = handMade + zoo("legacy") + zoo("dynamo")
+
     func testEveryFamilyQuantizesToInt8() throws {
-        for (name, int8Ops, floatAllowed) in Self.families {
+        for family in Self.families {
+            let (name, int8Ops, floatAllowed) = (family.name, family.int8, family.floatAllowed)
             let (model, _) = try ONNXImporter.convert(contentsOf: Repo.path("Formats/fixtures/\(name)/model.onnx"))
             let generator = (try? GeneratorSpec(model: model)) != nil
             var images: [Float] = []
