@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Export a PyTorch generator to ONNX for `kiln convert`.
 
-Bring your own checkpoint: this script loads a state_dict into a generator class, puts it in eval
-mode (BatchNorm uses its running statistics, Dropout is off), and calls torch.onnx.export with the
-settings `kiln convert` expects: opset 17, constant folding on, a dynamic batch dimension only,
-input "input" and output "output". Then convert and check:
+Bring your own checkpoint: this script loads a state_dict into the class that defines your
+generator, puts it in eval mode (BatchNorm uses its running statistics, Dropout is off), and calls
+torch.onnx.export with the settings `kiln convert` expects: a dynamic batch dimension only, input
+"input" and output "output", by the legacy exporter (opset 17, constant folding) or the dynamo
+exporter (opset 20, weights in FILE.onnx.data). Then convert and check:
 
-    pip install torch onnx onnxruntime
+    pip install torch onnxscript onnx onnxruntime
     python3 Tools/export_torch.py --checkpoint netG.pth -o generator.onnx          # PyTorch DCGAN example
     python3 Tools/export_torch.py --checkpoint g.pt --model mymodels:Generator \\
         --kwargs '{"nz": 128}' --input-shape 128 -o generator.onnx                    # your own class
@@ -14,14 +15,12 @@ input "input" and output "output". Then convert and check:
     kiln generate generator.kiln --count 16
 
 The built-in model is the Generator of PyTorch's DCGAN example (github.com/pytorch/examples,
-dcgan/main.py): nz=100, ngf=64, nc=3, 64x64 output, latent input [N, nz, 1, 1]. Checkpoints saved
-with torch.save(netG.state_dict(), ...) load directly; a "module." prefix from DataParallel is
-stripped. With --check, the ONNX file is run by ONNX Runtime and compared with PyTorch on a few
-random latents.
-
-Note: this script was written against the torch.onnx.export API of PyTorch 2.x; PyTorch is not
-installed on the machine Kiln is developed on, so it has not been run there. The ONNX files it
-writes have the shape of Formats/fixtures/onnx_dcgan64, which the tests convert.
+dcgan/main.py): nz=100, ngf=64, nc=3, 64x64 output, latent input [N, nz, 1, 1]. --model takes any
+importable MODULE:CLASS (the folder of MODULE on PYTHONPATH), for example torch_zoo:SRResNet from
+Tools/torch_zoo.py. Checkpoints saved with torch.save(net.state_dict(), ...) load directly, also
+inside a {"state_dict": ...} dictionary; a "module." prefix from DataParallel or
+DistributedDataParallel is stripped. With --check, ONNX Runtime runs the file and is compared
+with PyTorch on four random inputs.
 """
 
 import argparse
@@ -56,7 +55,9 @@ def main():
     ap.add_argument("--model", help="MODULE:CLASS of your generator (default: the DCGAN example's)")
     ap.add_argument("--kwargs", default="{}", help="JSON keyword arguments for the class")
     ap.add_argument("--input-shape", default="100,1,1", help="per-sample input shape, e.g. 100 or 100,1,1")
-    ap.add_argument("--opset", type=int, default=17, help="ONNX opset (kiln converts 11 to 21)")
+    ap.add_argument("--exporter", choices=["legacy", "dynamo"], default="legacy",
+                    help="torch.onnx.export(dynamo=False), or the dynamo exporter (needs onnxscript)")
+    ap.add_argument("--opset", type=int, help="ONNX opset (kiln converts 11 to 21; default 17 legacy, 20 dynamo)")
     ap.add_argument("--check", action="store_true", help="compare ONNX Runtime with PyTorch on 4 latents")
     ap.add_argument("-o", "--output", required=True, help="the .onnx file to write")
     args = ap.parse_args()
@@ -71,7 +72,7 @@ def main():
         net = getattr(importlib.import_module(module), cls)(**kwargs)
     else:
         net = dcgan_generator(**kwargs)
-    state = torch.load(args.checkpoint, map_location="cpu")
+    state = torch.load(args.checkpoint, map_location="cpu", weights_only=True)
     state = state.get("state_dict", state) if isinstance(state, dict) else state
     state = {k.removeprefix("module."): v for k, v in state.items()}
     net.load_state_dict(state)
@@ -79,9 +80,14 @@ def main():
 
     shape = [int(s) for s in args.input_shape.split(",")]
     z = torch.randn(2, *shape)
-    torch.onnx.export(net, (z,), args.output, opset_version=args.opset, do_constant_folding=True,
-                      input_names=["input"], output_names=["output"],
-                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+    if args.exporter == "legacy":
+        torch.onnx.export(net, (z,), args.output, dynamo=False, opset_version=args.opset or 17, do_constant_folding=True,
+                          input_names=["input"], output_names=["output"],
+                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+    else:
+        torch.onnx.export(net, (z,), args.output, dynamo=True, opset_version=args.opset or 20, input_names=["input"],
+                          output_names=["output"], external_data=True,
+                          dynamic_shapes=({0: torch.export.Dim("batch", min=1, max=1024)},))
     print(f"wrote {args.output}; next: kiln convert {args.output} -o {args.output.rsplit('.', 1)[0]}.kiln")
 
     if args.check:

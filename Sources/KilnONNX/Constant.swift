@@ -35,14 +35,14 @@ struct Constant {
     func tensor(named name: String) -> Tensor { Tensor(name: name, shape: shape.map(Int64.init), floats: asFloats) }
 
     /// Decodes an ONNX TensorProto: raw_data, the typed fields, or external data next to the model.
-    init(_ t: Onnx_TensorProto, directory: String?) throws {
+    init(_ t: Onnx_TensorProto, external: ExternalData) throws {
         let dims = t.dims.map { Int($0) }
         guard dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= 1 << 31 else {
             throw ONNXError.invalid("tensor '\(t.name)' has shape \(dims)")
         }
         let n = dims.reduce(1, *)
         var raw = t.rawData
-        if t.dataLocation == .external { raw = try Self.external(t, directory: directory) }
+        if t.dataLocation == .external { raw = try external.bytes(of: t) }
         guard let type = Onnx_TensorProto.DataType(rawValue: Int(t.dataType)) else { throw ONNXError.invalid("tensor '\(t.name)' has data type \(t.dataType)") }
         let hasRaw = t.hasRawData || t.dataLocation == .external
         func fromRaw<T>(_: T.Type) throws -> [T] {
@@ -88,28 +88,5 @@ struct Constant {
         default:
             throw ONNXError.invalid("tensor '\(t.name)' has data type \(type), which kiln does not read (float, double, float16 and integers are supported)")
         }
-    }
-
-    /// The bytes of an externally stored tensor: `location` relative to the model's folder,
-    /// optional `offset` and `length`.
-    private static func external(_ t: Onnx_TensorProto, directory: String?) throws -> Data {
-        var entries: [String: String] = [:]
-        for e in t.externalData { entries[e.key] = e.value }
-        guard let location = entries["location"], !location.isEmpty else {
-            throw ONNXError.externalData(tensor: t.name, message: "its external data has no location")
-        }
-        guard !location.hasPrefix("/"), !location.split(separator: "/").contains("..") else {
-            throw ONNXError.externalData(tensor: t.name, message: "its external data location '\(location)' leaves the model's folder")
-        }
-        let path = (directory ?? ".") + "/" + location
-        guard let file = FileManager.default.contents(atPath: path) else {
-            throw ONNXError.externalData(tensor: t.name, message: "its external data file '\(path)' is missing")
-        }
-        let offset = Int(entries["offset"] ?? "0") ?? -1
-        let length = entries["length"].map { Int($0) ?? -1 } ?? (file.count - max(offset, 0))
-        guard offset >= 0, length >= 0, offset <= file.count, length <= file.count - offset else {
-            throw ONNXError.externalData(tensor: t.name, message: "its external data (offset \(entries["offset"] ?? "0"), length \(entries["length"] ?? "-")) lies outside '\(path)' (\(file.count) bytes)")
-        }
-        return file.subdata(in: offset ..< offset + length)
     }
 }

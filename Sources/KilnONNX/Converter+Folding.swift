@@ -55,7 +55,7 @@ extension Converter {
             return try Constant.concatenated(parts, axis: axis)
         case "ConstantOfShape":
             let dims = try sizes(x, n)
-            let value = try attribute(n, "value").map { try Constant($0.t, directory: directory) } ?? Constant(shape: [1], floats: [0])
+            let value = try attribute(n, "value").map { try Constant($0.t, external: external) } ?? Constant(shape: [1], floats: [0])
             guard value.count == 1 else { throw fail(n, "its value holds \(value.count) elements; ONNX allows one") }
             let count = try checkedCount(dims, n)
             return value.isFloat ? Constant(shape: dims, floats: .init(repeating: value.floats[0], count: count))

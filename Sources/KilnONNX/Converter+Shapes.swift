@@ -12,7 +12,7 @@ extension Converter {
 
     func constantNode(_ n: Onnx_NodeProto) throws {
         try fold(n) { n in
-            if let t = attribute(n, "value") { return try Constant(t.t, directory: directory) }
+            if let t = attribute(n, "value") { return try Constant(t.t, external: external) }
             if let a = attribute(n, "value_float") { return Constant(shape: [], floats: [a.f]) }
             if let a = attribute(n, "value_floats") { return Constant(shape: [a.floats.count], floats: a.floats) }
             if let a = attribute(n, "value_int") { return Constant(shape: [], ints: [a.i]) }

@@ -12,7 +12,7 @@ final class Converter {
     }
 
     let opset: Int64
-    let directory: String?
+    let external: ExternalData
     var values: [String: Value] = [:]
     var tensors: [Tensor] = []
     var nodes: [Node] = []
@@ -25,8 +25,8 @@ final class Converter {
     /// Element type and full shape (batch 1) of every Kiln value and tensor, for shape inference.
     private var infos: [String: ValueInfo] = [:]
 
-    init(opset: Int64, directory: String?) {
-        (self.opset, self.directory) = (opset, directory)
+    init(opset: Int64, external: ExternalData) {
+        (self.opset, self.external) = (opset, external)
     }
 
     // MARK: names

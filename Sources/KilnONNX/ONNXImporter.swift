@@ -65,10 +65,10 @@ public enum ONNXImporter {
         guard opsets.contains(opset) else { throw ONNXError.opset(opset) }
         var report = Report(opset: opset, producer: [proto.producerName, proto.producerVersion].filter { !$0.isEmpty }.joined(separator: " "),
                             onnxNodes: proto.graph.node.count)
-        let c = Converter(opset: opset, directory: directory)
+        let c = Converter(opset: opset, external: ExternalData(directory: directory))
         let g = proto.graph
         for t in g.initializer {
-            c.values[t.name] = .constant(try Constant(t, directory: directory))
+            c.values[t.name] = .constant(try Constant(t, external: c.external))
             c.reserve(t.name)
         }
         var inputs: [GraphInput] = []
