@@ -48,21 +48,27 @@ static void pack_a(int ta, const float *a, size_t lda, size_t i0, size_t p0, siz
   }
 }
 
-// Bp[panel][p][j] = op(B)[p0 + p][j0 + panel * nr + j], zero beyond nc columns.
+// Bp[panel][p][j] = op(B)[p0 + p][j0 + panel * nr + j], zero beyond nc columns. B not transposed
+// is read row by row (each row's nc values in order, so the reads stream); transposed, panel by
+// panel.
 static void pack_b(int tb, const float *b, size_t ldb, size_t p0, size_t j0, size_t kc, size_t nc, size_t nr, float *bp) {
+  if (!tb) {
+    for (size_t p = 0; p < kc; p++) {
+      const float *row = b + (p0 + p) * ldb + j0;
+      float *dst = bp + p * nr;
+      for (size_t jr = 0; jr < nc; jr += nr, dst += kc * nr) {
+        size_t cols = min_size(nr, nc - jr);
+        for (size_t j = 0; j < cols; j++) dst[j] = row[jr + j];
+        for (size_t j = cols; j < nr; j++) dst[j] = 0.0f;
+      }
+    }
+    return;
+  }
   for (size_t jr = 0; jr < nc; jr += nr) {
     size_t cols = min_size(nr, nc - jr);
     for (size_t p = 0; p < kc; p++) {
-      size_t q = p0 + p;
-      if (!tb && cols == nr) {
-        memcpy(bp, b + q * ldb + j0 + jr, nr * sizeof(float));
-      } else {
-        for (size_t j = 0; j < cols; j++) {
-          size_t jj = j0 + jr + j;
-          bp[j] = tb ? b[jj * ldb + q] : b[q * ldb + jj];
-        }
-        for (size_t j = cols; j < nr; j++) bp[j] = 0.0f;
-      }
+      for (size_t j = 0; j < cols; j++) bp[j] = b[(j0 + jr + j) * ldb + p0 + p];
+      for (size_t j = cols; j < nr; j++) bp[j] = 0.0f;
       bp += nr;
     }
   }

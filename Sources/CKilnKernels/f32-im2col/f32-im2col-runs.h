@@ -29,7 +29,7 @@ static inline void kiln_im2col_walk(const struct kiln_f32_im2col *g, size_t c0, 
         float *row = cols + ((c * g->kh + ky) * g->kw + kx) * row_stride;
         for (size_t oy = 0; oy < g->oh; oy++) {
           float *out = row + oy * g->ow;
-          const ptrdiff_t iy = (ptrdiff_t)(oy * g->sh + ky * g->dh) - (ptrdiff_t)g->pad_top;
+          const ptrdiff_t iy = (ptrdiff_t)((g->row0 + oy) * g->sh + ky * g->dh) - (ptrdiff_t)g->pad_top;
           if (iy < 0 || iy >= (ptrdiff_t)g->h || lo == hi) {
             zero(out, g->ow);
             continue;

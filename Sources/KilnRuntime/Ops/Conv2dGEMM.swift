@@ -1,8 +1,9 @@
 import CKilnKernels
 import KilnFormat
 
-/// Conv2d by im2col + GEMM, per sample: cols = im2col(x[n]) [C*KH'*KW', OH*OW];
-/// y[n] = W [M, C*KH'*KW'] x cols, then + b and the fused epilogue, over the kernel rows and
+/// Conv2d by im2col + GEMM, per sample and strip of output rows (sized so that the strip's columns
+/// stay in the L2 cache while the GEMM packs them): cols = im2col(x[n], rows) [C*KH'*KW',
+/// rows*OW]; y[n, :, rows] = W [M, C*KH'*KW'] x cols, then + b and the fused epilogue, over the kernel rows and
 /// columns that read the input for some output pixel (kiln_conv_span; the others read only padding:
 /// the U-Net's 2x2 -> 1x1 conv runs 4 of its 16 taps). A 1x1 kernel with stride 1 and no padding
 /// reads x directly. Same semantics as `Conv2d` (the reference); the sums are f32 in the GEMM's
@@ -15,7 +16,10 @@ struct Conv2dGEMM: EpilogueFusing {
     var outputs: [ValueInfo] { [g.output] }
     var macsPerSample: Int { g.m * g.oh * g.ow * g.c * g.kh * g.kw }
     var pointwise: Bool { g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.oh == g.h && g.ow == g.w }
-    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + (pointwise ? 0 : rows * g.oh * g.ow * 4) }
+    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + (pointwise ? 0 : rows * stripRows * g.ow * 4) }
+    /// Output rows per im2col strip: about `stripBytes` of columns, at least one row.
+    var stripRows: Int { min(g.oh, max(1, Self.stripBytes / 4 / max(rows * g.ow, 1))) }
+    static let stripBytes = 1 << 20
 
     let pool: ThreadPool
     /// W [M, C*KH*KW], packed at plan time.
@@ -33,7 +37,7 @@ struct Conv2dGEMM: EpilogueFusing {
         if sy.first * g.dh > g.padTop { sy = kiln_span(first: 0, count: g.kh) }
         if sx.first * g.dw > g.padLeft { sx = kiln_span(first: 0, count: g.kw) }
         map = kiln_f32_im2col(h: g.h, w: g.w, kh: sy.count, kw: sx.count, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
-                              pad_top: g.padTop - sy.first * g.dh, pad_left: g.padLeft - sx.first * g.dw, oh: g.oh, ow: g.ow)
+                              pad_top: g.padTop - sy.first * g.dh, pad_left: g.padLeft - sx.first * g.dw, oh: g.oh, ow: g.ow, row0: 0)
         let w = try context.floats(node, 1), k = g.c * sy.count * sx.count
         if sy.count < g.kh || sx.count < g.kw {  // W [M, C, KH', KW'] from [M, C, KH, KW]
             var kept = [Float]()
@@ -56,15 +60,22 @@ struct Conv2dGEMM: EpilogueFusing {
         let plane = g.oh * g.ow, cols = GEMM.data(scratch, pool: pool)
         for n in 0 ..< g.n {
             let xn = x + n * g.c * g.h * g.w, yn = y + n * g.m * plane
-            if !pointwise {  // input channels split between threads
-                var work = Columns(map: map, image: xn, cols: cols, plane: plane)
-                pool.parallelFor(g.c, &work) { w, lo, hi in
+            if pointwise {
+                GEMM.run(scratch, pool: pool, packedA: weights, m: g.m, n: plane, k: rows, b: xn, ldb: plane, c: yn, ldc: plane, accumulate: false)
+            }
+            var oy = 0
+            while !pointwise && oy < g.oh {
+                let count = min(stripRows, g.oh - oy), width = count * g.ow
+                var work = Columns(map: map, image: xn, cols: cols, plane: width)
+                (work.map.row0, work.map.oh) = (oy, count)
+                pool.parallelFor(g.c, &work) { w, lo, hi in  // input channels split between threads
                     let c = w!.assumingMemoryBound(to: Columns.self)
                     withUnsafePointer(to: c.pointee.map) { kiln_f32_im2col($0, lo, hi, c.pointee.image, c.pointee.cols, c.pointee.plane) }
                 }
+                GEMM.run(scratch, pool: pool, packedA: weights, m: g.m, n: width, k: rows, b: UnsafePointer(cols), ldb: width,
+                         c: yn + oy * g.ow, ldc: plane, accumulate: false)
+                oy += count
             }
-            GEMM.run(scratch, pool: pool, packedA: weights, m: g.m, n: plane, k: rows, b: pointwise ? xn : UnsafePointer(cols), ldb: plane,
-                     c: yn, ldc: plane, accumulate: false)
             var work = Finish(epilogue: epilogue.adding(bias: b), y: yn, plane: plane)
             if !work.epilogue.isEmpty {
                 pool.parallelFor(g.m, &work) { w, lo, hi in
@@ -82,7 +93,7 @@ struct Conv2dGEMM: EpilogueFusing {
     }
 
     private struct Columns {
-        let map: kiln_f32_im2col
+        var map: kiln_f32_im2col
         let image: UnsafePointer<Float>
         let cols: UnsafeMutablePointer<Float>
         let plane: Int

@@ -10,9 +10,10 @@ extern "C" {
 #endif
 
 /// Geometry of a convolution's input seen as columns: tap (c, ky, kx) at grid position (oy, ox)
-/// reads pixel (c, oy*sh - pad_top + ky*dh, ox*sw - pad_left + kx*dw) of the h x w planes, 0 outside.
+/// reads pixel (c, (row0 + oy)*sh - pad_top + ky*dh, ox*sw - pad_left + kx*dw) of the h x w planes,
+/// 0 outside. The grid is oh x ow: the output rows row0 ..< row0 + oh of the convolution (a strip).
 struct kiln_f32_im2col {
-  size_t h, w, kh, kw, sh, sw, dh, dw, pad_top, pad_left, oh, ow;
+  size_t h, w, kh, kw, sh, sw, dh, dw, pad_top, pad_left, oh, ow, row0;
 };
 
 /// Writes the rows of channels c0 ..< c1 of cols [c*kh*kw + ky*kw + kx][oh*ow] (rows row_stride
