@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "KilnTrain", targets: ["KilnTrain"]),
         .library(name: "KilnBench", targets: ["KilnBench"]),
         .library(name: "KilnImage", targets: ["KilnImage"]),
+        .library(name: "KilnQuantize", targets: ["KilnQuantize"]),
     ] + onnxLibrary,
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -23,6 +23,8 @@ let package = Package(
                 .product(name: "KilnFormat", package: kiln),
                 .product(name: "KilnTrain", package: kiln),
                 .product(name: "KilnBench", package: kiln),
+                .product(name: "KilnONNX", package: kiln),
+                .product(name: "KilnQuantize", package: kiln),
             ],
             path: "Benchmarks/KilnBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

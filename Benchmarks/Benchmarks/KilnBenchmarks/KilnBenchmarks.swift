@@ -1,6 +1,8 @@
 import Benchmark
 import KilnBench
 import KilnFormat
+import KilnONNX
+import KilnQuantize
 import KilnRuntime
 import KilnTrain
 
@@ -16,6 +18,21 @@ private func fixture(_ name: String) -> String {
 /// A shipped model under Formats/models.
 private func shipped(_ name: String) -> String {
     (try? KilnModel.load(path: "../Formats/models/\(name).kiln")) != nil ? "../Formats/models/\(name).kiln" : "Formats/models/\(name).kiln"
+}
+
+/// An ONNX fixture converted, in f32 or quantized to int8 (ops without an int8 form in f32),
+/// calibrated on 16 of its latent samples or 16 uniform images.
+private func converted(_ name: String, int8: Bool) throws -> KilnModel {
+    let path = ["../Formats/fixtures/", "Formats/fixtures/"].map { $0 + name + "/model.onnx" }.first { (try? ONNXImporter.convert(contentsOf: $0)) != nil }!
+    let (model, _) = try ONNXImporter.convert(contentsOf: path)
+    guard int8 else { return model }
+    var inputs: [Float]?
+    if (try? GeneratorSpec(model: model)) == nil {
+        let per = Int(model.graph.inputs[0].shape.reduce(1, *))
+        var rng = SplitMix64(state: 5)
+        inputs = (0 ..< 16 * per).map { _ in Float(Double(rng.next() >> 11) * 0x1p-53 * 2 - 1) }
+    }
+    return try Int8Quantizer.emit(try Int8Quantizer.prepare(model, samples: 16, inputs: inputs), allowFloatOps: true).0
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -48,6 +65,20 @@ let benchmarks: @Sendable () -> Void = {
             for _ in benchmark.scaledIterations { try plan.run() }
         } setup: {
             try Plan(model: try KilnModel.load(path: path), batch: 1)
+        }
+    }
+
+    // The converted model families (Transpose, Expand, reductions, Pad, Bilinear, PixelShuffle,
+    // broadcasting; int8 QAdd, QChannelLookup, QInstanceNorm): no allocation in `run` either.
+    for name in ["zoo_cyclegan_legacy", "zoo_cyclegan_bilinear_dynamo", "zoo_srgan_dynamo", "zoo_esrgan_legacy", "zoo_stylegan_mapping_legacy", "onnx_tf_dcgan"] {
+        for int8 in [false, true] {
+            Benchmark("run-allocations-\(name)\(int8 ? "-int8" : "")-2-threads",
+                      configuration: .init(metrics: [.mallocCountTotal], maxIterations: 50,
+                                           thresholds: [.mallocCountTotal: .init(absolute: [.p0: 0, .p50: 0, .p90: 0, .p100: 0])])) { benchmark, plan in
+                for _ in benchmark.scaledIterations { try plan.run() }
+            } setup: {
+                try Plan(model: try converted(name, int8: int8), batch: 2, threads: 2)
+            }
         }
     }
 

@@ -14,8 +14,9 @@ import KilnFormat
 struct Reduce: Op {
     enum Kind: String { case mean = "ReduceMean", l2 = "ReduceL2" }
     let kind: Kind
-    /// x's dims padded to rank 4 and whether each is reduced.
-    let dims: [Int], reduced: [Bool]
+    /// Over x's dims padded to rank 4: the element strides, the output's extent (1 where reduced)
+    /// and the reduced extent (1 where kept).
+    let stride, outer, inner: [Int]
     let outputs: [ValueInfo]
     var macsPerSample: Int { 0 }
 
@@ -31,17 +32,19 @@ struct Reduce: Op {
         let keep = node.attribute("keepdims")?.intValue ?? 1
         guard keep == 0 || keep == 1 else { throw RuntimeError.badAttribute(node: node.name, key: "keepdims", message: "expected 0 or 1, got \(keep)") }
         self.kind = kind
-        dims = [Int](repeating: 1, count: 4 - rank) + x.shape
-        reduced = [Bool](repeating: false, count: 4 - rank) + (0 ..< rank).map { axes.contains($0) }
+        let dims = [Int](repeating: 1, count: 4 - rank) + x.shape
+        let reduced = [Bool](repeating: false, count: 4 - rank) + (0 ..< rank).map { axes.contains($0) }
+        var stride = [0, 0, 0, 1]
+        for i in (0 ..< 3).reversed() { stride[i] = stride[i + 1] * dims[i + 1] }
+        self.stride = stride
+        outer = (0 ..< 4).map { reduced[$0] ? 1 : dims[$0] }
+        inner = (0 ..< 4).map { reduced[$0] ? dims[$0] : 1 }
         let shape = (0 ..< rank).compactMap { i -> Int? in axes.contains(i) ? (keep == 1 ? 1 : nil) : x.shape[i] }
         outputs = [ValueInfo(dtype: .f32, shape: shape)]
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let x = inputs[0]!.assumingMemoryBound(to: Float.self), y = outputs[0].assumingMemoryBound(to: Float.self)
-        var stride = [0, 0, 0, 1]
-        for i in (0 ..< 3).reversed() { stride[i] = stride[i + 1] * dims[i + 1] }
-        let outer = (0 ..< 4).map { reduced[$0] ? 1 : dims[$0] }, inner = (0 ..< 4).map { reduced[$0] ? dims[$0] : 1 }
         let count = Double(inner.reduce(1, *))
         var k = 0
         for o0 in 0 ..< outer[0] { for o1 in 0 ..< outer[1] { for o2 in 0 ..< outer[2] { for o3 in 0 ..< outer[3] {
