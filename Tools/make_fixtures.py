@@ -3,8 +3,8 @@
 
 The onnx_* fixtures (Tools/onnx_fixtures.py) are ONNX models shaped like real exports, with
 ONNX Runtime's output, for `kiln convert`; the zoo_* fixtures are PyTorch exports made by
-Tools/torch_zoo.py (which needs torch), checked here by running ONNX Runtime on the committed
-files again. Each other fixture is one small model built twice from
+Tools/torch_zoo.py (which needs torch) and tf2onnx_dcgan a tf2onnx export (Tools/tf2onnx_zoo.py),
+checked here by running ONNX Runtime on the committed files again. Each other fixture is one small model built twice from
 the same numpy weights: as an ONNX graph, run by
 ONNX Runtime, and as a .kiln file written by Formats/python/kiln.py. The folder of a fixture holds
 
@@ -38,6 +38,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "Formats", "python"))
 import kiln  # noqa: E402
 import onnx_fixtures  # noqa: E402
+import tf2onnx_zoo  # noqa: E402
 import torch_zoo  # noqa: E402
 
 OPSET = 17
@@ -500,11 +501,11 @@ def fixtures():
 
 
 def check_zoo(folder):
-    """The committed PyTorch exports still give expected.npy under this ONNX Runtime."""
+    """The committed PyTorch and tf2onnx exports still give expected.npy under this ONNX Runtime."""
     bad = []
     opts = ort.SessionOptions()
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    for name in torch_zoo.ZOO_NAMES:
+    for name in torch_zoo.ZOO_NAMES + tf2onnx_zoo.NAMES:
         d = os.path.join(folder, name)
         if not os.path.exists(os.path.join(d, "model.onnx")):
             bad.append(f"{name}: missing; make it with Tools/torch_zoo.py")
@@ -543,7 +544,7 @@ def main():
                 bad.append(f"{name}/{file}: bytes differ")
     shutil.rmtree(target)
     bad += check_zoo(args.out)
-    print("\n".join(bad) if bad else f"all {len(fixtures()) + len(torch_zoo.ZOO_NAMES)} fixtures are up to date")
+    print("\n".join(bad) if bad else f"all {len(fixtures()) + len(torch_zoo.ZOO_NAMES) + len(tf2onnx_zoo.NAMES)} fixtures are up to date")
     return 1 if bad else 0
 
 

@@ -9,10 +9,10 @@ import XCTest
 
 /// `kiln convert` on ONNX models shaped like real exports (Tools/onnx_fixtures.py): Kiln's float
 /// output against ONNX Runtime's, max abs error <= 1e-4 on outputs in [-1, 1]; and the zoo_*
-/// fixtures, PyTorch models exported by both exporters (Tools/torch_zoo.py).
+/// fixtures, PyTorch models exported by both exporters (Tools/torch_zoo.py), and a tf2onnx export.
 final class ONNXFixtureTests: XCTestCase {
     static let zoo = ["cyclegan", "cyclegan_bilinear", "pix2pix_unet", "srgan", "esrgan", "stylegan_mapping"].flatMap { ["zoo_\($0)_legacy", "zoo_\($0)_dynamo"] }
-    static let names = zoo + ["onnx_dcgan64", "onnx_tf28", "onnx_unet64", "onnx_upsample_conv", "onnx_cgan28", "onnx_resnet_pad", "onnx_pixel_shuffle",
+    static let names = zoo + ["tf2onnx_dcgan", "onnx_dcgan64", "onnx_tf28", "onnx_unet64", "onnx_upsample_conv", "onnx_cgan28", "onnx_resnet_pad", "onnx_pixel_shuffle",
                         "onnx_bilinear_unet", "onnx_stylegan_mapping", "onnx_tf_dcgan"]
 
     func npy(_ path: String) throws -> NPYArray { try NPYArray.decode(Array(try XCTUnwrap(FileManager.default.contents(atPath: path), path))) }

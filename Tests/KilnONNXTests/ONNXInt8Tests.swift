@@ -27,6 +27,7 @@ final class ONNXInt8Tests: XCTestCase {
         Family("onnx_bilinear_unet", ["QChannelLookup", "Bilinear"], ["Div"]),  // Div by a per-column vector
         Family("onnx_stylegan_mapping", ["QDense"], ["Pow", "ReduceMean", "Add", "Sqrt", "Reciprocal", "Mul", "ReduceL2", "Clip", "Expand", "Div"]),
         Family("onnx_tf_dcgan", ["QDense", "QChannelLookup", "Transpose"]),
+        Family("tf2onnx_dcgan", ["QDense", "QChannelLookup", "Transpose", "QConvTranspose2d"]),
     ]
 
     static func zoo(_ e: String) -> [Family] {
