@@ -7,19 +7,7 @@ import XCTest
 /// f32, and the errors for what they refuse.
 final class LayoutOpTests: XCTestCase {
     private func run(_ nodes: [Node], input: [Int64], dtype: DType = .f32, values: [Float]) throws -> (shape: [Int], values: [Float]) {
-        let m = KilnModel(metadata: [], tensors: [], graph: Graph(inputs: [GraphInput(name: "x", dtype: dtype, shape: input)],
-                                                                  nodes: nodes, outputs: [nodes.last!.outputs[0]]))
-        let plan = try Plan(model: m, batch: 1)
-        if dtype == .i8 {
-            let q = plan.inputBuffer(0).bindMemory(to: Int8.self)
-            for (i, v) in values.enumerated() { q[i] = Int8(v) }
-            try plan.run()
-            return (plan.outputs[0].shape, plan.outputBuffer(0).bindMemory(to: Int8.self).map { Float($0) })
-        }
-        let x = plan.inputBuffer(0).bindMemory(to: Float.self)
-        for (i, v) in values.enumerated() { x[i] = v }
-        try plan.run()
-        return (plan.outputs[0].shape, Array(plan.outputBuffer(0).bindMemory(to: Float.self)))
+        try runNodes(nodes, input: input, dtype: dtype, values: values)
     }
 
     private func pad(_ pads: [Int64], _ mode: String, value: Double? = nil) -> Node {

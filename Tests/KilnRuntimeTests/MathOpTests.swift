@@ -12,18 +12,7 @@ final class MathOpTests: XCTestCase {
     }
 
     private func run(_ n: Node, input: [Int64], batch: Int = 2, dtype: DType = .f32, values: [Float]) throws -> (shape: [Int], values: [Float]) {
-        let m = KilnModel(metadata: [], tensors: [], graph: Graph(inputs: [GraphInput(name: "x", dtype: dtype, shape: input)], nodes: [n], outputs: ["y"]))
-        let plan = try Plan(model: m, batch: batch)
-        if dtype == .i8 {
-            let q = plan.inputBuffer(0).bindMemory(to: Int8.self)
-            for (i, v) in values.enumerated() { q[i] = Int8(v) }
-            try plan.run()
-            return (plan.outputs[0].shape, plan.outputBuffer(0).bindMemory(to: Int8.self).map { Float($0) })
-        }
-        let x = plan.inputBuffer(0).bindMemory(to: Float.self)
-        for (i, v) in values.enumerated() { x[i] = v }
-        try plan.run()
-        return (plan.outputs[0].shape, Array(plan.outputBuffer(0).bindMemory(to: Float.self)))
+        try runNodes([n], input: input, batch: batch, dtype: dtype, values: values)
     }
 
     private func values(_ count: Int) -> [Float] { (0 ..< count).map { Float(($0 * 37) % 251 - 125) } }
