@@ -39,8 +39,10 @@ final class Int8OpTests: XCTestCase {
             let want = zip(a, b).map { x, y in clamp8(zy + (((Int64(x) - za) * ma + (Int64(y) - zb) * mb + (1 << (shift - 1))) >> shift)) }
             XCTAssertEqual(got, want, "\(count) elements")
         }
-        let bad = Node(op: "QAdd", name: "add", inputs: ["x", "b"], outputs: ["y"], attributes: [("multipliers", .ints([1, 1, 63]))])
-        XCTAssertThrowsError(try run(bad, shape: [4], inputs: [bytes(4), bytes(4)], batch: 1))
+        for m: [Int64] in [[1, 1, 63], [Int64.min, 1, 31], [1, 1 << 31, 31], [1, 1]] {  // refused, never a trap
+            let bad = Node(op: "QAdd", name: "add", inputs: ["x", "b"], outputs: ["y"], attributes: [("multipliers", .ints(m))])
+            XCTAssertThrowsError(try run(bad, shape: [4], inputs: [bytes(4), bytes(4)], batch: 1), "\(m)")
+        }
     }
 
     func testQChannelLookupReadsItsChannelsRow() throws {

@@ -21,7 +21,8 @@ struct QAdd: Op {
         za = Int64(try node.int("a_zero_point", default: 0, range: -128 ... 127))
         zb = Int64(try node.int("b_zero_point", default: 0, range: -128 ... 127))
         zy = Int64(try node.int("y_zero_point", default: 0, range: -128 ... 127))
-        guard let m = node.attribute("multipliers")?.intsValue, m.count == 3, abs(m[0]) < 1 << 31, abs(m[1]) < 1 << 31, 1 ... 62 ~= m[2] else {
+        let int32Open: ClosedRange<Int64> = -(1 << 31) + 1 ... (1 << 31) - 1
+        guard let m = node.attribute("multipliers")?.intsValue, m.count == 3, int32Open ~= m[0], int32Open ~= m[1], 1 ... 62 ~= m[2] else {
             throw RuntimeError.badQuantization(node: node.name, message: "QAdd needs multipliers [Ma, Mb, shift] with |M| < 2^31 and shift 1...62")
         }
         (ma, mb, shift) = (m[0], m[1], m[2])
