@@ -110,4 +110,28 @@ final class Int8QualityTests: XCTestCase {
         XCTAssertEqual(try score(m), steps.last!.meanPSNR)
         print("mixed: " + steps.map { String(format: "%.2f dB %@", $0.meanPSNR, $0.floatLayers.description) }.joined(separator: " -> "))
     }
+
+    /// InstanceNorm2d + ReLU become one QInstanceNorm; when the InstanceNorm cannot be int8 (its
+    /// epsilon vanishes on inputs of 1e25), it stays float and its ReLU is not lost.
+    func testInstanceNormWithReLU() throws {
+        let tensors = [Tensor(name: "g", shape: [2], floats: [1.2, 0.8]), Tensor(name: "b", shape: [2], floats: [0.1, -0.2])]
+        let nodes = [Node(op: "InstanceNorm2d", name: "norm", inputs: ["x", "g", "b"], outputs: ["n"], attributes: [("epsilon", .float(1e-5))]),
+                     Node(op: "ReLU", name: "relu", inputs: ["n"], outputs: ["y"])]
+        let float = KilnModel(metadata: [], tensors: tensors, graph: Graph(inputs: [GraphInput(name: "x", dtype: .f32, shape: [2, 4, 5])], nodes: nodes, outputs: ["y"]))
+        var rng = SplitMix64(state: 3)
+        for magnitude in [1.0, 1e25] {
+            let x = (0 ..< 24 * 40).map { _ in Float((Double(rng.next() >> 11) * 0x1p-53 * 2 - 1) * magnitude) }
+            let (q, report) = try Int8Quantizer.emit(try Int8Quantizer.prepare(float, samples: 16, inputs: Array(x[..<640])), allowFloatOps: true)
+            let c = try Comparison.run(quantized: q, reference: float, inputs: Array(x[640...]), samples: 8)
+            print(String(format: "InstanceNorm + ReLU on inputs of %.0e: %.2f dB; %@", magnitude, c.meanPSNR, report.layers.map { "\($0.node) \($0.precision)" }.joined(separator: ", ")))
+            if magnitude == 1 {
+                XCTAssertEqual(q.graph.nodes.filter { $0.op == "QInstanceNorm" }.count, 1)
+                XCTAssertFalse(q.graph.nodes.contains { $0.op == "ReLU" || $0.op == "QLookup" }, "the ReLU is the QInstanceNorm's clamp")
+            } else {
+                XCTAssertTrue(q.graph.nodes.contains { $0.op == "InstanceNorm2d" })
+                XCTAssertTrue(q.graph.nodes.contains { $0.op == "ReLU" }, "the float InstanceNorm keeps its ReLU")
+            }
+            XCTAssertGreaterThanOrEqual(c.meanPSNR, 35)
+        }
+    }
 }

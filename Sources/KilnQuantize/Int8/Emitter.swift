@@ -232,11 +232,13 @@ struct Emitter {
             }
             int8Value[v] = (v + ".q8", y)
         case "InstanceNorm2d":  // statistics of the levels; scale, bias and epsilon in level units
-            let out = consumers[v]?.first { fusedInto[$0.name]?.name == n.name }?.outputs[0] ?? v
+            let relu = consumers[v]?.first { fusedInto[$0.name]?.name == n.name }, out = relu?.outputs[0] ?? v
             let x = try current(n.inputs[0]), y = try affine(out)
-            guard let gamma = constants[n.inputs[1]]?.floats, let beta = constants[n.inputs[2]]?.floats else { return false }
             let eps = Float((n.attribute("epsilon")?.floatValue ?? 1e-5) / (Double(x.scale) * Double(x.scale)))
-            guard eps > 0, eps.isFinite else { return false }
+            guard let gamma = constants[n.inputs[1]]?.floats, let beta = constants[n.inputs[2]]?.floats, eps > 0, eps.isFinite else {
+                if let relu { fusedInto[relu.name] = nil }  // the ReLU runs after the float InstanceNorm
+                return false
+            }
             let sy = Double(y.scale), c = Int64(gamma.count)
             let scale = add(Tensor(name: n.name + ".qscale", shape: [c], floats: gamma.map { Float(Double($0) / sy) }))
             let bias = add(Tensor(name: n.name + ".qbias", shape: [c], floats: beta.map { Float(Double($0) / sy) }))
