@@ -14,6 +14,7 @@
 #include "kiln/f16-convert.h"
 #include "kiln/f32-gemm.h"
 #include "kiln/f32-im2col.h"
+#include "kiln/f32-conv-direct.h"
 #include "kiln/f32-col2im.h"
 #include "kiln/f32-epilogue.h"
 #include "kiln/f32-vtanh.h"

@@ -1,7 +1,7 @@
 import CKilnKernels
 import KilnFormat
 
-/// Conv2d by im2col + GEMM, per sample and strip of output rows (sized so that the strip's columns
+/// Conv2d by im2col + GEMM (or, for at most 4 output channels, directly: kiln_f32_conv_direct), per sample and strip of output rows (sized so that the strip's columns
 /// stay in the L2 cache while the GEMM packs them): cols = im2col(x[n], rows) [C*KH'*KW',
 /// rows*OW]; y[n, :, rows] = W [M, C*KH'*KW'] x cols, then + b and the fused epilogue, over the kernel rows and
 /// columns that read the input for some output pixel (kiln_conv_span; the others read only padding:
@@ -16,7 +16,11 @@ struct Conv2dGEMM: EpilogueFusing {
     var outputs: [ValueInfo] { [g.output] }
     var macsPerSample: Int { g.m * g.oh * g.ow * g.c * g.kh * g.kw }
     var pointwise: Bool { g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.oh == g.h && g.ow == g.w }
-    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + (pointwise ? 0 : rows * stripRows * g.ow * 4) }
+    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + (pointwise || direct != nil ? 0 : rows * stripRows * g.ow * 4) }
+    /// For at most `directChannels` output channels: the kept weights [M, C, KH', KW'] of the
+    /// direct convolution (kiln_f32_conv_direct), which needs no columns.
+    let direct: UnsafePointer<Float>?
+    static let directChannels = 4
     /// Output rows per im2col strip: about `stripBytes` of columns, at least one row.
     var stripRows: Int { min(g.oh, max(1, Self.stripBytes / 4 / max(rows * g.ow, 1))) }
     static let stripBytes = 1 << 20
@@ -39,17 +43,21 @@ struct Conv2dGEMM: EpilogueFusing {
         map = kiln_f32_im2col(h: g.h, w: g.w, kh: sy.count, kw: sx.count, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
                               pad_top: g.padTop - sy.first * g.dh, pad_left: g.padLeft - sx.first * g.dw, oh: g.oh, ow: g.ow, row0: 0)
         let w = try context.floats(node, 1), k = g.c * sy.count * sx.count
-        if sy.count < g.kh || sx.count < g.kw {  // W [M, C, KH', KW'] from [M, C, KH, KW]
-            var kept = [Float]()
-            kept.reserveCapacity(g.m * k)
-            for mc in 0 ..< g.m * g.c {
-                for ky in sy.first ..< sy.first + sy.count {
-                    for kx in sx.first ..< sx.first + sx.count { kept.append(w[(mc * g.kh + ky) * g.kw + kx]) }
-                }
+        var kept = [Float]()  // W [M, C, KH', KW'] from [M, C, KH, KW]
+        kept.reserveCapacity(g.m * k)
+        for mc in 0 ..< g.m * g.c {
+            for ky in sy.first ..< sy.first + sy.count {
+                for kx in sx.first ..< sx.first + sx.count { kept.append(w[(mc * g.kh + ky) * g.kw + kx]) }
             }
-            weights = try kept.withUnsafeBufferPointer { try GEMM.pack($0.baseAddress!, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, for: node, context: context) }
+        }
+        weights = try kept.withUnsafeBufferPointer { try GEMM.pack($0.baseAddress!, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, for: node, context: context) }
+        let pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.oh == g.h && g.ow == g.w
+        if g.m <= Self.directChannels && !pointwise {
+            let d = try context.allocate(kept.count * 4, for: node).assumingMemoryBound(to: Float.self)
+            d.initialize(from: kept, count: kept.count)
+            direct = UnsafePointer(d)
         } else {
-            weights = try GEMM.pack(w, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, for: node, context: context)
+            direct = nil
         }
     }
 
@@ -63,8 +71,15 @@ struct Conv2dGEMM: EpilogueFusing {
             if pointwise {
                 GEMM.run(scratch, pool: pool, packedA: weights, m: g.m, n: plane, k: rows, b: xn, ldb: plane, c: yn, ldc: plane, accumulate: false)
             }
+            if let direct {  // output rows split between threads
+                var work = Direct(map: map, channels: g.c, m: g.m, w: direct, x: xn, y: yn)
+                pool.parallelFor(g.oh, &work) { w, lo, hi in
+                    let d = w!.assumingMemoryBound(to: Direct.self)
+                    withUnsafePointer(to: d.pointee.map) { kiln_f32_conv_direct($0, d.pointee.channels, d.pointee.m, d.pointee.w, d.pointee.x, d.pointee.y, lo, hi) }
+                }
+            }
             var oy = 0
-            while !pointwise && oy < g.oh {
+            while !pointwise && direct == nil && oy < g.oh {
                 let count = min(stripRows, g.oh - oy), width = count * g.ow
                 var work = Columns(map: map, image: xn, cols: cols, plane: width)
                 (work.map.row0, work.map.oh) = (oy, count)
@@ -90,6 +105,13 @@ struct Conv2dGEMM: EpilogueFusing {
         let epilogue: Epilogue
         let y: UnsafeMutablePointer<Float>
         let plane: Int
+    }
+
+    private struct Direct {
+        let map: kiln_f32_im2col
+        let channels, m: Int
+        let w, x: UnsafePointer<Float>
+        let y: UnsafeMutablePointer<Float>
     }
 
     private struct Columns {
