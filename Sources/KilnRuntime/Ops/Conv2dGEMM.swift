@@ -15,8 +15,9 @@ struct Conv2dGEMM: EpilogueFusing {
     var rows: Int { g.c * map.kh * map.kw }
     var outputs: [ValueInfo] { [g.output] }
     var macsPerSample: Int { g.m * g.oh * g.ow * g.c * g.kh * g.kw }
-    var pointwise: Bool { g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.oh == g.h && g.ow == g.w }
-    var scratchBytes: Int { GEMM.workspaceBytes(threads: pool.count) + (pointwise || direct != nil ? 0 : rows * stripRows * g.ow * 4) }
+    /// A 1x1 kernel with stride 1 and no padding: the GEMM reads x directly.
+    let pointwise: Bool
+    var scratchBytes: Int { weights == nil ? 0 : GEMM.workspaceBytes(threads: pool.count) + (pointwise ? 0 : rows * stripRows * g.ow * 4) }
     /// For at most `directChannels` output channels: the kept weights [M, C, KH', KW'] of the
     /// direct convolution (kiln_f32_conv_direct), which needs no columns.
     let direct: UnsafePointer<Float>?
@@ -27,7 +28,7 @@ struct Conv2dGEMM: EpilogueFusing {
 
     let pool: ThreadPool
     /// W [M, C*KH*KW], packed at plan time.
-    let weights: PackedA
+    let weights: PackedA?
     /// Applied with the bias, output channels split between threads, after each sample's GEMM.
     var epilogue = Epilogue()
 
@@ -50,14 +51,14 @@ struct Conv2dGEMM: EpilogueFusing {
                 for kx in sx.first ..< sx.first + sx.count { kept.append(w[(mc * g.kh + ky) * g.kw + kx]) }
             }
         }
-        weights = try kept.withUnsafeBufferPointer { try GEMM.pack($0.baseAddress!, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, for: node, context: context) }
-        let pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.oh == g.h && g.ow == g.w
-        if g.m <= Self.directChannels && !pointwise {
+        pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.oh == g.h && g.ow == g.w
+        if g.m <= Self.directChannels && !pointwise {  // the kept weights as they are; no GEMM packing
             let d = try context.allocate(kept.count * 4, for: node).assumingMemoryBound(to: Float.self)
             d.initialize(from: kept, count: kept.count)
-            direct = UnsafePointer(d)
+            (direct, weights) = (UnsafePointer(d), nil)
         } else {
             direct = nil
+            weights = try kept.withUnsafeBufferPointer { try GEMM.pack($0.baseAddress!, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, for: node, context: context) }
         }
     }
 
@@ -68,7 +69,7 @@ struct Conv2dGEMM: EpilogueFusing {
         let plane = g.oh * g.ow, cols = GEMM.data(scratch, pool: pool)
         for n in 0 ..< g.n {
             let xn = x + n * g.c * g.h * g.w, yn = y + n * g.m * plane
-            if pointwise {
+            if pointwise, let weights {
                 GEMM.run(scratch, pool: pool, packedA: weights, m: g.m, n: plane, k: rows, b: xn, ldb: plane, c: yn, ldc: plane, accumulate: false)
             }
             if let direct {  // output rows split between threads
@@ -79,7 +80,7 @@ struct Conv2dGEMM: EpilogueFusing {
                 }
             }
             var oy = 0
-            while !pointwise && direct == nil && oy < g.oh {
+            while !pointwise, let weights, oy < g.oh {
                 let count = min(stripRows, g.oh - oy), width = count * g.ow
                 var work = Columns(map: map, image: xn, cols: cols, plane: width)
                 (work.map.row0, work.map.oh) = (oy, count)
