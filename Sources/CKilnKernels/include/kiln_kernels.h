@@ -15,6 +15,8 @@
 #include "kiln/f32-gemm.h"
 #include "kiln/f32-im2col.h"
 #include "kiln/f32-conv-direct.h"
+#include "kiln/f32-conv-s1.h"
+#include "kiln/f32-instance-norm.h"
 #include "kiln/f32-col2im.h"
 #include "kiln/f32-epilogue.h"
 #include "kiln/f32-vtanh.h"

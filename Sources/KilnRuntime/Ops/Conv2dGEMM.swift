@@ -1,8 +1,10 @@
 import CKilnKernels
 import KilnFormat
 
-/// Conv2d by im2col + GEMM (or, for at most 4 output channels, directly: kiln_f32_conv_direct), per sample and strip of output rows (sized so that the strip's columns
-/// stay in the L2 cache while the GEMM packs them): cols = im2col(x[n], rows) [C*KH'*KW',
+/// Conv2d by im2col + GEMM, per sample and strip of output rows (sized so that the strip's columns
+/// stay in the L2 cache while the GEMM packs them), or directly: for at most 4 output channels
+/// (kiln_f32_conv_direct), and with stride 1 by register tiles over a zero-padded copy of the input
+/// where this CPU has such tiles (kiln_f32_conv_s1). cols = im2col(x[n], rows) [C*KH'*KW',
 /// rows*OW]; y[n, :, rows] = W [M, C*KH'*KW'] x cols, then + b and the fused epilogue, over the kernel rows and
 /// columns that read the input for some output pixel (kiln_conv_span; the others read only padding:
 /// the U-Net's 2x2 -> 1x1 conv runs 4 of its 16 taps). A 1x1 kernel with stride 1 and no padding
@@ -17,7 +19,10 @@ struct Conv2dGEMM: EpilogueFusing {
     var macsPerSample: Int { g.m * g.oh * g.ow * g.c * g.kh * g.kw }
     /// A 1x1 kernel with stride 1 and no padding: the GEMM reads x directly.
     let pointwise: Bool
-    var scratchBytes: Int { weights == nil ? 0 : GEMM.workspaceBytes(threads: pool.count) + (pointwise ? 0 : rows * stripRows * g.ow * 4) }
+    var scratchBytes: Int {
+        if let tiles { return kiln_f32_conv_s1_padded_size([tiles.g], tiles.uk.pointee.nr) * 4 }
+        return weights == nil ? 0 : GEMM.workspaceBytes(threads: pool.count) + (pointwise ? 0 : rows * stripRows * g.ow * 4)
+    }
     /// For at most `directChannels` output channels: the kept weights [M, C, KH', KW'] of the
     /// direct convolution (kiln_f32_conv_direct), which needs no columns.
     let direct: UnsafePointer<Float>?
@@ -25,6 +30,14 @@ struct Conv2dGEMM: EpilogueFusing {
     /// Output rows per im2col strip: about `stripBytes` of columns, at least one row.
     var stripRows: Int { min(g.oh, max(1, Self.stripBytes / 4 / max(rows * g.ow, 1))) }
     static let stripBytes = 1 << 20
+
+    /// Stride 1 on this CPU's tiles: the micro-kernel, its geometry and the packed weights.
+    let tiles: Tiles?
+    struct Tiles {
+        let uk: UnsafePointer<kiln_f32_conv_s1_ukernel>
+        let g: kiln_f32_conv_s1
+        let weights: UnsafePointer<Float>
+    }
 
     let pool: ThreadPool
     /// W [M, C*KH*KW], packed at plan time.
@@ -52,12 +65,20 @@ struct Conv2dGEMM: EpilogueFusing {
             }
         }
         pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.oh == g.h && g.ow == g.w
-        if g.m <= Self.directChannels && !pointwise {  // the kept weights as they are; no GEMM packing
+        let uk = kiln_f32_conv_s1_ukernel_for(g.m)
+        if let uk, g.sh == 1, g.sw == 1, !pointwise {
+            var s = kiln_f32_conv_s1(channels_in: g.c, channels_out: g.m, kh: map.kh, kw: map.kw, dh: g.dh, dw: g.dw, oh: g.oh, ow: g.ow,
+                                     h: g.h, w: g.w, pad_top: map.pad_top, pad_left: map.pad_left)
+            let count = kiln_f32_conv_s1_packed_size(&s, uk.pointee.mr)
+            let p = try context.allocate(count * 4, for: node).assumingMemoryBound(to: Float.self)
+            kiln_f32_conv_s1_pack(&s, uk.pointee.mr, kept, p)
+            (direct, weights, tiles) = (nil, nil, Tiles(uk: uk, g: s, weights: UnsafePointer(p)))
+        } else if g.m <= Self.directChannels && !pointwise {  // the kept weights as they are; no GEMM packing
             let d = try context.allocate(kept.count * 4, for: node).assumingMemoryBound(to: Float.self)
             d.initialize(from: kept, count: kept.count)
-            (direct, weights) = (UnsafePointer(d), nil)
+            (direct, weights, tiles) = (UnsafePointer(d), nil, nil)
         } else {
-            direct = nil
+            (direct, tiles) = (nil, nil)
             weights = try kept.withUnsafeBufferPointer { try GEMM.pack($0.baseAddress!, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, for: node, context: context) }
         }
     }
@@ -77,6 +98,17 @@ struct Conv2dGEMM: EpilogueFusing {
                 pool.parallelFor(g.oh, &work) { w, lo, hi in
                     let d = w!.assumingMemoryBound(to: Direct.self)
                     withUnsafePointer(to: d.pointee.map) { kiln_f32_conv_direct($0, d.pointee.channels, d.pointee.m, d.pointee.w, d.pointee.x, d.pointee.y, lo, hi) }
+                }
+            }
+            if let tiles {
+                var work = Padded(tiles: tiles, x: xn, xp: scratch.assumingMemoryBound(to: Float.self), y: yn)
+                pool.parallelFor(g.c, &work) { w, lo, hi in  // input channels split between threads
+                    let p = w!.assumingMemoryBound(to: Padded.self)
+                    withUnsafePointer(to: p.pointee.tiles.g) { kiln_f32_conv_s1_pad($0, p.pointee.tiles.uk.pointee.nr, lo, hi, p.pointee.x, p.pointee.xp) }
+                }
+                pool.parallelFor(g.oh, &work) { w, lo, hi in  // output rows split between threads
+                    let p = w!.assumingMemoryBound(to: Padded.self)
+                    withUnsafePointer(to: p.pointee.tiles.g) { kiln_f32_conv_s1_rows(p.pointee.tiles.uk, $0, p.pointee.tiles.weights, p.pointee.xp, p.pointee.y, lo, hi) }
                 }
             }
             var oy = 0
@@ -113,6 +145,12 @@ struct Conv2dGEMM: EpilogueFusing {
         let channels, m: Int
         let w, x: UnsafePointer<Float>
         let y: UnsafeMutablePointer<Float>
+    }
+
+    private struct Padded {
+        let tiles: Tiles
+        let x: UnsafePointer<Float>
+        let xp, y: UnsafeMutablePointer<Float>
     }
 
     private struct Columns {

@@ -48,7 +48,7 @@ let opRegistry: [String: OpFactories] = [
     "Mul": OpFactories(reference: { $0.inputs.count == 2 ? try Broadcast(node: $0, inputs: $1, kind: .mul) as Op : try Elementwise(node: $0, inputs: $1, kind: .mulByConstant) },
                        planned: { $0.inputs.count == 2 ? try Broadcast(node: $0, inputs: $1, kind: .mul) as Op : try Elementwise(node: $0, inputs: $1, kind: .mulByConstant, pool: $2.pool) }),
     // float, one form
-    "InstanceNorm2d": OpFactories(reference: InstanceNorm2d.init),
+    "InstanceNorm2d": OpFactories(reference: InstanceNorm2d.init, planned: { try InstanceNorm2d(node: $0, inputs: $1, context: $2) }),
     "PReLU": OpFactories(reference: PReLU.init),
     "Reshape": OpFactories(reference: Reshape.init),
     "Flatten": OpFactories(reference: { try Reshape.flatten(node: $0, inputs: $1) }),

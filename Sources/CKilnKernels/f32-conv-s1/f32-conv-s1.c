@@ -1,0 +1,99 @@
+// The stride-1 direct convolution's driver: weight packing, the padded copy of the input, and the
+// loop over tiles (blocks of output rows, then channel groups, then rows and column tiles, so a
+// group's weights are reused by every tile of the block while they are in cache).
+#pragma STDC FP_CONTRACT OFF
+#include "kiln/f32-conv-s1.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "../cpu/kernel-list.h"
+#include "kiln/f32-gemm.h"
+#include "f32-conv-s1-plane.h"
+
+// Fastest first; every entry but the last rounds alike (one fused multiply-add per tap), so the
+// choice between them never changes a result. row_cost: time per computed output channel
+// relative to the fastest (3x3, 32-224 input channels at 32x32: 6x16 at 88-91% of this core's
+// f32 peak, 4x16 at 83-85%, Zen 3).
+static const struct kiln_f32_conv_s1_ukernel ukernels[] = {
+#if defined(__x86_64__)
+    {.name = "6x16-avx2-fma", .required_features = KILN_CPU_AVX2 | KILN_CPU_FMA, .mr = 6, .nr = 16, .row_cost = 100,
+     .fn = kiln_f32_conv_s1_ukernel_6x16_avx2_fma},
+    {.name = "4x16-avx2-fma", .required_features = KILN_CPU_AVX2 | KILN_CPU_FMA, .mr = 4, .nr = 16, .row_cost = 107,
+     .fn = kiln_f32_conv_s1_ukernel_4x16_avx2_fma},
+#endif
+    {.name = "4x8-c", .mr = 4, .nr = 8, .row_cost = 100, .fn = kiln_f32_conv_s1_ukernel_4x8_c},
+};
+KILN_KERNEL_LIST(kiln_f32_conv_s1_ukernel, struct kiln_f32_conv_s1_ukernel, ukernels)
+
+const struct kiln_f32_conv_s1_ukernel *kiln_f32_conv_s1_ukernel_for(size_t channels_out) {
+  const uint32_t gemm = kiln_f32_gemm_ukernel_best()->required_features, have = kiln_cpu_features();
+  const struct kiln_f32_conv_s1_ukernel *best = NULL;
+  size_t best_cost = SIZE_MAX;
+  for (size_t i = 0; i < kiln_f32_conv_s1_ukernel_count(); i++) {
+    const struct kiln_f32_conv_s1_ukernel *uk = &ukernels[i];
+    if (uk->required_features == 0 || uk->required_features != gemm || (uk->required_features & have) != uk->required_features) continue;
+    const size_t cost = (channels_out + uk->mr - 1) / uk->mr * uk->mr * uk->row_cost;
+    if (cost < best_cost) best = uk, best_cost = cost;
+  }
+  return best;
+}
+
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
+size_t kiln_f32_conv_s1_packed_size(const struct kiln_f32_conv_s1 *g, size_t mr) {
+  return (g->channels_out + mr - 1) / mr * mr * g->channels_in * g->kh * g->kw;
+}
+
+void kiln_f32_conv_s1_pack(const struct kiln_f32_conv_s1 *g, size_t mr, const float *w, float *wp) {
+  const size_t k = g->channels_in * g->kh * g->kw;  // (c, ky, kx) in w's order
+  for (size_t m0 = 0; m0 < g->channels_out; m0 += mr) {
+    for (size_t p = 0; p < k; p++) {
+      for (size_t r = 0; r < mr; r++) *wp++ = m0 + r < g->channels_out ? w[(m0 + r) * k + p] : 0.0f;
+    }
+  }
+}
+
+size_t kiln_f32_conv_s1_padded_size(const struct kiln_f32_conv_s1 *g, size_t nr) {
+  return g->channels_in * kiln_f32_conv_s1_ph(g) * kiln_f32_conv_s1_pw(g) + nr;
+}
+
+void kiln_f32_conv_s1_pad(const struct kiln_f32_conv_s1 *g, size_t nr, size_t c0, size_t c1, const float *x, float *xp) {
+  const size_t ph = kiln_f32_conv_s1_ph(g), pw = kiln_f32_conv_s1_pw(g);
+  const size_t lo = min_size(g->pad_left, pw), hi = min_size(g->pad_left + g->w, pw);  // input columns
+  for (size_t c = c0; c < c1; c++) {
+    for (size_t py = 0; py < ph; py++) {
+      float *row = xp + (c * ph + py) * pw;
+      const size_t iy = py - g->pad_top;  // wraps above the input
+      if (py < g->pad_top || iy >= g->h) {
+        memset(row, 0, pw * sizeof(float));
+        continue;
+      }
+      memset(row, 0, lo * sizeof(float));
+      memcpy(row + lo, x + (c * g->h + iy) * g->w, (hi - lo) * sizeof(float));
+      memset(row + hi, 0, (pw - hi) * sizeof(float));
+    }
+  }
+  if (c1 == g->channels_in) memset(xp + g->channels_in * ph * pw, 0, nr * sizeof(float));
+}
+
+enum { ROW_BLOCK = 4 };
+
+void kiln_f32_conv_s1_rows(const struct kiln_f32_conv_s1_ukernel *uk, const struct kiln_f32_conv_s1 *g, const float *wp,
+                           const float *xp, float *y, size_t oy0, size_t oy1) {
+  assert(uk != NULL && g->kh > 0 && g->kw > 0 && g->dh > 0 && g->dw > 0 && oy1 <= g->oh);
+  const size_t mr = uk->mr, nr = uk->nr, pw = kiln_f32_conv_s1_pw(g), plane = g->oh * g->ow;
+  const size_t group = mr * g->channels_in * g->kh * g->kw;  // packed floats per channel group
+  for (size_t b0 = oy0; b0 < oy1; b0 += ROW_BLOCK) {
+    const size_t b1 = min_size(b0 + ROW_BLOCK, oy1);
+    for (size_t m0 = 0; m0 < g->channels_out; m0 += mr) {
+      const float *wg = wp + m0 / mr * group;
+      const size_t rows = min_size(mr, g->channels_out - m0);
+      for (size_t oy = b0; oy < b1; oy++) {
+        for (size_t ox = 0; ox < g->ow; ox += nr) {
+          uk->fn(g, wg, xp + oy * pw + ox, y + m0 * plane + oy * g->ow + ox, plane, rows, min_size(nr, g->ow - ox));
+        }
+      }
+    }
+  }
+}
