@@ -1,5 +1,6 @@
-// The stride-1 direct convolution's driver: weight packing, the padded copy of the input, and the
-// loop over tiles (blocks of output rows, then channel groups, then rows and column tiles, so a
+// The stride-1 direct convolution's driver: weight packing, the padded copy of the input (rows of
+// every channel side by side, so a tile's taps read one stream per kernel row), and the loop over
+// tiles (blocks of output rows, then channel groups, then rows and column tiles, so a
 // group's weights are reused by every tile of the block while they are in cache).
 #pragma STDC FP_CONTRACT OFF
 #include "kiln/f32-conv-s1.h"
@@ -12,14 +13,14 @@
 #include "f32-conv-s1-plane.h"
 
 // Fastest first; every entry but the last rounds alike (one fused multiply-add per tap), so the
-// choice between them never changes a result. row_cost: time per computed output channel
-// relative to the fastest (3x3, 32-224 input channels at 32x32: 6x16 at 88-91% of this core's
-// f32 peak, 4x16 at 83-85%, Zen 3).
+// choice between them never changes a result. row_cost: time per computed output channel,
+// relative: 6x16 and 4x16 ran within 3% of each other per computed channel (3x3 and 7x7 layers of
+// 3-224 channels, 32x32 to 128x128, Zen 3), so the one that pads fewer channels runs.
 static const struct kiln_f32_conv_s1_ukernel ukernels[] = {
 #if defined(__x86_64__)
     {.name = "6x16-avx2-fma", .required_features = KILN_CPU_AVX2 | KILN_CPU_FMA, .mr = 6, .nr = 16, .row_cost = 100,
      .fn = kiln_f32_conv_s1_ukernel_6x16_avx2_fma},
-    {.name = "4x16-avx2-fma", .required_features = KILN_CPU_AVX2 | KILN_CPU_FMA, .mr = 4, .nr = 16, .row_cost = 107,
+    {.name = "4x16-avx2-fma", .required_features = KILN_CPU_AVX2 | KILN_CPU_FMA, .mr = 4, .nr = 16, .row_cost = 100,
      .fn = kiln_f32_conv_s1_ukernel_4x16_avx2_fma},
 #endif
     {.name = "4x8-c", .mr = 4, .nr = 8, .row_cost = 100, .fn = kiln_f32_conv_s1_ukernel_4x8_c},
@@ -46,10 +47,14 @@ size_t kiln_f32_conv_s1_packed_size(const struct kiln_f32_conv_s1 *g, size_t mr)
 }
 
 void kiln_f32_conv_s1_pack(const struct kiln_f32_conv_s1 *g, size_t mr, const float *w, float *wp) {
-  const size_t k = g->channels_in * g->kh * g->kw;  // (c, ky, kx) in w's order
+  const size_t taps = g->kh * g->kw, k = g->channels_in * taps;  // w: (c, ky, kx)
   for (size_t m0 = 0; m0 < g->channels_out; m0 += mr) {
-    for (size_t p = 0; p < k; p++) {
-      for (size_t r = 0; r < mr; r++) *wp++ = m0 + r < g->channels_out ? w[(m0 + r) * k + p] : 0.0f;
+    for (size_t ky = 0; ky < g->kh; ky++) {
+      for (size_t c = 0; c < g->channels_in; c++) {
+        for (size_t kx = 0; kx < g->kw; kx++) {
+          for (size_t r = 0; r < mr; r++) *wp++ = m0 + r < g->channels_out ? w[(m0 + r) * k + c * taps + ky * g->kw + kx] : 0.0f;
+        }
+      }
     }
   }
 }
@@ -63,7 +68,7 @@ void kiln_f32_conv_s1_pad(const struct kiln_f32_conv_s1 *g, size_t nr, size_t c0
   const size_t lo = min_size(g->pad_left, pw), hi = min_size(g->pad_left + g->w, pw);  // input columns
   for (size_t c = c0; c < c1; c++) {
     for (size_t py = 0; py < ph; py++) {
-      float *row = xp + (c * ph + py) * pw;
+      float *row = xp + (py * g->channels_in + c) * pw;
       const size_t iy = py - g->pad_top;  // wraps above the input
       if (py < g->pad_top || iy >= g->h) {
         memset(row, 0, pw * sizeof(float));
@@ -80,10 +85,11 @@ void kiln_f32_conv_s1_pad(const struct kiln_f32_conv_s1 *g, size_t nr, size_t c0
 enum { ROW_BLOCK = 4 };
 
 void kiln_f32_conv_s1_rows(const struct kiln_f32_conv_s1_ukernel *uk, const struct kiln_f32_conv_s1 *g, const float *wp,
-                           const float *xp, float *y, size_t oy0, size_t oy1) {
+                           const float *xp, float *y, size_t oy0, size_t oy1, const struct kiln_f32_epilogue *e) {
   assert(uk != NULL && g->kh > 0 && g->kw > 0 && g->dh > 0 && g->dw > 0 && oy1 <= g->oh);
   const size_t mr = uk->mr, nr = uk->nr, pw = kiln_f32_conv_s1_pw(g), plane = g->oh * g->ow;
   const size_t group = mr * g->channels_in * g->kh * g->kw;  // packed floats per channel group
+  const int in_tiles = e && !e->norm && e->activation != KILN_F32_TANH;
   for (size_t b0 = oy0; b0 < oy1; b0 += ROW_BLOCK) {
     const size_t b1 = min_size(b0 + ROW_BLOCK, oy1);
     for (size_t m0 = 0; m0 < g->channels_out; m0 += mr) {
@@ -91,9 +97,13 @@ void kiln_f32_conv_s1_rows(const struct kiln_f32_conv_s1_ukernel *uk, const stru
       const size_t rows = min_size(mr, g->channels_out - m0);
       for (size_t oy = b0; oy < b1; oy++) {
         for (size_t ox = 0; ox < g->ow; ox += nr) {
-          uk->fn(g, wg, xp + oy * pw + ox, y + m0 * plane + oy * g->ow + ox, plane, rows, min_size(nr, g->ow - ox));
+          uk->fn(g, wg, xp + oy * g->channels_in * pw + ox, y + m0 * plane + oy * g->ow + ox, plane, rows, min_size(nr, g->ow - ox),
+                 in_tiles ? e : NULL, m0);
         }
       }
+    }
+    if (e && !in_tiles) {
+      for (size_t m = 0; m < g->channels_out; m++) kiln_f32_epilogue(e, m, 1, (b1 - b0) * g->ow, y + m * plane + b0 * g->ow);
     }
   }
 }

@@ -100,15 +100,20 @@ struct Conv2dGEMM: EpilogueFusing {
                     withUnsafePointer(to: d.pointee.map) { kiln_f32_conv_direct($0, d.pointee.channels, d.pointee.m, d.pointee.w, d.pointee.x, d.pointee.y, lo, hi) }
                 }
             }
-            if let tiles {
-                var work = Padded(tiles: tiles, x: xn, xp: scratch.assumingMemoryBound(to: Float.self), y: yn)
+            if let tiles {  // the epilogue in the tiles' pass
+                var work = Padded(tiles: tiles, x: xn, xp: scratch.assumingMemoryBound(to: Float.self), y: yn, epilogue: epilogue.adding(bias: b))
                 pool.parallelFor(g.c, &work) { w, lo, hi in  // input channels split between threads
                     let p = w!.assumingMemoryBound(to: Padded.self)
                     withUnsafePointer(to: p.pointee.tiles.g) { kiln_f32_conv_s1_pad($0, p.pointee.tiles.uk.pointee.nr, lo, hi, p.pointee.x, p.pointee.xp) }
                 }
                 pool.parallelFor(g.oh, &work) { w, lo, hi in  // output rows split between threads
                     let p = w!.assumingMemoryBound(to: Padded.self)
-                    withUnsafePointer(to: p.pointee.tiles.g) { kiln_f32_conv_s1_rows(p.pointee.tiles.uk, $0, p.pointee.tiles.weights, p.pointee.xp, p.pointee.y, lo, hi) }
+                    withUnsafePointer(to: p.pointee.tiles.g) { g in
+                        withUnsafePointer(to: p.pointee.epilogue.parameters) { e in
+                            kiln_f32_conv_s1_rows(p.pointee.tiles.uk, g, p.pointee.tiles.weights, p.pointee.xp, p.pointee.y, lo, hi,
+                                                  p.pointee.epilogue.isEmpty ? nil : e)
+                        }
+                    }
                 }
             }
             var oy = 0
@@ -125,7 +130,7 @@ struct Conv2dGEMM: EpilogueFusing {
                 oy += count
             }
             var work = Finish(epilogue: epilogue.adding(bias: b), y: yn, plane: plane)
-            if !work.epilogue.isEmpty {
+            if tiles == nil, !work.epilogue.isEmpty {
                 pool.parallelFor(g.m, &work) { w, lo, hi in
                     let f = w!.assumingMemoryBound(to: Finish.self)
                     withUnsafePointer(to: f.pointee.epilogue.parameters) { kiln_f32_epilogue($0, lo, hi - lo, f.pointee.plane, f.pointee.y + lo * f.pointee.plane) }
@@ -151,6 +156,7 @@ struct Conv2dGEMM: EpilogueFusing {
         let tiles: Tiles
         let x: UnsafePointer<Float>
         let xp, y: UnsafeMutablePointer<Float>
+        let epilogue: Epilogue
     }
 
     private struct Columns {

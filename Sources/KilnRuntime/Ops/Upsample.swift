@@ -17,11 +17,20 @@ struct Upsample: ElementMover {
     }
 
 
+    /// Each output row once from its input row, then copied to the other sh - 1 rows.
     func move<T>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
-        let oh = h * sh, ow = w * sw
+        let ow = w * sw
         for p in 0 ..< planes {
-            for oy in 0 ..< oh {
-                for ox in 0 ..< ow { y[(p * oh + oy) * ow + ox] = x[(p * h + oy / sh) * w + ox / sw] }
+            for iy in 0 ..< h {
+                let src = x + (p * h + iy) * w, dst = y + (p * h + iy) * sh * ow
+                if sw == 1 {
+                    dst.update(from: src, count: w)
+                } else {
+                    for ix in 0 ..< w {
+                        for k in 0 ..< sw { dst[ix * sw + k] = src[ix] }
+                    }
+                }
+                for r in 1 ..< sh { (dst + r * ow).update(from: dst, count: ow) }
             }
         }
     }
