@@ -61,9 +61,9 @@ final class ConvS1Tests: XCTestCase {
             var wp = [Float](repeating: .nan, count: kiln_f32_conv_s1_packed_size(&g, uk.pointee.mr))
             var xp = [Float](repeating: .nan, count: kiln_f32_conv_s1_padded_size(&g, uk.pointee.nr))
             kiln_f32_conv_s1_pack(&g, uk.pointee.mr, w, &wp)
-            let half = g.channels_in / 2  // two channel ranges, as two threads pad them
+            let half = g.channels_in / 2  // two channel ranges, as two threads or two concatenated tensors give them
             kiln_f32_conv_s1_pad(&g, uk.pointee.nr, 0, half, x, &xp)
-            kiln_f32_conv_s1_pad(&g, uk.pointee.nr, half, g.channels_in, x, &xp)
+            x.withUnsafeBufferPointer { kiln_f32_conv_s1_pad(&g, uk.pointee.nr, half, g.channels_in, $0.baseAddress! + half * g.h * g.w, &xp) }
             var y = [Float](repeating: .nan, count: g.channels_out * g.oh * g.ow)
             var e = epilogue ?? kiln_f32_epilogue()
             let cuts = splits.filter { $0 < g.oh }
@@ -103,7 +103,7 @@ final class ConvS1Tests: XCTestCase {
         XCTAssertTrue(ran.contains("4x8-c"))
     }
 
-    /// Rows split at 1, 2 and 5 (inside and across the driver's blocks of 4 rows): the same bytes.
+    /// Rows split at 1, 2, 3 and 5 (ranges of one row and of several): the same bytes.
     func testRowSplitsGiveTheSameBytes() {
         for t in Self.cases {
             let layer = Layer(t)
@@ -116,7 +116,7 @@ final class ConvS1Tests: XCTestCase {
         }
     }
 
-    /// Bias + ReLU / LeakyReLU in the tiles' registers, and BatchNorm / Tanh over the blocks of rows:
+    /// Bias + ReLU / LeakyReLU in the tiles' registers, and BatchNorm / Tanh after each row:
     /// the bytes of kiln_f32_epilogue_ref run after the convolution.
     func testEpilogueEqualsSeparatePass() {
         let bias = (0 ..< 32).map { Float($0 % 7) - 3.25 }

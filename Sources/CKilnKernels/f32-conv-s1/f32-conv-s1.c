@@ -1,7 +1,7 @@
 // The stride-1 direct convolution's driver: weight packing, the padded copy of the input (rows of
 // every channel side by side, so a tile's taps read one stream per kernel row), and the loop over
-// tiles (blocks of output rows, then channel groups, then rows and column tiles, so a
-// group's weights are reused by every tile of the block while they are in cache).
+// tiles: per output row and column tile, every channel group, so the tile's input stays in L1
+// while the weights stream through in order.
 #pragma STDC FP_CONTRACT OFF
 #include "kiln/f32-conv-s1.h"
 
@@ -75,14 +75,12 @@ void kiln_f32_conv_s1_pad(const struct kiln_f32_conv_s1 *g, size_t nr, size_t c0
         continue;
       }
       memset(row, 0, lo * sizeof(float));
-      memcpy(row + lo, x + (c * g->h + iy) * g->w, (hi - lo) * sizeof(float));
+      memcpy(row + lo, x + ((c - c0) * g->h + iy) * g->w, (hi - lo) * sizeof(float));
       memset(row + hi, 0, (pw - hi) * sizeof(float));
     }
   }
   if (c1 == g->channels_in) memset(xp + g->channels_in * ph * pw, 0, nr * sizeof(float));
 }
-
-enum { ROW_BLOCK = 4 };
 
 void kiln_f32_conv_s1_rows(const struct kiln_f32_conv_s1_ukernel *uk, const struct kiln_f32_conv_s1 *g, const float *wp,
                            const float *xp, float *y, size_t oy0, size_t oy1, const struct kiln_f32_epilogue *e) {
@@ -90,20 +88,16 @@ void kiln_f32_conv_s1_rows(const struct kiln_f32_conv_s1_ukernel *uk, const stru
   const size_t mr = uk->mr, nr = uk->nr, pw = kiln_f32_conv_s1_pw(g), plane = g->oh * g->ow;
   const size_t group = mr * g->channels_in * g->kh * g->kw;  // packed floats per channel group
   const int in_tiles = e && !e->norm && e->activation != KILN_F32_TANH;
-  for (size_t b0 = oy0; b0 < oy1; b0 += ROW_BLOCK) {
-    const size_t b1 = min_size(b0 + ROW_BLOCK, oy1);
-    for (size_t m0 = 0; m0 < g->channels_out; m0 += mr) {
-      const float *wg = wp + m0 / mr * group;
-      const size_t rows = min_size(mr, g->channels_out - m0);
-      for (size_t oy = b0; oy < b1; oy++) {
-        for (size_t ox = 0; ox < g->ow; ox += nr) {
-          uk->fn(g, wg, xp + oy * g->channels_in * pw + ox, y + m0 * plane + oy * g->ow + ox, plane, rows, min_size(nr, g->ow - ox),
-                 in_tiles ? e : NULL, m0);
-        }
+  for (size_t oy = oy0; oy < oy1; oy++) {
+    for (size_t ox = 0; ox < g->ow; ox += nr) {
+      const float *x = xp + oy * g->channels_in * pw + ox;
+      for (size_t m0 = 0; m0 < g->channels_out; m0 += mr) {
+        uk->fn(g, wp + m0 / mr * group, x, y + m0 * plane + oy * g->ow + ox, plane, min_size(mr, g->channels_out - m0),
+               min_size(nr, g->ow - ox), in_tiles ? e : NULL, m0);
       }
     }
     if (e && !in_tiles) {
-      for (size_t m = 0; m < g->channels_out; m++) kiln_f32_epilogue(e, m, 1, (b1 - b0) * g->ow, y + m * plane + b0 * g->ow);
+      for (size_t m = 0; m < g->channels_out; m++) kiln_f32_epilogue(e, m, 1, g->ow, y + m * plane + oy * g->ow);
     }
   }
 }

@@ -33,6 +33,10 @@ struct Conv2dGEMM: EpilogueFusing {
 
     /// Stride 1 on this CPU's tiles: the micro-kernel, its geometry and the packed weights.
     let tiles: Tiles?
+    /// With tiles, the input may be a channel concatenation that the plan does not materialize: the
+    /// channel counts of its parts, which are then the first inputs (x alone: [C]). The padded copy
+    /// reads them in place.
+    var parts: [Int]
     struct Tiles {
         let uk: UnsafePointer<kiln_f32_conv_s1_ukernel>
         let g: kiln_f32_conv_s1
@@ -48,7 +52,7 @@ struct Conv2dGEMM: EpilogueFusing {
     init(node: Node, inputs: [ValueInfo?], context: PlanContext) throws {
         pool = context.pool
         let g = try ConvGeometry(node: node, inputs: inputs, transposed: false)
-        self.g = g
+        (self.g, parts) = (g, [g.c])
         // Taps that read only padding are left out where the padding covers them (a first kept tap
         // past the padding would need a negative one).
         var sy = kiln_conv_span(g.kh, g.oh, g.h, g.sh, g.dh, g.padTop), sx = kiln_conv_span(g.kw, g.ow, g.w, g.sw, g.dw, g.padLeft)
@@ -85,7 +89,7 @@ struct Conv2dGEMM: EpilogueFusing {
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
         let x = inputs[0]!.assumingMemoryBound(to: Float.self)
-        let b = g.hasBias ? inputs[2]!.assumingMemoryBound(to: Float.self) : nil
+        let b = g.hasBias ? inputs[parts.count + 1]!.assumingMemoryBound(to: Float.self) : nil
         let y = outputs[0].assumingMemoryBound(to: Float.self)
         let plane = g.oh * g.ow, cols = GEMM.data(scratch, pool: pool)
         for n in 0 ..< g.n {
@@ -101,10 +105,10 @@ struct Conv2dGEMM: EpilogueFusing {
                 }
             }
             if let tiles {  // the epilogue in the tiles' pass
-                var work = Padded(tiles: tiles, x: xn, xp: scratch.assumingMemoryBound(to: Float.self), y: yn, epilogue: epilogue.adding(bias: b))
+                var work = Padded(tiles: tiles, sources: inputs, parts: parts, sample: n, xp: scratch.assumingMemoryBound(to: Float.self), y: yn,
+                                  epilogue: epilogue.adding(bias: b))
                 pool.parallelFor(g.c, &work) { w, lo, hi in  // input channels split between threads
-                    let p = w!.assumingMemoryBound(to: Padded.self)
-                    withUnsafePointer(to: p.pointee.tiles.g) { kiln_f32_conv_s1_pad($0, p.pointee.tiles.uk.pointee.nr, lo, hi, p.pointee.x, p.pointee.xp) }
+                    w!.assumingMemoryBound(to: Padded.self).pointee.pad(lo, hi)
                 }
                 pool.parallelFor(g.oh, &work) { w, lo, hi in  // output rows split between threads
                     let p = w!.assumingMemoryBound(to: Padded.self)
@@ -154,9 +158,25 @@ struct Conv2dGEMM: EpilogueFusing {
 
     private struct Padded {
         let tiles: Tiles
-        let x: UnsafePointer<Float>
+        let sources: [UnsafeRawPointer?]
+        let parts: [Int]
+        let sample: Int
         let xp, y: UnsafeMutablePointer<Float>
         let epilogue: Epilogue
+
+        /// The padded copy of channels lo ..< hi, each from the part that holds it.
+        func pad(_ lo: Int, _ hi: Int) {
+            let plane = tiles.g.h * tiles.g.w
+            var first = 0
+            for (k, count) in parts.enumerated() {
+                let a = max(lo, first), b = min(hi, first + count)
+                if a < b {
+                    let x = sources[k]!.assumingMemoryBound(to: Float.self) + (sample * count + a - first) * plane
+                    withUnsafePointer(to: tiles.g) { kiln_f32_conv_s1_pad($0, tiles.uk.pointee.nr, a, b, x, xp) }
+                }
+                first += count
+            }
+        }
     }
 
     private struct Columns {

@@ -116,8 +116,13 @@ public final class Plan {
         var ops: [Op] = []
         var opValues: [(inputs: [String], outputs: [String])] = []  // the values each op reads and writes
         var nodeIndices: [Int] = []  // each op's node
-        var fused: Set<Int> = []  // nodes run by an earlier op's epilogue
+        var fused: Set<Int> = []  // nodes run by an earlier op's epilogue, or concatenations a convolution reads in place
         var macs = 0, int8Nodes = 0, floatNodes = 0
+        var readers: [String: Int] = [:]  // nodes (and graph outputs) that read each value
+        for node in model.graph.nodes { for name in node.inputs where !name.isEmpty { readers[name, default: 0] += 1 } }
+        for name in model.graph.outputs { readers[name, default: 0] += 1 }
+        var channelConcats: [String: Int] = [:]  // the output of a float Concat on axis 1 -> its op
+        var dropped: Set<Int> = []  // ops whose work a later op took over
         for (i, node) in model.graph.nodes.enumerated() where !fused.contains(i) {
             let ins = node.inputs.map { $0.isEmpty ? nil : info[$0]!.0 }
             for name in node.inputs where !name.isEmpty {
@@ -128,7 +133,17 @@ public final class Plan {
             guard op.outputs.count == node.outputs.count else {
                 throw RuntimeError.inputCount(node: node.name, message: "\(node.op) has \(op.outputs.count) outputs, the node names \(node.outputs.count)")
             }
-            var outputNames = node.outputs, absorbed = 0
+            var inputNames = node.inputs, outputNames = node.outputs, absorbed = 0
+            if var conv = op as? Conv2dGEMM, conv.tiles != nil, let k = channelConcats[node.inputs[0]], readers[node.inputs[0]] == 1 {
+                // A Concat read only by this convolution: its parts go straight into the padded copy.
+                let parts = opValues[k].inputs
+                conv.parts = parts.map { info[$0]!.0.shape[1] }
+                (op, inputNames) = (conv, parts + node.inputs.dropFirst())
+                for name in parts { if case let .arena(b) = info[name]!.1 { buffers[b].last = i } }
+                if case let .arena(b) = info[node.inputs[0]]!.1 { buffers[b].size = 0 }
+                dropped.insert(k)
+                fused.insert(nodeIndices[k])
+            }
             if let chain = chains[i], var layer = op as? EpilogueFusing {
                 let nodes = chain.map { model.graph.nodes[$0] }
                 layer.epilogue = try Epilogue(chain: nodes, value: op.outputs[0], constant: { info[$0]?.0 }, context: context)
@@ -137,14 +152,19 @@ public final class Plan {
                 absorbed = chain.count
             }
             for (name, v) in zip(outputNames, op.outputs) { info[name] = (v, try slot(v, at: i, what: "value '\(name)' of node '\(node.name)'")) }
+            if op is Concat, op.outputs[0].dtype == .f32, op.outputs[0].shape.count == 4, (node.attribute("axis")?.intValue ?? 1) == 1 {
+                channelConcats[node.outputs[0]] = ops.count
+            }
             ops.append(op)
-            opValues.append((node.inputs, outputNames))
+            opValues.append((inputNames, outputNames))
             nodeIndices.append(i)
             macs += op.macsPerSample
             if node.op != "QuantizeLinear" && node.op != "DequantizeLinear" {
                 if op.outputs[0].dtype == .i8 { int8Nodes += 1 } else { floatNodes += 1 + absorbed }
             }
         }
+        let kept = ops.indices.filter { !dropped.contains($0) }
+        (ops, opValues, nodeIndices) = (kept.map { ops[$0] }, kept.map { opValues[$0] }, kept.map { nodeIndices[$0] })
         // Graph inputs and outputs live through the whole run: no op's output reuses an input's
         // memory, so a plan run again reads the inputs it was given (kiln bench runs one fill many times).
         let end = model.graph.nodes.count

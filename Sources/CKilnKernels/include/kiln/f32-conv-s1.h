@@ -64,11 +64,12 @@ void kiln_f32_conv_s1_pack(const struct kiln_f32_conv_s1 *g, size_t mr, const fl
 /// Floats of the padded input of one sample [ph][C][pw], with nr floats of zeros after it (the
 /// tiles' reach).
 size_t kiln_f32_conv_s1_padded_size(const struct kiln_f32_conv_s1 *g, size_t nr);
-/// Writes channels c0 ..< c1 of xp from x [C, h, w]: the input where it falls in the padded rows,
-/// zeros elsewhere; with c1 = channels_in, also the zeros after the last row.
+/// Writes channels c0 ..< c1 of xp from x [c1 - c0, h, w] (x is channel c0's plane, so the
+/// channels may come from separate tensors, as a concatenation's inputs): the input where it falls
+/// in the padded rows, zeros elsewhere; with c1 = channels_in, also the zeros after the last row.
 void kiln_f32_conv_s1_pad(const struct kiln_f32_conv_s1 *g, size_t nr, size_t c0, size_t c1, const float *x, float *xp);
 /// Output rows oy0 ..< oy1 of y [M, oh, ow] with micro-kernel uk, then epilogue e (NULL: none;
-/// bias, ReLU and LeakyReLU in the tiles' registers, BatchNorm and Tanh over each block of rows
+/// bias, ReLU and LeakyReLU in the tiles' registers, BatchNorm and Tanh over each output row
 /// while it is in cache): every output computed by one tile and finished by the same formulas, so
 /// the bytes do not depend on how rows are split between threads, and equal those of a separate
 /// kiln_f32_epilogue pass.
