@@ -20,12 +20,7 @@
 #include <math.h>
 #include <stdint.h>
 
-enum { MARGIN = 1 << 10 };
-
-static const double small_q[10] = {
-    -0.333333333333216,      0.13333333331892283,   -0.05396825334961731,   0.021869475302544544, -0.008863071875437297,
-    0.0035908669466093992,   -0.0014495553149680292, 0.0005696401980069904, -0.00019665292584729224, 4.266935922347682e-05,
-};
+#include "f32-vtanh-poly.h"
 
 __attribute__((target("avx512f"))) static __m512d tanh_abs(__m512d a) {
   a = _mm512_min_pd(a, _mm512_set1_pd(20.0));
@@ -40,18 +35,6 @@ __attribute__((target("avx512f"))) static __m512d tanh_abs(__m512d a) {
   __m512d r = _mm512_fnmadd_pd(k, _mm512_set1_pd(0x1.62e42fefa3800p-1), y);  // ln 2 high part: k * it is exact
   r = _mm512_fnmadd_pd(k, _mm512_set1_pd(0x1.ef35793c76730p-45), r);           // ln 2 low part
   __m512d p = _mm512_set1_pd(1.0 / 479001600.0);                                 // 1/12!
-  static const double inverse_factorials[12] = {1.0,
-                                                1.0,
-                                                1.0 / 2,
-                                                1.0 / 6,
-                                                1.0 / 24,
-                                                1.0 / 120,
-                                                1.0 / 720,
-                                                1.0 / 5040,
-                                                1.0 / 40320,
-                                                1.0 / 362880,
-                                                1.0 / 3628800,
-                                                1.0 / 39916800};
   for (int j = 11; j >= 0; j--) p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(inverse_factorials[j]));
   const __m512d e = _mm512_scalef_pd(p, k);
   const __m512d large =

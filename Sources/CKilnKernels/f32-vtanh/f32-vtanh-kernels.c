@@ -7,6 +7,7 @@
 static const struct kiln_f32_vtanh_kernel kernels[] = {
 #if defined(__x86_64__)
     {"avx512", KILN_CPU_AVX512F, kiln_f32_vtanh_avx512},
+    {"avx2-fma", KILN_CPU_AVX2 | KILN_CPU_FMA, kiln_f32_vtanh_avx2_fma},
 #endif
     {"scalar", 0, kiln_f32_vtanh_ref},
 };

@@ -105,13 +105,17 @@ struct Conv2dGEMM: EpilogueFusing {
                 }
             }
             if let tiles {  // the epilogue in the tiles' pass
-                var work = Padded(tiles: tiles, sources: inputs, parts: parts, sample: n, xp: scratch.assumingMemoryBound(to: Float.self), y: yn,
-                                  epilogue: epilogue.adding(bias: b))
-                pool.parallelFor(g.c, &work) { w, lo, hi in  // input channels split between threads
-                    w!.assumingMemoryBound(to: Padded.self).pointee.pad(lo, hi)
+                inputs.withUnsafeBufferPointer { sources in
+                    parts.withUnsafeBufferPointer { parts in
+                        var work = Padded(tiles: tiles, sources: sources, parts: parts, sample: n, xp: scratch.assumingMemoryBound(to: Float.self))
+                        pool.parallelFor(g.c, &work) { w, lo, hi in  // input channels split between threads
+                            w!.assumingMemoryBound(to: Padded.self).pointee.pad(lo, hi)
+                        }
+                    }
                 }
+                var work = Tiled(tiles: tiles, xp: scratch.assumingMemoryBound(to: Float.self), y: yn, epilogue: epilogue.adding(bias: b))
                 pool.parallelFor(g.oh, &work) { w, lo, hi in  // output rows split between threads
-                    let p = w!.assumingMemoryBound(to: Padded.self)
+                    let p = w!.assumingMemoryBound(to: Tiled.self)
                     withUnsafePointer(to: p.pointee.tiles.g) { g in
                         withUnsafePointer(to: p.pointee.epilogue.parameters) { e in
                             kiln_f32_conv_s1_rows(p.pointee.tiles.uk, g, p.pointee.tiles.weights, p.pointee.xp, p.pointee.y, lo, hi,
@@ -156,13 +160,18 @@ struct Conv2dGEMM: EpilogueFusing {
         let y: UnsafeMutablePointer<Float>
     }
 
-    private struct Padded {
+    private struct Tiled {
         let tiles: Tiles
-        let sources: [UnsafeRawPointer?]
-        let parts: [Int]
-        let sample: Int
         let xp, y: UnsafeMutablePointer<Float>
         let epilogue: Epilogue
+    }
+
+    private struct Padded {
+        let tiles: Tiles
+        let sources: UnsafeBufferPointer<UnsafeRawPointer?>
+        let parts: UnsafeBufferPointer<Int>
+        let sample: Int
+        let xp: UnsafeMutablePointer<Float>
 
         /// The padded copy of channels lo ..< hi, each from the part that holds it.
         func pad(_ lo: Int, _ hi: Int) {

@@ -16,7 +16,8 @@ typedef void kiln_f32_vtanh_fn(const float *x, float *y, size_t n);
 /// The definition, value by value.
 kiln_f32_vtanh_fn kiln_f32_vtanh_ref;
 #if defined(__x86_64__)
-kiln_f32_vtanh_fn kiln_f32_vtanh_avx512;  // 8 lanes at a time in double
+kiln_f32_vtanh_fn kiln_f32_vtanh_avx512;    // 8 lanes at a time in double
+kiln_f32_vtanh_fn kiln_f32_vtanh_avx2_fma;  // 4 lanes at a time in double
 #endif
 
 /// The same with the fastest path this CPU has; bit-identical to the reference.
