@@ -73,7 +73,7 @@ let package = Package(
         // Paths in the checkout and a Python runner, shared by the test targets.
         .target(name: "KilnTestSupport", path: "Tests/KilnTestSupport"),
         .testTarget(name: "KilnFormatTests", dependencies: ["KilnFormat", "KilnRuntime", "KilnTestSupport"]),
-        .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnFormat", "KilnImage", "KilnTestSupport"]),
+        .testTarget(name: "KilnRuntimeTests", dependencies: ["KilnRuntime", "KilnFormat", "KilnImage", "KilnTestSupport", "CKilnKernels"]),
         // The int8 conformance suite in C, shared with the AArch64 driver in Tools/arm64.
         .target(name: "CKilnConformance", dependencies: ["CKilnKernels"], path: "Tests/CKilnConformance"),
         .testTarget(name: "KilnKernelsTests", dependencies: ["CKilnKernels", "CKilnConformance", "KilnRuntime", "KilnTrain", "KilnTestSupport"]),

@@ -26,7 +26,7 @@ final class ConvS1Tests: XCTestCase {
             let (c, m, h, w, kh, kw, dh, dw) = (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7])
             let oh = h + t[8] + t[9] - (kh - 1) * dh, ow = w + t[10] + t[11] - (kw - 1) * dw
             g = kiln_f32_conv_s1(channels_in: c, channels_out: m, kh: kh, kw: kw, dh: dh, dw: dw, oh: oh, ow: ow, h: h, w: w,
-                                 pad_top: t[8], pad_left: t[10])
+                                 pad_top: t[8], pad_left: t[10], up_h: 1, up_w: 1)
             self.w = (0 ..< m * c * kh * kw).map { Float(($0 * 7919) % 201 - 100) / 64 }
             self.x = (0 ..< c * h * w).map { Float(($0 * 104_729) % 255 - 127) / 31 }  // not dyadic: the sums round
         }

@@ -32,14 +32,14 @@ struct Conv2dGEMM: EpilogueFusing {
     static let stripBytes = 1 << 20
 
     /// Stride 1 on this CPU's tiles: the micro-kernel, its geometry and the packed weights.
-    let tiles: Tiles?
+    private(set) var tiles: Tiles?
     /// With tiles, the input may be a channel concatenation that the plan does not materialize: the
     /// channel counts of its parts, which are then the first inputs (x alone: [C]). The padded copy
     /// reads them in place.
     var parts: [Int]
     struct Tiles {
         let uk: UnsafePointer<kiln_f32_conv_s1_ukernel>
-        let g: kiln_f32_conv_s1
+        var g: kiln_f32_conv_s1
         let weights: UnsafePointer<Float>
     }
 
@@ -72,7 +72,7 @@ struct Conv2dGEMM: EpilogueFusing {
         let uk = kiln_f32_conv_s1_ukernel_for(g.m)
         if let uk, g.sh == 1, g.sw == 1, !pointwise {
             var s = kiln_f32_conv_s1(channels_in: g.c, channels_out: g.m, kh: map.kh, kw: map.kw, dh: g.dh, dw: g.dw, oh: g.oh, ow: g.ow,
-                                     h: g.h, w: g.w, pad_top: map.pad_top, pad_left: map.pad_left)
+                                     h: g.h, w: g.w, pad_top: map.pad_top, pad_left: map.pad_left, up_h: 1, up_w: 1)
             let count = kiln_f32_conv_s1_packed_size(&s, uk.pointee.mr)
             let p = try context.allocate(count * 4, for: node).assumingMemoryBound(to: Float.self)
             kiln_f32_conv_s1_pack(&s, uk.pointee.mr, kept, p)
@@ -85,6 +85,13 @@ struct Conv2dGEMM: EpilogueFusing {
             (direct, tiles) = (nil, nil)
             weights = try kept.withUnsafeBufferPointer { try GEMM.pack($0.baseAddress!, transpose: false, m: g.m, k: k, columns: g.oh * g.ow, for: node, context: context) }
         }
+    }
+
+    /// With tiles: reads its input as the nearest-neighbour upsampling by (sh, sw) of the input it
+    /// is then given (an Upsample the plan does not materialize).
+    mutating func readUpsampled(_ sh: Int, _ sw: Int) {
+        tiles?.g.up_h = sh
+        tiles?.g.up_w = sw
     }
 
     func run(_ inputs: [UnsafeRawPointer?], _ outputs: [UnsafeMutableRawPointer], _ scratch: UnsafeMutableRawPointer) {
@@ -175,7 +182,7 @@ struct Conv2dGEMM: EpilogueFusing {
 
         /// The padded copy of channels lo ..< hi, each from the part that holds it.
         func pad(_ lo: Int, _ hi: Int) {
-            let plane = tiles.g.h * tiles.g.w
+            let plane = tiles.g.h / tiles.g.up_h * (tiles.g.w / tiles.g.up_w)
             var first = 0
             for (k, count) in parts.enumerated() {
                 let a = max(lo, first), b = min(hi, first + count)

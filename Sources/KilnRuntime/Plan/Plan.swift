@@ -122,6 +122,7 @@ public final class Plan {
         for node in model.graph.nodes { for name in node.inputs where !name.isEmpty { readers[name, default: 0] += 1 } }
         for name in model.graph.outputs { readers[name, default: 0] += 1 }
         var channelConcats: [String: Int] = [:]  // the output of a float Concat on axis 1 -> its op
+        var upsamples: [String: Int] = [:]  // the output of a float Upsample -> its op
         var dropped: Set<Int> = []  // ops whose work a later op took over
         for (i, node) in model.graph.nodes.enumerated() where !fused.contains(i) {
             let ins = node.inputs.map { $0.isEmpty ? nil : info[$0]!.0 }
@@ -143,6 +144,15 @@ public final class Plan {
                 if case let .arena(b) = info[node.inputs[0]]!.1 { buffers[b].size = 0 }
                 dropped.insert(k)
                 fused.insert(nodeIndices[k])
+            } else if var conv = op as? Conv2dGEMM, conv.tiles != nil, let k = upsamples[node.inputs[0]], readers[node.inputs[0]] == 1,
+                      let up = ops[k] as? Upsample {
+                // An Upsample read only by this convolution: the padded copy repeats the pixels.
+                conv.readUpsampled(up.sh, up.sw)
+                (op, inputNames) = (conv, opValues[k].inputs + node.inputs.dropFirst())
+                if case let .arena(b) = info[opValues[k].inputs[0]]!.1 { buffers[b].last = i }
+                if case let .arena(b) = info[node.inputs[0]]!.1 { buffers[b].size = 0 }
+                dropped.insert(k)
+                fused.insert(nodeIndices[k])
             }
             if let chain = chains[i], var layer = op as? EpilogueFusing {
                 let nodes = chain.map { model.graph.nodes[$0] }
@@ -155,6 +165,7 @@ public final class Plan {
             if op is Concat, op.outputs[0].dtype == .f32, op.outputs[0].shape.count == 4, (node.attribute("axis")?.intValue ?? 1) == 1 {
                 channelConcats[node.outputs[0]] = ops.count
             }
+            if op is Upsample, op.outputs[0].dtype == .f32 { upsamples[node.outputs[0]] = ops.count }
             ops.append(op)
             opValues.append((inputNames, outputNames))
             nodeIndices.append(i)

@@ -21,6 +21,7 @@ struct kiln_f32_conv_s1 {
   size_t kh, kw, dh, dw;  // taps and dilation
   size_t oh, ow;          // output plane
   size_t h, w, pad_top, pad_left;  // the unpadded input and where it sits in xp
+  size_t up_h, up_w;  // the input is x [C, h / up_h, w / up_w] upsampled by nearest neighbour (1, 1: x itself)
 };
 
 /// A micro-kernel: the tile of output channels m0 ..< m0 + mr_valid and columns 0 ..< nr_valid at
@@ -64,7 +65,7 @@ void kiln_f32_conv_s1_pack(const struct kiln_f32_conv_s1 *g, size_t mr, const fl
 /// Floats of the padded input of one sample [ph][C][pw], with nr floats of zeros after it (the
 /// tiles' reach).
 size_t kiln_f32_conv_s1_padded_size(const struct kiln_f32_conv_s1 *g, size_t nr);
-/// Writes channels c0 ..< c1 of xp from x [c1 - c0, h, w] (x is channel c0's plane, so the
+/// Writes channels c0 ..< c1 of xp from x [c1 - c0, h / up_h, w / up_w] (x is channel c0's plane, so the
 /// channels may come from separate tensors, as a concatenation's inputs): the input where it falls
 /// in the padded rows, zeros elsewhere; with c1 = channels_in, also the zeros after the last row.
 void kiln_f32_conv_s1_pad(const struct kiln_f32_conv_s1 *g, size_t nr, size_t c0, size_t c1, const float *x, float *xp);
