@@ -25,6 +25,7 @@ typedef void kiln_f32_im2col_fn(const struct kiln_f32_im2col *g, size_t c0, size
 kiln_f32_im2col_fn kiln_f32_im2col_ref;
 #if defined(__x86_64__)
 kiln_f32_im2col_fn kiln_f32_im2col_avx512;  // column strides 1 and 2; others as the reference
+kiln_f32_im2col_fn kiln_f32_im2col_avx2;    // the same, 8 lanes
 #endif
 
 /// The same with the fastest path this CPU has; the same bytes.
