@@ -63,9 +63,14 @@ size_t kiln_f32_conv_s1_padded_size(const struct kiln_f32_conv_s1 *g, size_t nr)
   return g->channels_in * kiln_f32_conv_s1_ph(g) * kiln_f32_conv_s1_pw(g) + nr;
 }
 
-// Rows are short (the output width plus the kernel's reach): plain loops, which the compiler
-// vectorizes inline, beat a memcpy and two memset calls per row.
-__attribute__((no_builtin("memcpy", "memset"))) void kiln_f32_conv_s1_pad(const struct kiln_f32_conv_s1 *g, size_t nr, size_t c0,
+// Rows are short (the output width plus the kernel's reach): plain loops, which clang vectorizes
+// inline, beat a memcpy and two memset calls per row (other compilers may call them).
+#if defined(__clang__)
+#define INLINE_COPIES __attribute__((no_builtin("memcpy", "memset")))
+#else
+#define INLINE_COPIES
+#endif
+INLINE_COPIES void kiln_f32_conv_s1_pad(const struct kiln_f32_conv_s1 *g, size_t nr, size_t c0,
                                                                            size_t c1, const float *x, float *xp) {
   assert(g->up_h >= 1 && g->up_w >= 1 && g->h % g->up_h == 0 && g->w % g->up_w == 0);
   const size_t ph = kiln_f32_conv_s1_ph(g), pw = kiln_f32_conv_s1_pw(g);
