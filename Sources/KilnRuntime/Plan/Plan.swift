@@ -17,7 +17,8 @@ public final class Plan {
     public let arenaBytes: Int
     /// Multiply-accumulates per sample over all ops.
     public let macsPerSample: Int
-    /// Nodes (BatchNorm2d, activations) run in an earlier layer's epilogue, not as ops of their own.
+    /// Nodes not run as ops of their own: BatchNorm2d and activations in an earlier layer's
+    /// epilogue, and channel Concats and Upsamples that a tiled convolution reads in place.
     public let fusedNodes: Int
     /// Nodes that compute on int8 values and on float values (QuantizeLinear and
     /// DequantizeLinear, which convert between them, in neither).
