@@ -13,29 +13,29 @@
 #include "f32-conv-s1-plane.h"
 
 // Fastest first; every entry but the last rounds alike (one fused multiply-add per tap), so the
-// choice between them never changes a result. row_cost: time per computed output channel,
-// relative: 6x16 and 4x16 ran within 3% of each other per computed channel (3x3 and 7x7 layers of
-// 3-224 channels, 32x32 to 128x128, Zen 3), so the one that pads fewer channels runs.
+// choice between them never changes a result. 6x16 and 4x16 ran within 3% of each other per
+// computed channel (3x3 and 7x7 layers of 3-224 channels, 32x32 to 128x128, Zen 3), so the one that
+// pads fewer output channels runs.
 static const struct kiln_f32_conv_s1_ukernel ukernels[] = {
 #if defined(__x86_64__)
-    {.name = "6x16-avx2-fma", .required_features = KILN_CPU_AVX2 | KILN_CPU_FMA, .mr = 6, .nr = 16, .row_cost = 100,
+    {.name = "6x16-avx2-fma", .required_features = KILN_CPU_AVX2 | KILN_CPU_FMA, .mr = 6, .nr = 16,
      .fn = kiln_f32_conv_s1_ukernel_6x16_avx2_fma},
-    {.name = "4x16-avx2-fma", .required_features = KILN_CPU_AVX2 | KILN_CPU_FMA, .mr = 4, .nr = 16, .row_cost = 100,
+    {.name = "4x16-avx2-fma", .required_features = KILN_CPU_AVX2 | KILN_CPU_FMA, .mr = 4, .nr = 16,
      .fn = kiln_f32_conv_s1_ukernel_4x16_avx2_fma},
 #endif
-    {.name = "4x8-c", .mr = 4, .nr = 8, .row_cost = 100, .fn = kiln_f32_conv_s1_ukernel_4x8_c},
+    {.name = "4x8-c", .mr = 4, .nr = 8, .fn = kiln_f32_conv_s1_ukernel_4x8_c},
 };
 KILN_KERNEL_LIST(kiln_f32_conv_s1_ukernel, struct kiln_f32_conv_s1_ukernel, ukernels)
 
 const struct kiln_f32_conv_s1_ukernel *kiln_f32_conv_s1_ukernel_for(size_t channels_out) {
   const uint32_t gemm = kiln_f32_gemm_ukernel_best()->required_features, have = kiln_cpu_features();
   const struct kiln_f32_conv_s1_ukernel *best = NULL;
-  size_t best_cost = SIZE_MAX;
+  size_t best_rows = SIZE_MAX;
   for (size_t i = 0; i < kiln_f32_conv_s1_ukernel_count(); i++) {
     const struct kiln_f32_conv_s1_ukernel *uk = &ukernels[i];
     if (uk->required_features == 0 || uk->required_features != gemm || (uk->required_features & have) != uk->required_features) continue;
-    const size_t cost = (channels_out + uk->mr - 1) / uk->mr * uk->mr * uk->row_cost;
-    if (cost < best_cost) best = uk, best_cost = cost;
+    const size_t rows = (channels_out + uk->mr - 1) / uk->mr * uk->mr;  // computed output channels
+    if (rows < best_rows) best = uk, best_rows = rows;
   }
   return best;
 }

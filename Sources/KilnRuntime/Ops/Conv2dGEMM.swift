@@ -20,7 +20,7 @@ struct Conv2dGEMM: EpilogueFusing {
     /// A 1x1 kernel with stride 1 and no padding: the GEMM reads x directly.
     let pointwise: Bool
     var scratchBytes: Int {
-        if let tiles { return kiln_f32_conv_s1_padded_size([tiles.g], tiles.uk.pointee.nr) * 4 }
+        if let tiles { return withUnsafePointer(to: tiles.g) { kiln_f32_conv_s1_padded_size($0, tiles.uk.pointee.nr) } * 4 }
         return weights == nil ? 0 : GEMM.workspaceBytes(threads: pool.count) + (pointwise ? 0 : rows * stripRows * g.ow * 4)
     }
     /// For at most `directChannels` output channels: the kept weights [M, C, KH', KW'] of the

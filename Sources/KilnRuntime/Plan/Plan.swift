@@ -117,13 +117,12 @@ public final class Plan {
         var ops: [Op] = []
         var opValues: [(inputs: [String], outputs: [String])] = []  // the values each op reads and writes
         var nodeIndices: [Int] = []  // each op's node
-        var fused: Set<Int> = []  // nodes run by an earlier op's epilogue, or concatenations a convolution reads in place
+        var fused: Set<Int> = []  // nodes run by an earlier op's epilogue, or read in place by a convolution
         var macs = 0, int8Nodes = 0, floatNodes = 0
         var readers: [String: Int] = [:]  // nodes (and graph outputs) that read each value
         for node in model.graph.nodes { for name in node.inputs where !name.isEmpty { readers[name, default: 0] += 1 } }
         for name in model.graph.outputs { readers[name, default: 0] += 1 }
-        var channelConcats: [String: Int] = [:]  // the output of a float Concat on axis 1 -> its op
-        var upsamples: [String: Int] = [:]  // the output of a float Upsample -> its op
+        var readableInPlace: [String: Int] = [:]  // the output of a float channel Concat or Upsample -> its op
         var dropped: Set<Int> = []  // ops whose work a later op took over
         for (i, node) in model.graph.nodes.enumerated() where !fused.contains(i) {
             let ins = node.inputs.map { $0.isEmpty ? nil : info[$0]!.0 }
@@ -136,21 +135,13 @@ public final class Plan {
                 throw RuntimeError.inputCount(node: node.name, message: "\(node.op) has \(op.outputs.count) outputs, the node names \(node.outputs.count)")
             }
             var inputNames = node.inputs, outputNames = node.outputs, absorbed = 0
-            if var conv = op as? Conv2dGEMM, conv.tiles != nil, let k = channelConcats[node.inputs[0]], readers[node.inputs[0]] == 1 {
-                // A Concat read only by this convolution: its parts go straight into the padded copy.
-                let parts = opValues[k].inputs
-                conv.parts = parts.map { info[$0]!.0.shape[1] }
-                (op, inputNames) = (conv, parts + node.inputs.dropFirst())
-                for name in parts { if case let .arena(b) = info[name]!.1 { buffers[b].last = i } }
-                if case let .arena(b) = info[node.inputs[0]]!.1 { buffers[b].size = 0 }
-                dropped.insert(k)
-                fused.insert(nodeIndices[k])
-            } else if var conv = op as? Conv2dGEMM, conv.tiles != nil, let k = upsamples[node.inputs[0]], readers[node.inputs[0]] == 1,
-                      let up = ops[k] as? Upsample {
-                // An Upsample read only by this convolution: the padded copy repeats the pixels.
-                conv.readUpsampled(up.sh, up.sw)
-                (op, inputNames) = (conv, opValues[k].inputs + node.inputs.dropFirst())
-                if case let .arena(b) = info[opValues[k].inputs[0]]!.1 { buffers[b].last = i }
+            if var conv = op as? Conv2dGEMM, conv.tiles != nil, let k = readableInPlace[node.inputs[0]], readers[node.inputs[0]] == 1 {
+                // A Concat or Upsample read only by this convolution: its padded copy gathers the
+                // Concat's parts or repeats the Upsample's pixels, and that op no longer runs.
+                let sources = opValues[k].inputs
+                if let up = ops[k] as? Upsample { conv.readUpsampled(up.sh, up.sw) } else { conv.parts = sources.map { info[$0]!.0.shape[1] } }
+                (op, inputNames) = (conv, sources + node.inputs.dropFirst())
+                for name in sources { if case let .arena(b) = info[name]!.1 { buffers[b].last = i } }
                 if case let .arena(b) = info[node.inputs[0]]!.1 { buffers[b].size = 0 }
                 dropped.insert(k)
                 fused.insert(nodeIndices[k])
@@ -163,10 +154,8 @@ public final class Plan {
                 absorbed = chain.count
             }
             for (name, v) in zip(outputNames, op.outputs) { info[name] = (v, try slot(v, at: i, what: "value '\(name)' of node '\(node.name)'")) }
-            if op is Concat, op.outputs[0].dtype == .f32, op.outputs[0].shape.count == 4, (node.attribute("axis")?.intValue ?? 1) == 1 {
-                channelConcats[node.outputs[0]] = ops.count
-            }
-            if op is Upsample, op.outputs[0].dtype == .f32 { upsamples[node.outputs[0]] = ops.count }
+            let channelConcat = op is Concat && op.outputs[0].shape.count == 4 && (node.attribute("axis")?.intValue ?? 1) == 1
+            if channelConcat || op is Upsample, op.outputs[0].dtype == .f32 { readableInPlace[node.outputs[0]] = ops.count }
             ops.append(op)
             opValues.append((inputNames, outputNames))
             nodeIndices.append(i)

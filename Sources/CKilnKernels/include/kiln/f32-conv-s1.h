@@ -44,7 +44,6 @@ struct kiln_f32_conv_s1_ukernel {
   const char *name;            // "6x16-avx2-fma": output channels x columns, instruction set
   uint32_t required_features;  // kiln_cpu_feature bits the CPU must have
   size_t mr, nr;               // tile: output channels and output columns
-  size_t row_cost;             // time per computed output channel, relative (100: the fastest)
   kiln_f32_conv_s1_ukernel_fn *fn;
 };
 /// Every micro-kernel compiled into this build, fastest first (the tests run each one the CPU
@@ -54,8 +53,8 @@ const struct kiln_f32_conv_s1_ukernel *kiln_f32_conv_s1_ukernel_at(size_t index)
 const struct kiln_f32_conv_s1_ukernel *kiln_f32_conv_s1_ukernel_best(void);
 /// The micro-kernel that runs a layer of `channels_out` output channels instead of an im2col GEMM
 /// on this CPU: of the entries that need exactly the features of the f32 GEMM's best micro-kernel
-/// (where the direct form was measured faster), the one with the least channels_out rounded up
-/// to its mr, times its row_cost; NULL if there is none.
+/// (where the direct form was measured faster), the one that rounds channels_out up the least to
+/// a multiple of its mr (ties: the earlier); NULL if there is none.
 const struct kiln_f32_conv_s1_ukernel *kiln_f32_conv_s1_ukernel_for(size_t channels_out);
 
 /// Floats of the packed weights: channels_out rounded up to mr, times channels_in * kh * kw.
