@@ -65,12 +65,18 @@ extension Image {
     /// Reads a PNG as 8-bit gray (`channels` 1) or RGB (3); colour images become gray and gray
     /// images RGB as asked, alpha is composited on black (libpng's simplified API).
     public static func readPNG(path: String, channels: Int) throws -> Image {
+        try readPNGNotingColor(path: path, channels: channels).image
+    }
+
+    /// Reads a PNG as `readPNG(path:channels:)` does, and says whether the file held colour.
+    public static func readPNGNotingColor(path: String, channels: Int) throws -> (image: Image, wasColor: Bool) {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_file(&image, path) != 0 else {
             throw ImageError.unreadable(path: path, reason: message(&image))
         }
-        return try finishReading(&image, channels: channels, source: path)
+        let color = image.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0
+        return (try finishReading(&image, channels: channels, source: path), color)
     }
 
     /// Reads PNG bytes, as `readPNG(path:channels:)`; `source` names them in errors.

@@ -7,24 +7,25 @@ enum DefaultModel {
     /// --to int8`; see the README).
     static let relativePath = "Formats/models/fashion-dcgan-int8.kiln"
 
-    /// `path` if given; else the default model, looked up from the working directory and then
-    /// from the kiln executable's folder upwards (so `swift run kiln` works from the checkout).
-    static func resolve(_ path: String?) -> String {
+    /// `path` if given; else the default model (or `fallback`), looked up from the working
+    /// directory and then from the kiln executable's folder upwards (so `swift run kiln` works
+    /// from the checkout).
+    static func resolve(_ path: String?, default fallback: String = relativePath) -> String {
         if let path { return path }
         let fm = FileManager.default
-        if fm.fileExists(atPath: relativePath) { return relativePath }
+        if fm.fileExists(atPath: fallback) { return fallback }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         while dir.path != "/" {
-            let candidate = dir.appendingPathComponent(relativePath).path
+            let candidate = dir.appendingPathComponent(fallback).path
             if fm.fileExists(atPath: candidate) { return candidate }
             dir.deleteLastPathComponent()
         }
-        return relativePath
+        return fallback
     }
 
     /// Loads and validates a model, naming the file in any error.
-    static func load(_ path: String?) throws -> (path: String, model: KilnModel) {
-        let p = resolve(path)
+    static func load(_ path: String?, default fallback: String = relativePath) throws -> (path: String, model: KilnModel) {
+        let p = resolve(path, default: fallback)
         do {
             return (p, try KilnModel.load(path: p))
         } catch let e as FormatError {

@@ -3,23 +3,31 @@ import KilnFormat
 import KilnImage
 import KilnTrain
 
-/// losses.csv (step, epoch, loss_d, loss_g, d_real, d_fake) and its plot. On resume, rows after
-/// the checkpoint's step are dropped, so the file matches the weights.
+/// losses.csv (step, epoch, then one column per logged value: loss_d, loss_g, d_real, d_fake for
+/// a DCGAN) and its plot. On resume, rows after the checkpoint's step are dropped, so the file
+/// matches the weights.
 final class LossLog {
-    static let header = "step,epoch,loss_d,loss_g,d_real,d_fake"
+    /// A logged value: its CSV column, its name in the plot's legend and its colour.
+    struct Column {
+        var csv, legend: String
+        var color: (UInt8, UInt8, UInt8)
+    }
+
     private let path: String
+    private let columns: [Column]
     private var rows: [[Double]] = []
     private let handle: FileHandle
 
-    init(path: String, keepingStepsBelow limit: Int) throws {
-        self.path = path
+    init(path: String, columns: [Column], keepingStepsBelow limit: Int) throws {
+        (self.path, self.columns) = (path, columns)
         if let text = try? String(contentsOfFile: path, encoding: .utf8) {
             rows = text.split(separator: "\n").dropFirst().compactMap { line in
                 let v = line.split(separator: ",").compactMap { Double($0) }
-                return v.count == 6 && v[0] < Double(limit) ? v : nil
+                return v.count == 2 + columns.count && v[0] < Double(limit) ? v : nil
             }
         }
-        let body = ([Self.header] + rows.map(Self.line)).joined(separator: "\n") + "\n"
+        let header = (["step", "epoch"] + columns.map(\.csv)).joined(separator: ",")
+        let body = ([header] + rows.map(Self.line)).joined(separator: "\n") + "\n"
         do {
             try writeFileAtomically(path: path, bytes: Array(body.utf8))
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
@@ -31,14 +39,14 @@ final class LossLog {
 
     deinit { try? handle.close() }
 
-    func append(step: Int, epoch: Double, _ s: GANTrainer.Stats) throws {
-        let row = [Double(step), epoch, s.lossD, s.lossG, s.dReal, s.dFake]
+    func append(step: Int, epoch: Double, _ values: [Double]) throws {
+        let row = [Double(step), epoch] + values
         rows.append(row)
         try handle.write(contentsOf: Data((Self.line(row) + "\n").utf8))
     }
 
     private static func line(_ r: [Double]) -> String {
-        "\(Int(r[0])),\(String(format: "%.4f", r[1])),\(String(format: "%.5f", r[2])),\(String(format: "%.5f", r[3])),\(String(format: "%.4f", r[4])),\(String(format: "%.4f", r[5]))"
+        (["\(Int(r[0]))", String(format: "%.4f", r[1])] + r.dropFirst(2).map { String(format: "%.5f", $0) }).joined(separator: ",")
     }
 
     /// Losses and D's outputs against epochs, as moving averages over 50 steps.
@@ -55,8 +63,7 @@ final class LossLog {
             return LinePlot.Series(name: name, color: color, points: points)
         }
         let plot = LinePlot(title: "kiln train: losses (mean of 50 steps)", xLabel: "epoch",
-                            series: [series("loss D", 2, (200, 40, 40)), series("loss G", 3, (40, 80, 200)),
-                                     series("D(x)", 4, (40, 160, 60)), series("D(G(z))", 5, (230, 150, 20))])
+                            series: columns.enumerated().map { series($1.legend, 2 + $0, $1.color) })
         try writeFileAtomically(path: path, bytes: try plot.render().pngData())
     }
 }

@@ -15,6 +15,9 @@ public struct GeneratorSpec: Sendable {
     public init(model: KilnModel) throws {
         func fail(_ m: String) -> GeneratorSpecError { GeneratorSpecError(message: m) }
         guard let dim = model[metadata: "latent.dim"]?.intValue else {
+            if model[metadata: "translate.input"] != nil {
+                throw fail("the model is an image-to-image translator (it takes an image, not a latent vector); use `kiln translate` with a sketch")
+            }
             throw fail("the model declares no latent.dim (a positive integer), so it is not a generator; use `kiln run` with an .npy input instead")
         }
         guard dim >= 1, dim <= 1 << 20 else { throw fail("latent.dim is \(dim); a generator's latent vector has 1 to 2^20 values") }

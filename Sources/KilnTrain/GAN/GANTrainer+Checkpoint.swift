@@ -10,15 +10,12 @@ extension GANTrainer {
         var model = exportModel(name: "checkpoint", description: "kiln train checkpoint at step \(step)", elapsedSeconds: elapsedSeconds)
         let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
         model.metadata += [("train.config", .string(json)), ("train.step", .int(Int64(step))), ("train.seconds", .float(elapsedSeconds))]
-        for (prefix, params, buffers) in [("train.g.", g.parameters, g.buffers), ("train.d.", d.parameters, d.buffers)] {
-            for p in params {
-                model.tensors.append(KilnFormat.Tensor(name: prefix + p.name, shape: p.shape.map(Int64.init), floats: p.value))
-                model.tensors.append(KilnFormat.Tensor(name: prefix + p.name + ".adam_m", shape: p.shape.map(Int64.init), floats: p.m))
-                model.tensors.append(KilnFormat.Tensor(name: prefix + p.name + ".adam_v", shape: p.shape.map(Int64.init), floats: p.v))
-            }
-            for p in buffers { model.tensors.append(KilnFormat.Tensor(name: prefix + p.name, shape: p.shape.map(Int64.init), floats: p.value)) }
-        }
+        trainingState.append(to: &model)
         return model
+    }
+
+    private var trainingState: TrainingState {
+        TrainingState(groups: [("train.g.", g.parameters, g.buffers), ("train.d.", d.parameters, d.buffers)])
     }
 
     /// The configuration stored in a checkpoint, or nil if `model` is not a checkpoint.
@@ -30,23 +27,9 @@ extension GANTrainer {
     /// Restores weights, Adam state and the step from a checkpoint made with the same config;
     /// returns the training seconds recorded in it.
     public func restore(from model: KilnModel) throws -> Double {
-        func load(_ name: String, into values: inout [Float]) throws {
-            guard let t = model.tensor(named: name), let f = t.floats, f.count == values.count else {
-                throw DatasetError("the checkpoint lacks tensor '\(name)' or its shape differs; it was not written by this version of kiln train.")
-            }
-            values = Array(f)
-        }
-        for (prefix, params, buffers) in [("train.g.", g.parameters, g.buffers), ("train.d.", d.parameters, d.buffers)] {
-            for p in params {
-                try load(prefix + p.name, into: &p.value)
-                try load(prefix + p.name + ".adam_m", into: &p.m)
-                try load(prefix + p.name + ".adam_v", into: &p.v)
-            }
-            for p in buffers { try load(prefix + p.name, into: &p.value) }
-        }
-        for p in ema.parameters { try load(p.name, into: &p.value) }
-        guard let s = model[metadata: "train.step"]?.intValue, s >= 0 else { throw DatasetError("the checkpoint has no train.step.") }
-        step = Int(s)
+        try trainingState.restore(from: model)
+        for p in ema.parameters { try TrainingState.load(p.name, from: model, into: &p.value) }
+        step = try TrainingState.step(of: model)
         adamG.step = step
         adamD.step = step
         return model[metadata: "train.seconds"]?.floatValue ?? 0

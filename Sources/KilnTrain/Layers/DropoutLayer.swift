@@ -1,7 +1,8 @@
 /// Inverted dropout: in training, zero each value with probability p and scale the rest by
 /// 1 / (1 - p); identity at inference (so it exports as nothing).
 public final class DropoutLayer<T: TrainScalar>: Layer {
-    public let p: Double
+    /// Probability of zeroing a value (0 turns dropout off, as BatchNorm recalibration needs).
+    public var p: Double
     private var mask: [T] = []
     private var rng: TrainRNG
 
@@ -9,6 +10,10 @@ public final class DropoutLayer<T: TrainScalar>: Layer {
         self.p = p
         rng = TrainRNG(seed: seed)
     }
+
+    /// Restarts the mask stream (the trainer does so every step, from the run's seed and the step,
+    /// so a resumed run draws the masks the uninterrupted one would have).
+    public func reseed(_ seed: UInt64) { rng = TrainRNG(seed: seed) }
 
     @_specialize(where T == Float)
     public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {

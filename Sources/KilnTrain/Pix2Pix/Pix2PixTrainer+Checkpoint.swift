@@ -1,0 +1,37 @@
+import Foundation
+import KilnFormat
+
+/// Checkpoints are .kiln files: the exported generator (so a checkpoint runs with `kiln
+/// translate`) plus the training state ("train.g.*", "train.d.*" with Adam's moments) and metadata
+/// ("train.config", "train.step", "train.seconds").
+extension Pix2PixTrainer {
+    public func checkpoint(elapsedSeconds: Double) throws -> KilnModel {
+        recalibrate()
+        var model = exportModel(name: "checkpoint", description: "kiln train checkpoint at step \(step)", elapsedSeconds: elapsedSeconds)
+        let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        model.metadata += [("train.config", .string(json)), ("train.step", .int(Int64(step))), ("train.seconds", .float(elapsedSeconds))]
+        trainingState.append(to: &model)
+        return model
+    }
+
+    private var trainingState: TrainingState {
+        TrainingState(groups: [("train.g.", g.parameters, g.buffers), ("train.d.", d.parameters, d.buffers)])
+    }
+
+    /// The configuration stored in a pix2pix checkpoint, or nil if `model` is not one.
+    public static func config(ofCheckpoint model: KilnModel) throws -> Pix2PixConfig? {
+        guard TrainingState.architecture(ofCheckpoint: model) == Pix2PixConfig().architecture,
+              let json = model[metadata: "train.config"]?.stringValue else { return nil }
+        return try JSONDecoder().decode(Pix2PixConfig.self, from: Data(json.utf8))
+    }
+
+    /// Restores weights, Adam state and the step from a checkpoint made with the same config;
+    /// returns the training seconds recorded in it.
+    public func restore(from model: KilnModel) throws -> Double {
+        try trainingState.restore(from: model)
+        step = try TrainingState.step(of: model)
+        adamG.step = step
+        adamD.step = step
+        return model[metadata: "train.seconds"]?.floatValue ?? 0
+    }
+}
