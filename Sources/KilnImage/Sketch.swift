@@ -12,7 +12,7 @@ public enum Sketch {
     /// `image` (gray or RGB, converted to gray as the mean of R, G, B) -> width x height values:
     /// inverted if its mean is below mid-grey, resized with the box filter, then a pixel is a
     /// stroke (-1) if at least `ink` of it is covered (its byte at most 255 (1 - ink)), else +1.
-    public static func prepare(_ image: Image, width: Int, height: Int, ink: Double = 0.25) -> (values: [Float], report: Preparation) {
+    public static func prepare(_ image: Image, width: Int, height: Int, ink: Double = 0.4) -> (values: [Float], report: Preparation) {
         precondition(ink > 0 && ink <= 1, "ink must be in (0, 1]")
         var gray = image.pixels
         if image.channels == 3 {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KilnImage
+import KilnTrain
 
 struct Edges: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,13 +17,20 @@ struct Edges: ParsableCommand {
         With --pairs a folder becomes OUT/A (drawings) and OUT/B (the originals): the paired folder \
         `kiln train --arch pix2pix32 --dataset pairs` trains on.
 
+        Without INPUT, the images of --dataset (28x28, padded by 2 pixels of background to 32x32, \
+        as pix2pix32 trains on them; --limit N for the first N) are drawn into the .npy --out: \
+        calibration sketches for `kiln quantize --calibration-data`, say.
+
         Examples:
           kiln edges shoe.png --out shoe-sketch.png
           kiln edges photos/ --pairs --out my-pairs/
+          kiln edges --dataset fashion-mnist --limit 512 --out calibration.npy
         """
     )
 
-    @Argument(help: "A .png file, a folder of .png files, or an .npy batch [N, 1, H, W].") var input: String
+    @Argument(help: "A .png file, a folder of .png files, or an .npy batch [N, 1, H, W] (or none, with --dataset).") var input: String?
+    @OptionGroup var data: DatasetOptions
+    @Flag(help: "Without INPUT: draw the dataset's test split instead of its training split.") var test = false
     @Option(name: [.short, .customLong("out")], help: "Where to write the drawings (same kind as the input).") var out: String
     @Option(parsing: .unconditional, help: "Fraction of the largest gradient that starts a stroke.") var high = EdgeDetector().high
     @Option(parsing: .unconditional, help: "Fraction of the largest gradient that continues a stroke.") var low = EdgeDetector().low
@@ -37,6 +45,17 @@ struct Edges: ParsableCommand {
 
     func run() throws {
         let detector = EdgeDetector(high: high, low: low, smooth: !noSmoothing)
+        guard let input else {
+            guard !pairs else { throw CLIError("--pairs needs a folder of PNGs as input.") }
+            guard out.lowercased().hasSuffix(".npy") else { throw CLIError("drawings of a dataset are written as .npy; give --out FILE.npy.") }
+            let images = try data.load(test: test)
+            guard images.channels == 1, images.height == 28, images.width == 28 else {
+                throw CLIError("kiln edges draws 28x28 one-channel datasets padded to 32x32; \(images.name) has \(images.channels)x\(images.height)x\(images.width).")
+            }
+            let p = PairedDataset.drawings(of: images, padding: 2, detector: detector)
+            try writeFileAtomically(path: out, bytes: NPYArray(shape: [p.count, 1, 32, 32], data: .float32(p.sketches.images)).encode())
+            return print("wrote \(out): \(p.count) drawings [\(p.count), 1, 32, 32] of the \(test ? "test" : "training") images of \(images.name)")
+        }
         switch try ImageInput(input) {
         case let .png(path):
             guard !pairs else { throw CLIError("--pairs needs a folder of PNGs as input.") }

@@ -6,7 +6,7 @@ import KilnRuntime
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Judge a generator with a classifier: Fréchet distance, class histogram, confidence.",
+        abstract: "Judge a generator or an image-to-image model with a classifier.",
         discussion: """
         Generates --samples images (image i from seed SEED + i; conditional models cycle through \
         their classes) and passes them, the test split and as many training images through the \
@@ -15,9 +15,17 @@ struct Eval: ParsableCommand {
         perfect generator would reach), the mean confidence, and the class histogram. Lower distance \
         is better; mode collapse shows as missing classes.
 
+        An image-to-image model (kiln train --arch pix2pix32) is judged on the test split drawn by \
+        the edge detector (the first --samples pairs): L1 and PSNR of each translation against its \
+        real image, the classifier's accuracy on the translations next to its accuracy on the real \
+        images, and the Fréchet distance between the two sets of features.
+
         Example:
           kiln eval Formats/models/fashion-dcgan.kiln \\
               --classifier Formats/models/fashion-classifier.kiln
+          kiln eval Formats/models/fashion-pix2pix-int8.kiln \\
+              --classifier Formats/models/fashion-classifier.kiln \\
+              --against Formats/models/fashion-pix2pix.kiln --grid pix2pix.png
         """
     )
 
@@ -26,17 +34,25 @@ struct Eval: ParsableCommand {
     @OptionGroup var data: DatasetOptions
     @Option(parsing: .unconditional, help: "Generated images (and training images for the floor).") var samples = 10000
     @Option(parsing: .unconditional, help: "Seed of the first generated image.") var seed: UInt64 = 0
+    @Option(help: "Image-to-image models: a second model to report beside the first (the float model beside its int8 form), with the PSNR between the two.") var against: String?
+    @Option(help: "Image-to-image models: write a PNG of sketch | model(s) | real for two test images per class.") var grid: String?
+    @Option(parsing: .unconditional, help: "Image-to-image models: threads for the translations (the bytes do not change).") var threads = 1
 
     func validate() throws {
         guard samples >= 100, samples <= 1_000_000 else { throw ValidationError("--samples must be 100 to 1,000,000, not \(samples).") }
+        guard (1 ... 256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, not \(threads).") }
     }
 
     func run() throws {
         let (genPath, genModel) = try DefaultModel.load(file)
         let (judgePath, judgeModel) = try DefaultModel.load(classifier)
         let spec: GeneratorSpec, judge: Judge
-        do { spec = try GeneratorSpec(model: genModel) } catch { throw CLIError("\(genPath): \(error)") }
         do { judge = try Judge(model: judgeModel) } catch { throw CLIError("\(judgePath): \(error)") }
+        if genModel[metadata: "translate.input"] != nil {
+            return try evaluateTranslator(path: genPath, model: genModel, judgePath: judgePath, judge: judge)
+        }
+        guard against == nil, grid == nil else { throw CLIError("--against and --grid are for image-to-image models; \(genPath) is a generator.") }
+        do { spec = try GeneratorSpec(model: genModel) } catch { throw CLIError("\(genPath): \(error)") }
         let plan = try Plan(model: genModel, batch: 250)
         let shape = Array(plan.outputs[0].shape.dropFirst())
         guard shape == judge.inputShape else {

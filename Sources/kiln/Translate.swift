@@ -28,7 +28,7 @@ struct Translate: ParsableCommand {
     @Argument(help: "The image-to-image model (default: \(Translate.defaultModel)).") var file: String?
     @Option(name: .shortAndLong, help: "A .png drawing, a folder of them, or an .npy batch [N, 1, H, W].") var input: String
     @Option(name: [.short, .customLong("out")], help: "Where to write the translation(s).") var out: String
-    @Option(parsing: .unconditional, help: "Share of a pixel a stroke must cover, after resizing, to count (0 to 1).") var ink = 0.25
+    @Option(parsing: .unconditional, help: "Share of a pixel a stroke must cover, after resizing, to count (0 to 1).") var ink = 0.4
     @Option(parsing: .unconditional, help: "Pixels per model pixel in PNG output (1 to 16).") var zoom = 1
     @Option(parsing: .unconditional, help: "Threads (the bytes do not change).") var threads = 1
     @OptionGroup var memory: MemoryOptions
