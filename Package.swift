@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "KilnKernelsTests", dependencies: ["CKilnKernels", "CKilnConformance", "KilnRuntime", "KilnTrain", "KilnTestSupport"]),
         .testTarget(name: "KilnEvalTests", dependencies: ["KilnEval", "KilnTrain"]),
         .testTarget(name: "KilnTrainTests", dependencies: ["KilnTrain", "KilnEval", "KilnRuntime", "KilnImage", "KilnFormat"]),
-        .testTarget(name: "KilnQuantizeTests", dependencies: ["KilnQuantize", "KilnRuntime", "KilnFormat", "KilnEval", "CKilnKernels", "KilnTestSupport"]),
+        .testTarget(name: "KilnQuantizeTests", dependencies: ["KilnQuantize", "KilnRuntime", "KilnFormat", "KilnEval", "KilnImage", "CKilnKernels", "KilnTestSupport"]),
         .testTarget(name: "KilnLatentTests", dependencies: ["KilnLatent", "KilnRuntime", "KilnFormat", "KilnEval", "KilnTestSupport"]),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnFormat", "KilnImage", "KilnTestSupport"]),
     ] + onnx

@@ -169,6 +169,36 @@ def onnx_unet64(d, ngf=4):
     e.finish([batch_input("input", (3, 64, 64))], out, (3, 64, 64), e.rng.uniform(-1, 1, (1, 3, 64, 64)).astype(np.float32), d)
 
 
+def onnx_pix2pix32(d, w=32):
+    """Kiln's pix2pix32 U-Net (`kiln train --arch pix2pix32`, w = generator width) for the anchors:
+    1x32x32 sketch -> Conv k4 s2 [+ BN] + LeakyReLU 0.2 down to 1x1 (w, 2w, 4w, 4w; the bottleneck 4w
+    with ReLU), ConvTranspose k4 s2 + BN + ReLU up with Concat skips, ConvTranspose + Tanh out;
+    opset 15, random weights (the speed does not depend on them)."""
+    e = Export("onnx_pix2pix32", 36, 15)
+    enc = [1, w, 2 * w, 4 * w, 4 * w, 4 * w]
+    skips, h = [], "input"
+    for i, (c, m) in enumerate(zip(enc, enc[1:])):
+        ins = [h, e.weight(f"e{i + 1}.weight", (m, c, 4, 4), gain=1.5, typed=True)]
+        if i in (0, 4):
+            ins.append(e.tensor(f"e{i + 1}.bias", (e.rng.standard_normal(m) * 0.1).astype(np.float32), typed=True))
+        h = e.op("Conv", ins, f"e{i + 1}/conv", kernel_shape=[4, 4], pads=[1, 1, 1, 1], strides=[2, 2])
+        if 0 < i < 4:
+            h = e.bn(h, m, f"e{i + 1}.bn", typed=True)
+        h = e.op("Relu", [h], f"e{i + 1}/act") if i == 4 else e.op("LeakyRelu", [h], f"e{i + 1}/act", alpha=0.2)
+        skips.append((h, m))
+    c = enc[-1]
+    for i, (skip, sc) in enumerate(reversed(skips[:-1])):
+        m = [4 * w, 4 * w, 2 * w, w][i]
+        h = e.op("ConvTranspose", [h, e.weight(f"u{5 - i}.weight", (c, m, 4, 4), gain=1.5, typed=True)], f"u{5 - i}/convt",
+                 kernel_shape=[4, 4], pads=[1, 1, 1, 1], strides=[2, 2])
+        h = e.op("Relu", [e.bn(h, m, f"u{5 - i}.bn", typed=True)], f"u{5 - i}/act")
+        h, c = e.op("Concat", [h, skip], f"u{5 - i}/cat", axis=1), m + sc
+    wt = e.weight("u1.weight", (c, 1, 4, 4), typed=True)
+    b = e.tensor("u1.bias", (e.rng.standard_normal(1) * 0.1).astype(np.float32), typed=True)
+    out = e.op("Tanh", [e.op("ConvTranspose", [h, wt, b], "u1/convt", kernel_shape=[4, 4], pads=[1, 1, 1, 1], strides=[2, 2])], "u1/tanh")
+    e.finish([batch_input("input", (1, 32, 32))], out, (1, 32, 32), e.rng.uniform(-1, 1, (1, 1, 32, 32)).astype(np.float32), d)
+
+
 def onnx_upsample_conv(d):
     """An Upsample + Conv generator: Linear as MatMul + Add, view with a constant shape [-1, C, 4, 4],
     then two nearest-neighbour Resize (scale 2, empty roi) + Conv 3x3 + BatchNorm + ReLU blocks, a

@@ -5,6 +5,7 @@ Reference models (random weights, built by Tools/onnx_fixtures.py at full size, 
   dcgan64  the PyTorch DCGAN example generator (nz 100, ngf 64), 64x64 RGB
   tf28     the TensorFlow DCGAN tutorial generator (256/128/64 channels), 28x28
   unet64   a pix2pix-style U-Net (ngf 64), 64x64 RGB to RGB
+  pix2pix32  Kiln's own sketch-to-item U-Net (`kiln train --arch pix2pix32`, w 32), 32x32 gray to gray
 
 Runtimes: ONNX Runtime (f32, and int8 QDQ from its static quantizer), ncnn (f32, through pnnx with f32 weights),
 LiteRT (f32 and full-integer int8 .tflite files made by TensorFlow's converter from Keras rebuilds of
@@ -57,6 +58,7 @@ MODELS = {
     "dcgan64": (lambda d: onnx_fixtures.onnx_dcgan64(d, ngf=64), "latent", (100, 1, 1)),
     "tf28": (lambda d: onnx_fixtures.onnx_tf28(d, c=(256, 128, 64)), "latent", (100,)),
     "unet64": (lambda d: onnx_fixtures.onnx_unet64(d, ngf=64), "image", (3, 64, 64)),
+    "pix2pix32": (lambda d: onnx_fixtures.onnx_pix2pix32(d, w=32), "image", (1, 32, 32)),
 }
 
 

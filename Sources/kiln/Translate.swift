@@ -14,9 +14,10 @@ struct Translate: ParsableCommand {
         --ink covered becomes a stroke. An .npy batch is used as it is. For photos, make a drawing \
         first with `kiln edges`.
 
-        --out is of the same kind as the input (a PNG, a folder or an .npy), or a PNG grid of \
-        (sketch | translation) pairs when the input is a folder. Float, fp16 and int8 models run \
-        alike; int8 gives the same bytes on every CPU and thread count.
+        --out is of the same kind as the input (a PNG, a folder or an .npy); for a folder it may \
+        also be a PNG grid of (sketch | translation) pairs, or an .npy of the translations in name \
+        order. Float, fp16 and int8 models run alike; int8 gives the same bytes on every CPU and \
+        thread count.
 
         Examples:
           kiln translate Formats/models/fashion-pix2pix-int8.kiln \\
@@ -65,7 +66,10 @@ struct Translate: ParsableCommand {
             var sketches = [Float]()
             for name in names { sketches += try prepare(dir + "/" + name, width: w, height: h) }
             let images = try translator.translate(sketches, count: names.count)
-            if out.lowercased().hasSuffix(".png") {
+            if out.lowercased().hasSuffix(".npy") {
+                try writeFileAtomically(path: out, bytes: NPYArray(shape: [names.count] + translator.outputShape, data: .float32(images)).encode())
+                print("wrote \(out): \(names.count) translations of \(dir) (files in name order) by \(path)")
+            } else if out.lowercased().hasSuffix(".png") {
                 let per = w * h, outPer = translator.outputShape.reduce(1, *)
                 var cells = [Float]()
                 for k in 0 ..< names.count {

@@ -96,13 +96,22 @@ final class Pix2PixCLITests: XCTestCase {
         XCTAssertEqual([e.width, e.height], [24, 20])
         XCTAssertTrue(e.pixels.allSatisfy { $0 == 0 || $0 == 255 })
         XCTAssertEqual(e.pixels[0], 255)
+        // A folder of 12 photos -> a paired folder -> a pix2pix run on it.
         let folder = Self.root + "/photos"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try? FileManager.default.copyItem(atPath: png, toPath: folder + "/one.png")
+        for i in 0 ..< 12 {
+            var p = [UInt8](repeating: 10, count: 40 * 40)
+            for y in 8 + i % 5 ..< 30 { for x in 5 + i ..< 22 + i { p[y * 40 + x] = 220 } }
+            XCTAssertTrue(FileManager.default.createFile(atPath: folder + "/photo\(i).png", contents: Data(try Image(width: 40, height: 40, channels: 1, pixels: p).pngData())))
+        }
         r = try CLI.run(["edges", folder, "--pairs", "--out", Self.root + "/pairs"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: Self.root + "/pairs/A/one.png"))
-        XCTAssertEqual(FileManager.default.contents(atPath: Self.root + "/pairs/B/one.png"), FileManager.default.contents(atPath: png))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: Self.root + "/pairs/A/photo3.png"))
+        XCTAssertEqual(FileManager.default.contents(atPath: Self.root + "/pairs/B/photo3.png"), FileManager.default.contents(atPath: folder + "/photo3.png"))
+        r = try CLI.run(["train", "--arch", "pix2pix32", "--dataset", "pairs", "--data", Self.root + "/pairs", "--epochs", "1",
+                         "--out-dir", Self.root + "/pairs-run", "--g-width", "2", "--d-width", "2", "--batch-size", "4", "--threads", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("pix2pix32 on pairs: 11 pairs"), r.stdout)  // every tenth pair is held out
     }
 
     func testRefusals() throws {

@@ -1,4 +1,5 @@
 import KilnFormat
+import KilnImage
 import KilnQuantize
 import KilnRuntime
 import KilnTestSupport
@@ -43,6 +44,30 @@ final class Int8DeterminismTests: XCTestCase {
                 }
             }
             XCTAssertGreaterThanOrEqual(runs, 4)
+        }
+    }
+
+    /// The shipped sketch-to-item model on the committed hand-drawn sketches: the same bytes on
+    /// every path, thread count and batch size, and the committed digest.
+    func testShippedTranslatorIsIdenticalOnEveryPathThreadCountAndBatch() throws {
+        let committed = try Repo.digests(Self.digestFile)
+        let model = try KilnModel.load(path: Repo.path("Formats/models/fashion-pix2pix-int8.kiln"))
+        let folder = Repo.path("Formats/models/sketches")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".png") }.sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 6)
+        let sketches = try names.flatMap { Sketch.prepare(try Image.readPNG(path: folder + "/" + $0, channels: 1), width: 32, height: 32).values }
+        func outputs(kernels: Int8Kernels, threads: Int, batch: Int) throws -> [UInt8] {
+            let t = try Translator(model: model, batch: batch, threads: threads, int8Kernels: kernels)
+            return try t.translate(sketches, count: names.count).withUnsafeBytes { Array($0) }
+        }
+        let reference = try outputs(kernels: try .named("scalar"), threads: 1, batch: 1)
+        let digest = reference.withUnsafeBytes { sha256Hex($0) }
+        print("fashion-pix2pix-int8/sketches \(digest)")
+        XCTAssertEqual(digest, committed["fashion-pix2pix-int8/sketches"], "differs from \(Self.digestFile)")
+        for kernels in Int8Kernels.all where kernels.isSupported {
+            for (threads, batch) in [(1, names.count), (2, 1), (3, 4)] {
+                XCTAssertTrue(try outputs(kernels: kernels, threads: threads, batch: batch) == reference, "\(kernels) with \(threads) threads, batch \(batch)")
+            }
         }
     }
 

@@ -130,6 +130,15 @@ for cpu in cortex-a72 cortex-a76; do
     echo "$name: generate and run at 1, 2 and 3 threads, batch 1 and 16: the committed bytes"
   done
 
+  # The sketch-to-item int8 model on the committed hand-drawn sketches: the committed bytes.
+  want=$(digest fashion-pix2pix-int8/sketches)
+  for threads in 1 2 3; do
+    arm translate "$models/fashion-pix2pix-int8.kiln" --input "$models/sketches" --out "$work/t.npy" --threads "$threads" >/dev/null \
+      || fail "fashion-pix2pix-int8: kiln translate failed ($cpu, $threads threads)"
+    [ "$(npy_sha "$work/t.npy" 2>/dev/null)" = "$want" ] || fail "fashion-pix2pix-int8: translations differ ($cpu, $threads threads)"
+  done
+  echo "fashion-pix2pix-int8: translate at 1, 2 and 3 threads: the committed bytes"
+
   # f32 and fp16 (fp16 weights are widened to f32 at load): within the tolerance of the x86 tests.
   "$host_kiln" run "$models/fashion-dcgan-int8.kiln" -i "$work/z16.npy" -o "$work/images.npy"
   for name in fashion-dcgan fashion-dcgan-fp16 fashion-cond fashion-cond-fp16 fashion-classifier; do

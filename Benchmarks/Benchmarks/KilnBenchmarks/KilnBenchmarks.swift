@@ -97,6 +97,36 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // One pix2pix32 training step at batch 64 on random pairs (sketches of -1 / +1), beside the
+    // dcgan28 step above: the ratio of the two is the cost of an image-to-image epoch.
+    for threads in [1, 2] {
+        Benchmark("train-step-pix2pix32-batch64-\(threads)-thread\(threads == 1 ? "" : "s")",
+                  configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(20), maxIterations: 40)) { (benchmark: Benchmark, trainer: Pix2PixTrainer) in
+            for _ in benchmark.scaledIterations { blackHole(trainer.trainStep()) }
+        } setup: { () throws -> Pix2PixTrainer in
+            var rng = TrainRNG(seed: 1)
+            func images(_ f: (Double) -> Float) -> Dataset {
+                Dataset(name: "random", images: (0 ..< 640 * 1024).map { _ in f(rng.uniform()) }, count: 640, channels: 1, height: 32, width: 32,
+                        labels: [], classNames: [])
+            }
+            let pairs = PairedDataset(sketches: images { $0 < 0.1 ? -1 : 1 }, images: images { Float($0 * 2 - 1) })
+            return try Pix2PixTrainer(config: Pix2PixConfig(), data: pairs, threads: threads)
+        }
+    }
+
+    // The shipped sketch-to-item model (pix2pix32), f32 and int8, batch 1 and 64, 1 and 2 threads.
+    for model in ["fashion-pix2pix", "fashion-pix2pix-int8"] {
+        for batch in [1, 64] {
+            for threads in [1, 2] {
+                Benchmark("run-\(model)-batch\(batch)\(threads == 1 ? "" : "-2-threads")", configuration: .init(metrics: [.wallClock, .throughput])) { benchmark, plan in
+                    for _ in benchmark.scaledIterations { try plan.run() }
+                } setup: {
+                    try Plan(model: try KilnModel.load(path: shipped(model)), batch: batch, threads: threads)
+                }
+            }
+        }
+    }
+
     // The shipped Fashion-MNIST generator, batch 1 and 64: f32 (GEMM path), fp16, and int8 on
     // every kernel path this CPU has, with 1 and 2 threads.
     for batch in [1, 64] {
@@ -122,7 +152,7 @@ let benchmarks: @Sendable () -> Void = {
     }
     // int8 and f32 with the thread pool (f32: ThreadPool.parallelFor in col2im, BatchNorm and the
     // element-wise ops): still no allocation in `run`.
-    for name in ["fashion-dcgan-int8", "fashion-dcgan"] {
+    for name in ["fashion-dcgan-int8", "fashion-dcgan", "fashion-pix2pix-int8", "fashion-pix2pix"] {
         Benchmark("run-allocations-\(name)-2-threads",
                   configuration: .init(metrics: [.mallocCountTotal], maxIterations: 200,
                                        thresholds: [.mallocCountTotal: .init(absolute: [.p0: 0, .p50: 0, .p90: 0, .p100: 0])])) { benchmark, plan in

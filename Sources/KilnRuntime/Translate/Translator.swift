@@ -17,7 +17,8 @@ public final class Translator {
     public let batch: Int
     private let plan: Plan
 
-    public init(model: KilnModel, batch: Int, threads: Int = 1, maxMemory: Int = Plan.defaultMaxMemory) throws {
+    /// `int8Kernels`: the int8 kernel path (default: `KILN_KERNELS`, else the best for this CPU).
+    public init(model: KilnModel, batch: Int, threads: Int = 1, int8Kernels: Int8Kernels? = nil, maxMemory: Int = Plan.defaultMaxMemory) throws {
         guard let inputName = model[metadata: "translate.input"]?.stringValue else {
             let kind = model[metadata: "latent.dim"] != nil ? "a generator (noise -> image); use `kiln generate`"
                 : model[metadata: "classifier.probabilities"] != nil ? "a classifier; use `kiln eval --classifier`"
@@ -37,7 +38,7 @@ public final class Translator {
         outputRange = try range("output.range")
         darkOnLight = model[metadata: "translate.input_polarity"]?.stringValue == "dark-on-light"
         inputShape = inputs[0].shape.map { Int($0) }
-        plan = try Plan(model: model, batch: batch, threads: threads, maxMemory: maxMemory)
+        plan = try Plan(model: model, batch: batch, int8Kernels: int8Kernels, threads: threads, maxMemory: maxMemory)
         outputShape = Array(plan.outputs[0].shape.dropFirst())
         (self.model, self.batch) = (model, batch)
     }
