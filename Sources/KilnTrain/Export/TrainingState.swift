@@ -6,7 +6,17 @@ import KilnFormat
 public struct TrainingState {
     let groups: [(prefix: String, parameters: [Parameter<Float>], buffers: [Parameter<Float>])]
 
-    func append(to model: inout KilnModel) {
+    /// Turns the exported `model` into a checkpoint: the run's `config` (JSON), step and seconds as
+    /// metadata, and the training state as tensors.
+    func checkpoint(_ model: KilnModel, config: some Encodable, step: Int, elapsedSeconds: Double) throws -> KilnModel {
+        var model = model
+        let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        model.metadata += [("train.config", .string(json)), ("train.step", .int(Int64(step))), ("train.seconds", .float(elapsedSeconds))]
+        append(to: &model)
+        return model
+    }
+
+    private func append(to model: inout KilnModel) {
         func add(_ name: String, _ p: Parameter<Float>, _ values: [Float]) {
             model.tensors.append(KilnFormat.Tensor(name: name, shape: p.shape.map(Int64.init), floats: values))
         }

@@ -7,11 +7,8 @@ import KilnFormat
 extension GANTrainer {
     public func checkpoint(elapsedSeconds: Double) throws -> KilnModel {
         recalibrateEMA()
-        var model = exportModel(name: "checkpoint", description: "kiln train checkpoint at step \(step)", elapsedSeconds: elapsedSeconds)
-        let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        model.metadata += [("train.config", .string(json)), ("train.step", .int(Int64(step))), ("train.seconds", .float(elapsedSeconds))]
-        trainingState.append(to: &model)
-        return model
+        let model = exportModel(name: "checkpoint", description: "kiln train checkpoint at step \(step)", elapsedSeconds: elapsedSeconds)
+        return try trainingState.checkpoint(model, config: config, step: step, elapsedSeconds: elapsedSeconds)
     }
 
     private var trainingState: TrainingState {

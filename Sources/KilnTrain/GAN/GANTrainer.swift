@@ -17,7 +17,7 @@ public final class GANTrainer {
     var adamG: Adam
     var adamD: Adam
     public internal(set) var step = 0
-    private var order: (epoch: Int, permutation: [Int]) = (-1, [])
+    private var order: EpochOrder
 
     public struct Stats: Sendable {
         public var lossD, lossG: Double
@@ -38,6 +38,7 @@ public final class GANTrainer {
             throw DatasetError("\(config.architecture) makes \(config.imageShape) images but \(dataset.name) has \([dataset.channels, dataset.height, dataset.width]).")
         }
         self.config = config
+        order = EpochOrder(seed: config.seed, count: dataset.count, batchSize: config.batchSize)
         self.dataset = dataset
         var rng = TrainRNG(seed: mix(config.seed, 0x494E4954))  // "INIT"
         g = Generator(config: config, threads: threads, rng: &rng)
@@ -54,7 +55,7 @@ public final class GANTrainer {
     /// One D update and one G update on the next batch.
     public func trainStep() -> Stats {
         let bs = config.batchSize
-        let indices = batchIndices()
+        let indices = order.batch(step: step)
         let real: Tensor<Float> = dataset.batch(indices)
         let realLabels = config.conditional ? indices.map { dataset.labels[$0] } : []
         var rng = TrainRNG(seed: mix(config.seed, UInt64(step)))
@@ -90,16 +91,6 @@ public final class GANTrainer {
         step += 1
         func meanSigmoid(_ t: Tensor<Float>) -> Double { t.values.reduce(0) { $0 + 1 / (1 + Foundation.exp(-Double($1))) } / Double(t.count) }
         return Stats(lossD: lossReal + lossFake, lossG: lossG, dReal: meanSigmoid(realOut), dFake: meanSigmoid(fakeOut))
-    }
-
-    private func batchIndices() -> ArraySlice<Int> {
-        let e = step / stepsPerEpoch
-        if order.epoch != e {
-            var rng = TrainRNG(seed: mix(config.seed, 0x4550_4F43_4800_0000 | UInt64(e)))  // "EPOCH"
-            order = (e, rng.permutation(dataset.count))
-        }
-        let start = (step % stepsPerEpoch) * config.batchSize
-        return order.permutation[start ..< start + config.batchSize]
     }
 
     /// Sets the EMA generator's BatchNorm statistics from 16 batches of 256 of its own samples

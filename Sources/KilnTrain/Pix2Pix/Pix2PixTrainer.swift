@@ -16,7 +16,7 @@ public final class Pix2PixTrainer {
     var adamG: Adam
     var adamD: Adam
     public internal(set) var step = 0
-    private var order: (epoch: Int, permutation: [Int]) = (-1, [])
+    private var order: EpochOrder
 
     public struct Stats: Sendable {
         /// D's loss (both halves, before halving), G's adversarial loss and G's L1 distance.
@@ -36,6 +36,7 @@ public final class Pix2PixTrainer {
             throw DatasetError("\(config.architecture) translates \(config.imageShape) images but \(data.name) has \(shape).")
         }
         self.config = config
+        order = EpochOrder(seed: config.seed, count: data.count, batchSize: config.batchSize)
         self.data = data
         var rng = TrainRNG(seed: mix(config.seed, 0x494E4954))  // "INIT"
         g = UNetGenerator(config: config, threads: threads, rng: &rng)
@@ -49,7 +50,7 @@ public final class Pix2PixTrainer {
 
     /// One D update and one G update on the next batch of pairs.
     public func trainStep() -> Stats {
-        let indices = batchIndices()
+        let indices = order.batch(step: step)
         let sketch: Tensor<Float> = data.sketches.batch(indices), real: Tensor<Float> = data.images.batch(indices)
         for (k, layer) in dropouts.enumerated() { layer.reseed(mix(mix(config.seed, UInt64(step)), 0x44524F50 &+ UInt64(k))) }  // "DROP"
 
@@ -84,16 +85,6 @@ public final class Pix2PixTrainer {
 
     private static func scaled(_ t: Tensor<Float>, _ s: Float) -> Tensor<Float> {
         Tensor(shape: t.shape, values: t.values.map { $0 * s })
-    }
-
-    private func batchIndices() -> ArraySlice<Int> {
-        let e = step / stepsPerEpoch
-        if order.epoch != e {
-            var rng = TrainRNG(seed: mix(config.seed, 0x4550_4F43_4800_0000 | UInt64(e)))  // "EPOCH"
-            order = (e, rng.permutation(data.count))
-        }
-        let start = (step % stepsPerEpoch) * config.batchSize
-        return order.permutation[start ..< start + config.batchSize]
     }
 
     /// Sets G's BatchNorm statistics for inference: 16 batches of 256 training sketches (fewer if
