@@ -21,7 +21,7 @@ struct Translate: ParsableCommand {
 
         Examples:
           kiln translate Formats/models/fashion-pix2pix-int8.kiln \\
-              --input Formats/models/sketches/shoe.png --out shoe.png
+              --input Formats/models/sketches/sneaker.png --out sneaker.png
           kiln translate --input Formats/models/sketches --out sketches.png
         """
     )
