@@ -11,13 +11,13 @@ final class RepeatedRunTests: XCTestCase {
     func testEveryShippedModelRepeatsItsOutputs() throws {
         let dir = Repo.path("Formats/models")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".kiln") }.sorted()
-        XCTAssertEqual(files.count, 7)
+        XCTAssertEqual(files.count, 9)
         for file in files {
             let model = try KilnModel.load(path: dir + "/" + file)
             let plan = try Plan(model: model, batch: 1, threads: 2)
             if let spec = try? GeneratorSpec(model: model) {
                 spec.fillInputs(of: plan, seed: 5, first: 0)
-            } else {  // the classifier: images in [-1, 1]
+            } else {  // the classifier and the sketch-to-item models: images in [-1, 1]
                 let x = plan.inputBuffer(0).bindMemory(to: Float.self)
                 for i in x.indices { x[i] = Float(i % 17) / 8 - 1 }
             }
