@@ -16,7 +16,7 @@ final class Pix2PixSession: TrainingSession {
     var batchSize: Int { trainer.config.batchSize }
     var summary: String { "\(trainer.config.architecture) on \(trainer.config.dataset): \(trainer.data.count) pairs" }
     var columns: [LossLog.Column] {
-        [.init(csv: "loss_d", legend: "loss D", color: (200, 40, 40)), .init(csv: "loss_g", legend: "loss G (adversarial)", color: (40, 80, 200)),
+        [.init(csv: "loss_d", legend: "loss D", color: (200, 40, 40)), .init(csv: "loss_g", legend: "loss G adv", color: (40, 80, 200)),
          .init(csv: "l1", legend: "L1", color: (120, 40, 160)),
          .init(csv: "d_real", legend: "D(x, y)", color: (40, 160, 60)), .init(csv: "d_fake", legend: "D(x, G(x))", color: (230, 150, 20))]
     }
