@@ -26,15 +26,20 @@ enum ImageInput {
     }
 }
 
-/// Reads a PNG as gray values in [-1, 1] (row-major); a colour file is converted, with a note on
-/// standard error.
-func readGrayPNG(_ path: String) throws -> (pixels: [Float], width: Int, height: Int) {
+/// Reads a PNG as 8-bit gray; a colour file is converted, with a note on standard error.
+func readGrayImage(_ path: String) throws -> Image {
     let read: (image: Image, wasColor: Bool)
     do { read = try Image.readPNGNotingColor(path: path, channels: 1) } catch {
         throw CLIError("\(error). Give a PNG file (8-bit gray or RGB).")
     }
     if read.wasColor { FileHandle.standardError.write(Data("note: \(path) is in colour; it was converted to gray.\n".utf8)) }
-    return (read.image.pixels.map { Float($0) / 127.5 - 1 }, read.image.width, read.image.height)
+    return read.image
+}
+
+/// Reads a PNG as gray values in [-1, 1] (row-major), as `readGrayImage` does.
+func readGrayPNG(_ path: String) throws -> (pixels: [Float], width: Int, height: Int) {
+    let image = try readGrayImage(path)
+    return (image.pixels.map { Float($0) / 127.5 - 1 }, image.width, image.height)
 }
 
 /// Writes gray values in [-1, 1] as an 8-bit gray PNG.

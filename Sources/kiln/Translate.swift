@@ -103,13 +103,8 @@ struct Translate: ParsableCommand {
     /// A PNG drawing as the model's input, with notes on what was changed and a warning for a
     /// blank sketch.
     private func prepare(_ file: String, width: Int, height: Int) throws -> [Float] {
-        let read: (image: Image, wasColor: Bool)
-        do { read = try Image.readPNGNotingColor(path: file, channels: 1) } catch { throw CLIError("\(error). Give a PNG file (8-bit gray or RGB).") }
-        var notes: [String] = []
-        if read.wasColor { notes.append("it is in colour and was converted to gray") }
-        let (values, report) = Sketch.prepare(read.image, width: width, height: height, ink: ink)
-        if report.inverted { notes.append("it was drawn light on dark and was inverted") }
-        if !notes.isEmpty { FileHandle.standardError.write(Data("note: \(file): \(notes.joined(separator: "; ")).\n".utf8)) }
+        let (values, report) = Sketch.prepare(try readGrayImage(file), width: width, height: height, ink: ink)
+        if report.inverted { FileHandle.standardError.write(Data("note: \(file) was drawn light on dark; it was inverted.\n".utf8)) }
         if report.strokes == 0 {
             FileHandle.standardError.write(Data("warning: \(file) has no strokes at \(width)x\(height) (blank, or lines too faint: lower --ink); translated anyway.\n".utf8))
         }
