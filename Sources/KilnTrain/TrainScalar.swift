@@ -10,6 +10,11 @@ public protocol TrainScalar: BinaryFloatingPoint, Sendable where Self.RawSignifi
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                      c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool, threads: Int)
+    /// Writes the whole cols matrix of one image (`Im2col.im2col`'s values).
+    static func im2col(_ map: Im2col, _ image: UnsafePointer<Self>, _ cols: UnsafeMutablePointer<Self>, rowStride: Int)
+    /// Overwrites one image with the sum of the cols entries read from each pixel, in (ky, kx) order
+    /// (`Im2col.col2im` into zeros: the same values).
+    static func col2im(_ map: Im2col, _ cols: UnsafePointer<Self>, _ image: UnsafeMutablePointer<Self>, rowStride: Int)
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
     static func tanh(_ x: Self) -> Self
@@ -33,6 +38,22 @@ extension Float: TrainScalar {
         }
     }
 
+    /// The C paths (`kiln_f32_im2col`, `kiln_f32_col2im_kernel_best`), tested bitwise against `Im2col`.
+    public static func im2col(_ map: Im2col, _ image: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, rowStride: Int) {
+        var g = kiln_f32_im2col(h: map.h, w: map.w, kh: map.kh, kw: map.kw, sh: map.sh, sw: map.sw, dh: map.dh, dw: map.dw,
+                                pad_top: map.padTop, pad_left: map.padLeft, oh: map.oh, ow: map.ow, row0: 0)
+        kiln_f32_im2col(&g, 0, map.channels, image, cols, rowStride)
+    }
+
+    public static func col2im(_ map: Im2col, _ cols: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>, rowStride: Int) {
+        var g = kiln_f32_col2im(m: map.channels, oh: map.h, ow: map.w, h: map.oh, w: map.ow, kh: map.kh, kw: map.kw,
+                                sh: map.sh, sw: map.sw, dh: map.dh, dw: map.dw, pad_top: map.padTop, pad_left: map.padLeft,
+                                row_stride: rowStride, channel_stride: map.kh * map.kw * rowStride, ky_stride: map.kw * rowStride)
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: kiln_f32_col2im_scratch_bytes(&g), alignment: 64)
+        defer { scratch.deallocate() }
+        kiln_f32_col2im_kernel_best()!.pointee.fn(&g, cols, nil, image, scratch, nil, 0)
+    }
+
     public static func exp(_ x: Float) -> Float { Float(Foundation.exp(Double(x))) }
     public static func log(_ x: Float) -> Float { Float(Foundation.log(Double(x))) }
     public static func tanh(_ x: Float) -> Float { Float(Foundation.tanh(Double(x))) }
@@ -51,6 +72,15 @@ extension Double: TrainScalar {
                 c[i * ldc + j] = acc
             }
         }
+    }
+
+    public static func im2col(_ map: Im2col, _ image: UnsafePointer<Double>, _ cols: UnsafeMutablePointer<Double>, rowStride: Int) {
+        map.im2col(image, cols, rowStride: rowStride)
+    }
+
+    public static func col2im(_ map: Im2col, _ cols: UnsafePointer<Double>, _ image: UnsafeMutablePointer<Double>, rowStride: Int) {
+        image.update(repeating: 0, count: map.channels * map.h * map.w)
+        map.col2im(cols, image, rowStride: rowStride)
     }
 
     public static func exp(_ x: Double) -> Double { Foundation.exp(x) }

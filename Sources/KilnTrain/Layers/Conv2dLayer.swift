@@ -2,12 +2,17 @@
 /// the runtime's Conv2d. Weight [M, C, K, K], N(0, 0.02) at init; optional bias [M], 0 at init.
 ///   forward:  cols = im2col(x) [C*K*K, N*OH*OW];  y = W cols + b
 ///   backward: dW += dy cols^T;  db += sum(dy);  dx = col2im(W^T dy)
+/// Stride-1 layers with few output channels run as a `FlippedConvolution` where that is cheaper.
 public final class Conv2dLayer<T: TrainScalar>: Layer {
     public let weight: Parameter<T>
     public let bias: Parameter<T>?
     public let shape: ConvShape
     private var cols: [T] = []
+    private var dcols: [T] = []
     private var inputShape: [Int] = []
+    private let flipped: FlippedConvolution<T>?
+    /// Whether the last forward went through `flipped` (the backward goes the same way).
+    private var forwardWasFlipped = false
 
     /// Threads its GEMMs use (the results do not depend on it).
     public let threads: Int
@@ -18,6 +23,7 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         shape = ConvShape(inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride, padding: padding)
         weight = .normal(name + ".weight", shape: [outChannels, inChannels, kernel, kernel], rng: &rng)
         self.bias = .zeroBias(name + ".bias", count: outChannels, present: bias)
+        flipped = FlippedConvolution(shape, bias: bias, threads: threads)
     }
 
     public var parameters: [Parameter<T>] { [weight] + (bias.map { [$0] } ?? []) }
@@ -30,8 +36,11 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         let (oh, ow) = s.convOutput(h, w)
         let rows = s.inChannels * s.kernel * s.kernel, width = n * oh * ow
         inputShape = x.shape
-        cols = s.im2col(x.values, channels: s.inChannels, n: n, h: h, w: w, oh: oh, ow: ow)
-        var out = [T](repeating: 0, count: s.outChannels * width)
+        forwardWasFlipped = flipped?.isCheaper(h: h, w: w) ?? false
+        if forwardWasFlipped, let flipped { return flipped.forward(x, weight: weight, bias: bias) }
+        s.im2col(x.values, into: &cols, channels: s.inChannels, n: n, h: h, w: w, oh: oh, ow: ow, threads: threads)
+        var out: [T] = []
+        resizeUninitialized(&out, to: s.outChannels * width)
         T.gemm(transposeA: false, transposeB: false, m: s.outChannels, n: width, k: rows,
                a: weight.value, lda: rows, b: cols, ldb: width, c: &out, ldc: width, accumulate: false, threads: threads)
         if let bias { addBias(&out, bias.value, width: width) }
@@ -40,6 +49,7 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
 
     @_specialize(where T == Float)
     public func backward(_ dy: Tensor<T>) -> Tensor<T> {
+        if forwardWasFlipped, let flipped { return flipped.backward(dy, weight: weight, bias: bias) }
         let s = shape
         let (n, plane) = (dy.shape[0], dy.shape[2] * dy.shape[3])
         let rows = s.inChannels * s.kernel * s.kernel, width = n * plane
@@ -47,10 +57,11 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         if let bias { sumRows(d, width: width, into: &bias.grad) }
         T.gemm(transposeA: false, transposeB: true, m: s.outChannels, n: rows, k: width,
                a: d, lda: width, b: cols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
-        var dcols = [T](repeating: 0, count: rows * width)
+        resizeUninitialized(&dcols, to: rows * width)
         T.gemm(transposeA: true, transposeB: false, m: rows, n: width, k: s.outChannels,
                a: weight.value, lda: rows, b: d, ldb: width, c: &dcols, ldc: width, accumulate: false, threads: threads)
-        let dx = s.col2im(dcols, channels: s.inChannels, n: n, h: inputShape[2], w: inputShape[3], oh: dy.shape[2], ow: dy.shape[3])
+        let dx = s.col2im(dcols, channels: s.inChannels, n: n, h: inputShape[2], w: inputShape[3], oh: dy.shape[2], ow: dy.shape[3],
+                          threads: threads)
         return Tensor(shape: inputShape, values: dx)
     }
 }

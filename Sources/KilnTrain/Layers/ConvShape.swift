@@ -15,27 +15,38 @@ public struct ConvShape: Sendable {
     }
 
     /// cols[(c, ky, kx)][(i, oy, ox)] = image[i, c, oy*s - p + ky, ox*s - p + kx], 0 outside;
-    /// the image is [n, channels, h, w], the grid oh x ow, cols [channels*K*K, n*oh*ow].
+    /// the image is [n, channels, h, w], the grid oh x ow, cols [channels*K*K, n*oh*ow], written
+    /// whole into `cols` (resized when its count differs). Up to `threads` threads take whole
+    /// images; the values do not depend on it.
     @_specialize(where T == Float)
-    func im2col<T: TrainScalar>(_ image: [T], channels: Int, n: Int, h: Int, w: Int, oh: Int, ow: Int) -> [T] {
+    func im2col<T: TrainScalar>(_ image: [T], into cols: inout [T], channels: Int, n: Int, h: Int, w: Int, oh: Int, ow: Int,
+                                threads: Int) {
         let map = indexMap(channels: channels, h: h, w: w, oh: oh, ow: ow)
-        var cols = [T](repeating: 0, count: map.rows * n * oh * ow)
+        let width = n * oh * ow
+        resizeUninitialized(&cols, to: map.rows * width)
         cols.withUnsafeMutableBufferPointer { out in
             image.withUnsafeBufferPointer { x in
-                for i in 0 ..< n { map.im2col(x.baseAddress! + i * channels * h * w, out.baseAddress! + i * oh * ow, rowStride: n * oh * ow) }
+                let (x, out) = (SendablePointer(x.baseAddress!), SendableMutablePointer(out.baseAddress!))
+                forEachImageRange(n, threads: threads) { images in
+                    for i in images { T.im2col(map, x.base + i * channels * h * w, out.base + i * oh * ow, rowStride: width) }
+                }
             }
         }
-        return cols
     }
 
-    /// The adjoint of `im2col`: image[i, c, iy, ix] += cols[(c, ky, kx)][(i, oy, ox)].
+    /// The adjoint of `im2col`: image[i, c, iy, ix] = the sum of cols[(c, ky, kx)][(i, oy, ox)]
+    /// over the taps that read it, added in (ky, kx) order (0 where none does).
     @_specialize(where T == Float)
-    func col2im<T: TrainScalar>(_ cols: [T], channels: Int, n: Int, h: Int, w: Int, oh: Int, ow: Int) -> [T] {
+    func col2im<T: TrainScalar>(_ cols: [T], channels: Int, n: Int, h: Int, w: Int, oh: Int, ow: Int, threads: Int) -> [T] {
         let map = indexMap(channels: channels, h: h, w: w, oh: oh, ow: ow)
-        var image = [T](repeating: 0, count: n * channels * h * w)
+        var image: [T] = []
+        resizeUninitialized(&image, to: n * channels * h * w)
         image.withUnsafeMutableBufferPointer { out in
             cols.withUnsafeBufferPointer { d in
-                for i in 0 ..< n { map.col2im(d.baseAddress! + i * oh * ow, out.baseAddress! + i * channels * h * w, rowStride: n * oh * ow) }
+                let (d, out) = (SendablePointer(d.baseAddress!), SendableMutablePointer(out.baseAddress!))
+                forEachImageRange(n, threads: threads) { images in
+                    for i in images { T.col2im(map, d.base + i * oh * ow, out.base + i * channels * h * w, rowStride: n * oh * ow) }
+                }
             }
         }
         return image

@@ -8,6 +8,7 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
     public let bias: Parameter<T>?
     public let shape: ConvShape
     private var input: [T] = []  // channel-major [C, N*H*W]
+    private var cols: [T] = []  // forward's W^T x, then backward's im2col(dy): storage kept between steps
     private var inputShape: [Int] = []
 
     /// Threads its GEMMs use (the results do not depend on it).
@@ -21,6 +22,16 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         self.bias = .zeroBias(name + ".bias", count: outChannels, present: bias)
     }
 
+    /// A layer with zero weights that its owner sets (`FlippedConvolution`).
+    init(shape: ConvShape, bias: Bool, threads: Int) {
+        self.threads = threads
+        self.shape = shape
+        let k = shape.kernel
+        weight = Parameter(name: "weight", shape: [shape.inChannels, shape.outChannels, k, k],
+                           value: [T](repeating: 0, count: shape.inChannels * shape.outChannels * k * k))
+        self.bias = .zeroBias("bias", count: shape.outChannels, present: bias)
+    }
+
     public var parameters: [Parameter<T>] { [weight] + (bias.map { [$0] } ?? []) }
 
     @_specialize(where T == Float)
@@ -32,10 +43,10 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         let rows = s.outChannels * s.kernel * s.kernel, width = n * h * w
         inputShape = x.shape
         input = channelMajor(x.values, n: n, c: s.inChannels, plane: h * w)
-        var cols = [T](repeating: 0, count: rows * width)
+        resizeUninitialized(&cols, to: rows * width)
         T.gemm(transposeA: true, transposeB: false, m: rows, n: width, k: s.inChannels,
                a: weight.value, lda: rows, b: input, ldb: width, c: &cols, ldc: width, accumulate: false, threads: threads)
-        var y = s.col2im(cols, channels: s.outChannels, n: n, h: oh, w: ow, oh: h, ow: w)
+        var y = s.col2im(cols, channels: s.outChannels, n: n, h: oh, w: ow, oh: h, ow: w, threads: threads)
         if let bias {
             for i in 0 ..< n {
                 for m in 0 ..< s.outChannels {
@@ -56,12 +67,13 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
             let plane = dy.shape[2] * dy.shape[3]
             sumRows(channelMajor(dy.values, n: n, c: s.outChannels, plane: plane), width: n * plane, into: &bias.grad)
         }
-        let dcols = s.im2col(dy.values, channels: s.outChannels, n: n, h: dy.shape[2], w: dy.shape[3], oh: h, ow: w)
+        s.im2col(dy.values, into: &cols, channels: s.outChannels, n: n, h: dy.shape[2], w: dy.shape[3], oh: h, ow: w, threads: threads)
         T.gemm(transposeA: false, transposeB: true, m: s.inChannels, n: rows, k: width,
-               a: input, lda: width, b: dcols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
-        var dx = [T](repeating: 0, count: s.inChannels * width)
+               a: input, lda: width, b: cols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
+        var dx: [T] = []
+        resizeUninitialized(&dx, to: s.inChannels * width)
         T.gemm(transposeA: false, transposeB: false, m: s.inChannels, n: width, k: rows,
-               a: weight.value, lda: rows, b: dcols, ldb: width, c: &dx, ldc: width, accumulate: false, threads: threads)
+               a: weight.value, lda: rows, b: cols, ldb: width, c: &dx, ldc: width, accumulate: false, threads: threads)
         return Tensor(shape: inputShape, values: batchMajor(dx, n: n, c: s.inChannels, plane: h * w))
     }
 }

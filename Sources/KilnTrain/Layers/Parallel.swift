@@ -1,0 +1,28 @@
+import Foundation
+
+/// Calls `body` on up to `threads` contiguous ranges that cover 0 ..< count, concurrently when
+/// there is more than one; each index is in exactly one range, so work that writes only its own
+/// indices gives the same values for every thread count.
+func forEachImageRange(_ count: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    let parts = max(1, min(threads, count))
+    if parts == 1 { return body(0 ..< count) }
+    DispatchQueue.concurrentPerform(iterations: parts) { p in body(count * p / parts ..< count * (p + 1) / parts) }
+}
+
+/// Resizes `array` to `count` elements without initializing new ones (every caller overwrites
+/// them all); keeps the storage when the count is already right.
+func resizeUninitialized<T: TrainScalar>(_ array: inout [T], to count: Int) {
+    if array.count == count { return }
+    array = [T](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
+
+/// Pointers handed to the threads of `forEachImageRange`, each of which touches its own part.
+struct SendablePointer<T>: @unchecked Sendable {
+    let base: UnsafePointer<T>
+    init(_ base: UnsafePointer<T>) { self.base = base }
+}
+
+struct SendableMutablePointer<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+    init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+}
