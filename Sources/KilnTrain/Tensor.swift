@@ -62,12 +62,16 @@ public protocol Layer<T>: AnyObject {
     associatedtype T: TrainScalar
     func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T>
     func backward(_ dy: Tensor<T>) -> Tensor<T>
+    /// `backward` for a layer whose input needs no gradient (a discriminator's first layer when it
+    /// trains on data): the same parameter gradients; layers that can skip dL/d(input) do.
+    func backwardParameters(_ dy: Tensor<T>)
     var parameters: [Parameter<T>] { get }
     /// Non-trained state saved with the model (BatchNorm's running statistics).
     var buffers: [Parameter<T>] { get }
 }
 
 extension Layer {
+    public func backwardParameters(_ dy: Tensor<T>) { _ = backward(dy) }
     public var parameters: [Parameter<T>] { [] }
     public var buffers: [Parameter<T>] { [] }
 }

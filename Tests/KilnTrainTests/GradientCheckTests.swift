@@ -66,6 +66,29 @@ final class GradientCheckTests: XCTestCase {
         check("Conv2d k3 s1 p2 5 -> 2", scaled(Conv2dLayer<Double>(name: "c", inChannels: 5, outChannels: 2, kernel: 3, padding: 2, bias: false, rng: &rng)), input: [2, 5, 3, 4])
     }
 
+    /// `backwardParameters` (no dL/d(input)) leaves the same parameter gradients as `backward`, bit
+    /// for bit: im2col and flipped convolutions, alone and as the first layer of a Sequential.
+    func testBackwardParametersMatchesBackward() {
+        let net = Sequential<Double>([
+            Conv2dLayer(name: "a", inChannels: 2, outChannels: 4, kernel: 4, stride: 2, padding: 1, bias: true, rng: &rng),
+            ActivationLayer(.leakyReLU(0.2)),
+            Conv2dLayer(name: "b", inChannels: 4, outChannels: 1, kernel: 3, padding: 1, bias: true, rng: &rng),
+        ])
+        let flippedFirst = Sequential<Double>([Conv2dLayer(name: "f", inChannels: 6, outChannels: 1, kernel: 4, padding: 1, bias: true, rng: &rng)])
+        for (layer, shape) in [(net, [3, 2, 9, 8]), (flippedFirst, [2, 6, 5, 4])] {
+            let x = randomTensor(shape)
+            let r = randomTensor(layer.forward(x, training: true).shape)
+            for p in layer.parameters { p.zeroGrad() }
+            _ = layer.backward(r)
+            let full = layer.parameters.map(\.grad)
+            for p in layer.parameters { p.zeroGrad() }
+            _ = layer.forward(x, training: true)
+            layer.backwardParameters(r)
+            XCTAssertEqual(layer.parameters.map(\.grad), full)
+            XCTAssertTrue(full.allSatisfy { $0.contains { $0 != 0 } })
+        }
+    }
+
     func testConvTranspose2d() {
         check("ConvT k4 s2 p1", scaled(ConvTranspose2dLayer<Double>(name: "t", inChannels: 3, outChannels: 2, kernel: 4, stride: 2, padding: 1, bias: true, rng: &rng)), input: [2, 3, 4, 5])
         check("ConvT k7 from 1x1", scaled(ConvTranspose2dLayer<Double>(name: "t", inChannels: 5, outChannels: 3, kernel: 7, bias: false, rng: &rng)), input: [2, 5, 1, 1])

@@ -64,7 +64,7 @@ public final class ClassifierTrainer {
         for p in parameters { p.zeroGrad() }
         let logits = head.forward(features.forward(train.batch(indices), training: true), training: true)
         let (loss, grad) = Loss.softmaxCrossEntropy(logits, labels: labels)
-        _ = features.backward(head.backward(grad))
+        features.backwardParameters(head.backward(grad))
         adam.update(parameters)
         step += 1
         return (loss, Self.accuracy(logits, labels))

@@ -46,4 +46,10 @@ public final class Discriminator<T: TrainScalar> {
         _ = embedding.backward(planes)
         return images.reshaped([dx.shape[0]] + imageShape)
     }
+
+    /// Backpropagates into the parameters only (D's own step: its inputs are data); the
+    /// conditional D still needs dL/d(input) for its label embedding.
+    public func backwardParameters(_ dy: Tensor<T>) {
+        if embedding == nil { body.backwardParameters(dy) } else { _ = backward(dy) }
+    }
 }

@@ -66,11 +66,11 @@ public final class GANTrainer {
         for p in d.parameters { p.zeroGrad() }
         let realOut = d.forward(real, labels: realLabels, training: true)
         let (lossReal, gradReal) = Loss.bceWithLogits(realOut, target: Float(1 - config.labelSmoothing))
-        _ = d.backward(gradReal)
+        d.backwardParameters(gradReal)
         let fake = g.forward(z, labels: fakeLabels, training: true)
         let fakeOut = d.forward(fake, labels: fakeLabels, training: true)
         let (lossFake, gradFake) = Loss.bceWithLogits(fakeOut, target: 0)
-        _ = d.backward(gradFake)
+        d.backwardParameters(gradFake)
         adamD.update(d.parameters)
 
         // G: maximize log D(G(z)) (the non-saturating loss), through the updated D.

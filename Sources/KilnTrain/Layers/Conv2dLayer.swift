@@ -51,18 +51,34 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
     public func backward(_ dy: Tensor<T>) -> Tensor<T> {
         if forwardWasFlipped, let flipped { return flipped.backward(dy, weight: weight, bias: bias) }
         let s = shape
+        let d = parameterGradients(dy)
+        let rows = s.inChannels * s.kernel * s.kernel, width = dy.shape[0] * dy.shape[2] * dy.shape[3]
+        resizeUninitialized(&dcols, to: rows * width)
+        T.gemm(transposeA: true, transposeB: false, m: rows, n: width, k: s.outChannels,
+               a: weight.value, lda: rows, b: d, ldb: width, c: &dcols, ldc: width, accumulate: false, threads: threads)
+        let dx = s.col2im(dcols, channels: s.inChannels, n: dy.shape[0], h: inputShape[2], w: inputShape[3], oh: dy.shape[2],
+                          ow: dy.shape[3], threads: threads)
+        return Tensor(shape: inputShape, values: dx)
+    }
+
+    /// dW and db without dx (no column matrix of dL/d(input), no col2im).
+    @_specialize(where T == Float)
+    public func backwardParameters(_ dy: Tensor<T>) {
+        if forwardWasFlipped, let flipped { _ = flipped.backward(dy, weight: weight, bias: bias); return }
+        _ = parameterGradients(dy)
+    }
+
+    /// Adds dW = dy cols^T and db = sum(dy); returns dy channel-major [M, N*OH*OW].
+    @_specialize(where T == Float)
+    private func parameterGradients(_ dy: Tensor<T>) -> [T] {
+        let s = shape
         let (n, plane) = (dy.shape[0], dy.shape[2] * dy.shape[3])
         let rows = s.inChannels * s.kernel * s.kernel, width = n * plane
         let d = channelMajor(dy.values, n: n, c: s.outChannels, plane: plane)
         if let bias { sumRows(d, width: width, into: &bias.grad) }
         T.gemm(transposeA: false, transposeB: true, m: s.outChannels, n: rows, k: width,
                a: d, lda: width, b: cols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
-        resizeUninitialized(&dcols, to: rows * width)
-        T.gemm(transposeA: true, transposeB: false, m: rows, n: width, k: s.outChannels,
-               a: weight.value, lda: rows, b: d, ldb: width, c: &dcols, ldc: width, accumulate: false, threads: threads)
-        let dx = s.col2im(dcols, channels: s.inChannels, n: n, h: inputShape[2], w: inputShape[3], oh: dy.shape[2], ow: dy.shape[3],
-                          threads: threads)
-        return Tensor(shape: inputShape, values: dx)
+        return d
     }
 }
 

@@ -14,6 +14,12 @@ public final class Sequential<T: TrainScalar>: Layer {
         layers.reversed().reduce(dy) { $1.backward($0) }
     }
 
+    @_specialize(where T == Float)
+    public func backwardParameters(_ dy: Tensor<T>) {
+        guard let first = layers.first else { return }
+        first.backwardParameters(layers.dropFirst().reversed().reduce(dy) { $1.backward($0) })
+    }
+
     public var parameters: [Parameter<T>] { layers.flatMap { $0.parameters } }
     public var buffers: [Parameter<T>] { layers.flatMap { $0.buffers } }
 }

@@ -33,4 +33,8 @@ public final class PatchDiscriminator<T: TrainScalar> {
         let dx = body.backward(dy)
         return splitChannels(dx, first: dx.shape[1] / 2).1
     }
+
+    /// Backpropagates into the parameters only (D's own step: its inputs are data).
+    @_specialize(where T == Float)
+    public func backwardParameters(_ dy: Tensor<T>) { body.backwardParameters(dy) }
 }

@@ -58,11 +58,11 @@ public final class Pix2PixTrainer {
         for p in d.parameters { p.zeroGrad() }
         let realOut = d.forward(sketch: sketch, image: real, training: true)
         let (lossReal, gradReal) = Loss.bceWithLogits(realOut, target: 1)
-        _ = d.backward(Self.scaled(gradReal, 0.5))
+        d.backwardParameters(Self.scaled(gradReal, 0.5))
         let fake = g.forward(sketch, training: true)
         let fakeOut = d.forward(sketch: sketch, image: fake, training: true)
         let (lossFake, gradFake) = Loss.bceWithLogits(fakeOut, target: 0)
-        _ = d.backward(Self.scaled(gradFake, 0.5))
+        d.backwardParameters(Self.scaled(gradFake, 0.5))
         adamD.update(d.parameters)
 
         // G: maximize log D(x, G(x)) and minimize l1Weight * |G(x) - y|, through the updated D.
