@@ -59,9 +59,11 @@ final class GradientCheckTests: XCTestCase {
 
     func testConv2d() {
         check("Conv2d k4 s2 p1", scaled(Conv2dLayer<Double>(name: "c", inChannels: 3, outChannels: 4, kernel: 4, stride: 2, padding: 1, bias: true, rng: &rng)), input: [2, 3, 7, 6])
+        check("Conv2d k4 s2 p1 on 2x2 (the U-Net's bottleneck)", scaled(Conv2dLayer<Double>(name: "c", inChannels: 5, outChannels: 3, kernel: 4, stride: 2, padding: 1, bias: false, rng: &rng)), input: [3, 5, 2, 2])
+        check("Conv2d k3 s3 p0", scaled(Conv2dLayer<Double>(name: "c", inChannels: 4, outChannels: 2, kernel: 3, stride: 3, bias: true, rng: &rng)), input: [1, 4, 7, 8])
         check("Conv2d k3 s1 p0", scaled(Conv2dLayer<Double>(name: "c", inChannels: 2, outChannels: 3, kernel: 3, bias: false, rng: &rng)), input: [1, 2, 5, 5])
         check("Conv2d k7 (logit)", scaled(Conv2dLayer<Double>(name: "c", inChannels: 5, outChannels: 1, kernel: 7, bias: true, rng: &rng)), input: [3, 5, 7, 7])
-        // Few outputs, stride 1: these run as FlippedConvolution (FlippedConvolutionTests checks the path).
+        // Few outputs, stride 1: these run as FlippedConvolution (Conv2dReferenceTests checks the path).
         check("Conv2d k4 s1 p1 6 -> 1 (PatchGAN logits)", scaled(Conv2dLayer<Double>(name: "c", inChannels: 6, outChannels: 1, kernel: 4, padding: 1, bias: true, rng: &rng)), input: [2, 6, 5, 4])
         check("Conv2d k3 s1 p2 5 -> 2", scaled(Conv2dLayer<Double>(name: "c", inChannels: 5, outChannels: 2, kernel: 3, padding: 2, bias: false, rng: &rng)), input: [2, 5, 3, 4])
     }

@@ -1,20 +1,23 @@
-/// 2-D convolution by im2col + GEMM (square kernel, stride and padding; groups 1), the geometry of
-/// the runtime's Conv2d. Weight [M, C, K, K], N(0, 0.02) at init; optional bias [M], 0 at init.
-///   forward:  cols = im2col(x) [C*K*K, N*OH*OW];  y = W cols + b
-///   backward: dW += dy cols^T;  db += sum(dy);  dx = col2im(W^T dy)
+/// 2-D convolution by patch rows + GEMM (square kernel, stride and padding; groups 1), the
+/// geometry of the runtime's Conv2d. Weight [M, C, K, K], N(0, 0.02) at init; optional bias [M], 0
+/// at init. With the image channels-last, P = patchRows(x) [N*OH*OW, K*K*C] (taps in (ky, kx, c)
+/// order) and Wp the weight in that order [M, K*K*C]:
+///   forward:  y = Wp P^T + b
+///   backward: dWp = dy P;  db = sum(dy);  dx = addPatchRows(dy^T Wp)
 /// Stride-1 layers with few output channels run as a `FlippedConvolution` where that is cheaper.
 public final class Conv2dLayer<T: TrainScalar>: Layer {
     public let weight: Parameter<T>
     public let bias: Parameter<T>?
     public let shape: ConvShape
-    private var cols: [T] = []
-    private var dcols: [T] = []
+    private var rows: [T] = []
+    private var drows: [T] = []
+    private var packedWeight: [T] = []
     private var inputShape: [Int] = []
     private let flipped: FlippedConvolution<T>?
     /// Whether the last forward went through `flipped` (the backward goes the same way).
     private var forwardWasFlipped = false
 
-    /// Threads its GEMMs use (the results do not depend on it).
+    /// Threads its GEMMs and copies use (the results do not depend on it).
     public let threads: Int
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
@@ -34,15 +37,17 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         precondition(x.shape.count == 4 && x.shape[1] == s.inChannels, "Conv2d expects [N, \(s.inChannels), H, W], got \(x.shape)")
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let (oh, ow) = s.convOutput(h, w)
-        let rows = s.inChannels * s.kernel * s.kernel, width = n * oh * ow
+        let width = n * oh * ow
         inputShape = x.shape
         forwardWasFlipped = flipped?.isCheaper(h: h, w: w) ?? false
         if forwardWasFlipped, let flipped { return flipped.forward(x, weight: weight, bias: bias) }
-        s.im2col(x.values, into: &cols, channels: s.inChannels, n: n, h: h, w: w, oh: oh, ow: ow, threads: threads)
+        let xh = transposePlanes(x.values, n: n, rows: s.inChannels, cols: h * w, threads: threads)  // channels last
+        s.patchRows(xh, into: &rows, n: n, h: h, w: w, threads: threads)
+        packWeight()
         var out: [T] = []
         resizeUninitialized(&out, to: s.outChannels * width)
-        T.gemm(transposeA: false, transposeB: false, m: s.outChannels, n: width, k: rows,
-               a: weight.value, lda: rows, b: cols, ldb: width, c: &out, ldc: width, accumulate: false, threads: threads)
+        T.gemm(transposeA: false, transposeB: true, m: s.outChannels, n: width, k: s.patchWidth,
+               a: packedWeight, lda: s.patchWidth, b: rows, ldb: s.patchWidth, c: &out, ldc: width, accumulate: false, threads: threads)
         if let bias { addBias(&out, bias.value, width: width) }
         return Tensor(shape: [n, s.outChannels, oh, ow], values: batchMajor(out, n: n, c: s.outChannels, plane: oh * ow))
     }
@@ -52,33 +57,52 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         if forwardWasFlipped, let flipped { return flipped.backward(dy, weight: weight, bias: bias) }
         let s = shape
         let d = parameterGradients(dy)
-        let rows = s.inChannels * s.kernel * s.kernel, width = dy.shape[0] * dy.shape[2] * dy.shape[3]
-        resizeUninitialized(&dcols, to: rows * width)
-        T.gemm(transposeA: true, transposeB: false, m: rows, n: width, k: s.outChannels,
-               a: weight.value, lda: rows, b: d, ldb: width, c: &dcols, ldc: width, accumulate: false, threads: threads)
-        let dx = s.col2im(dcols, channels: s.inChannels, n: dy.shape[0], h: inputShape[2], w: inputShape[3], oh: dy.shape[2],
-                          ow: dy.shape[3], threads: threads)
-        return Tensor(shape: inputShape, values: dx)
+        let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
+        let width = n * dy.shape[2] * dy.shape[3]
+        resizeUninitialized(&drows, to: width * s.patchWidth)
+        T.gemm(transposeA: true, transposeB: false, m: width, n: s.patchWidth, k: s.outChannels,
+               a: d, lda: width, b: packedWeight, ldb: s.patchWidth, c: &drows, ldc: s.patchWidth, accumulate: false, threads: threads)
+        let dxh = s.addPatchRows(drows, n: n, h: h, w: w, threads: threads)
+        return Tensor(shape: inputShape, values: transposePlanes(dxh, n: n, rows: h * w, cols: s.inChannels, threads: threads))
     }
 
-    /// dW and db without dx (no column matrix of dL/d(input), no col2im).
+    /// dW and db without dx (no rows of dL/d(input), no scatter).
     @_specialize(where T == Float)
     public func backwardParameters(_ dy: Tensor<T>) {
         if forwardWasFlipped, let flipped { _ = flipped.backward(dy, weight: weight, bias: bias); return }
         _ = parameterGradients(dy)
     }
 
-    /// Adds dW = dy cols^T and db = sum(dy); returns dy channel-major [M, N*OH*OW].
+    /// Adds dW (dy P, reordered to [M, C, K, K]) and db = sum(dy); returns dy channel-major [M, N*OH*OW].
     @_specialize(where T == Float)
     private func parameterGradients(_ dy: Tensor<T>) -> [T] {
         let s = shape
         let (n, plane) = (dy.shape[0], dy.shape[2] * dy.shape[3])
-        let rows = s.inChannels * s.kernel * s.kernel, width = n * plane
+        let width = n * plane
         let d = channelMajor(dy.values, n: n, c: s.outChannels, plane: plane)
         if let bias { sumRows(d, width: width, into: &bias.grad) }
-        T.gemm(transposeA: false, transposeB: true, m: s.outChannels, n: rows, k: width,
-               a: d, lda: width, b: cols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
+        var dw: [T] = []
+        resizeUninitialized(&dw, to: s.outChannels * s.patchWidth)
+        T.gemm(transposeA: false, transposeB: false, m: s.outChannels, n: s.patchWidth, k: width,
+               a: d, lda: width, b: rows, ldb: s.patchWidth, c: &dw, ldc: s.patchWidth, accumulate: false, threads: threads)
+        let (c, k) = (s.inChannels, s.kernel)
+        for m in 0 ..< s.outChannels {
+            for ch in 0 ..< c {
+                for t in 0 ..< k * k { weight.grad[(m * c + ch) * k * k + t] += dw[(m * k * k + t) * c + ch] }
+            }
+        }
         return d
+    }
+
+    /// packedWeight [M, K*K*C] = the weight with its taps in (ky, kx, c) order.
+    private func packWeight() {
+        let (m, c, k) = (shape.outChannels, shape.inChannels, shape.kernel)
+        resizeUninitialized(&packedWeight, to: m * k * k * c)
+        for o in 0 ..< m {
+            for ch in 0 ..< c {
+                for t in 0 ..< k * k { packedWeight[(o * k * k + t) * c + ch] = weight.value[(o * c + ch) * k * k + t] }
+            }
+        }
     }
 }
 

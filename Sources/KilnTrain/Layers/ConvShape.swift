@@ -1,6 +1,6 @@
-/// Channels, square kernel, stride and padding of a convolution layer, and the im2col machinery
-/// (`Im2col`) that Conv2d and ConvTranspose2d share (ConvTranspose2d's forward is
-/// Conv2d's backward-data).
+/// Channels, square kernel, stride and padding of a convolution layer; the im2col / col2im of
+/// ConvTranspose2d (`Im2col`; its forward is a convolution's backward-data) and the patch rows of
+/// Conv2d (PatchRows.swift).
 public struct ConvShape: Sendable {
     public let inChannels, outChannels, kernel, stride, padding: Int
 
@@ -24,13 +24,8 @@ public struct ConvShape: Sendable {
         let map = indexMap(channels: channels, h: h, w: w, oh: oh, ow: ow)
         let width = n * oh * ow
         resizeUninitialized(&cols, to: map.rows * width)
-        cols.withUnsafeMutableBufferPointer { out in
-            image.withUnsafeBufferPointer { x in
-                let (x, out) = (SendablePointer(x.baseAddress!), SendableMutablePointer(out.baseAddress!))
-                forEachImageRange(n, threads: threads) { images in
-                    for i in images { T.im2col(map, x.base + i * channels * h * w, out.base + i * oh * ow, rowStride: width) }
-                }
-            }
+        forEachImage(n, threads: threads, reading: image, writing: &cols) { i, x, out in
+            T.im2col(map, x + i * channels * h * w, out + i * oh * ow, rowStride: width)
         }
     }
 
@@ -41,13 +36,8 @@ public struct ConvShape: Sendable {
         let map = indexMap(channels: channels, h: h, w: w, oh: oh, ow: ow)
         var image: [T] = []
         resizeUninitialized(&image, to: n * channels * h * w)
-        image.withUnsafeMutableBufferPointer { out in
-            cols.withUnsafeBufferPointer { d in
-                let (d, out) = (SendablePointer(d.baseAddress!), SendableMutablePointer(out.baseAddress!))
-                forEachImageRange(n, threads: threads) { images in
-                    for i in images { T.col2im(map, d.base + i * oh * ow, out.base + i * channels * h * w, rowStride: n * oh * ow) }
-                }
-            }
+        forEachImage(n, threads: threads, reading: cols, writing: &image) { i, d, out in
+            T.col2im(map, d + i * oh * ow, out + i * channels * h * w, rowStride: n * oh * ow)
         }
         return image
     }

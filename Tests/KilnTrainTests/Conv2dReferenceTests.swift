@@ -1,29 +1,30 @@
 @testable import KilnTrain
 import XCTest
 
-/// `FlippedConvolution` (a stride-1 convolution run as the transposed convolution of its flipped
-/// weight) against the convolution written out as loops in Double: the forward values, and that
-/// Conv2dLayer takes that path where it should. Its gradients: GradientCheckTests.
-final class FlippedConvolutionTests: XCTestCase {
-    /// y[i, o, oy, ox] = b[o] + sum over (c, ky, kx) of w[o, c, ky, kx] x[i, c, oy - p + ky, ox - p + kx].
-    private func reference(_ x: Tensor<Double>, _ w: [Double], _ b: [Double], m: Int, k: Int, p: Int) -> [Double] {
+/// Conv2dLayer's forward against the convolution written out as loops in Double, on both of its
+/// paths: patch rows + GEMM, and `FlippedConvolution` (a stride-1 convolution run as the transposed
+/// convolution of its flipped weight), with a check that each case takes the path it should.
+/// The gradients: GradientCheckTests.
+final class Conv2dReferenceTests: XCTestCase {
+    /// y[i, o, oy, ox] = b[o] + sum over (c, ky, kx) of w[o, c, ky, kx] x[i, c, oy*s - p + ky, ox*s - p + kx].
+    private func reference(_ x: Tensor<Double>, _ w: [Double], _ b: [Double], m: Int, k: Int, s: Int = 1, p: Int) -> [Double] {
         let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let (oh, ow) = (h + 2 * p - k + 1, wd + 2 * p - k + 1)
+        let (oh, ow) = ((h + 2 * p - k) / s + 1, (wd + 2 * p - k) / s + 1)
         var y = [Double](repeating: 0, count: n * m * oh * ow)
         for i in 0 ..< n {
             for o in 0 ..< m {
                 for oy in 0 ..< oh {
                     for ox in 0 ..< ow {
-                        var s = b[o]
+                        var sum = b[o]
                         for ch in 0 ..< c {
                             for ky in 0 ..< k {
                                 for kx in 0 ..< k {
-                                    let (iy, ix) = (oy - p + ky, ox - p + kx)
-                                    if iy >= 0, iy < h, ix >= 0, ix < wd { s += w[((o * c + ch) * k + ky) * k + kx] * x.values[((i * c + ch) * h + iy) * wd + ix] }
+                                    let (iy, ix) = (oy * s - p + ky, ox * s - p + kx)
+                                    if iy >= 0, iy < h, ix >= 0, ix < wd { sum += w[((o * c + ch) * k + ky) * k + kx] * x.values[((i * c + ch) * h + iy) * wd + ix] }
                                 }
                             }
                         }
-                        y[((i * m + o) * oh + oy) * ow + ox] = s
+                        y[((i * m + o) * oh + oy) * ow + ox] = sum
                     }
                 }
             }
@@ -31,7 +32,28 @@ final class FlippedConvolutionTests: XCTestCase {
         return y
     }
 
-    func testForwardIsTheConvolution() {
+    func testPatchRowsForwardIsTheConvolution() {
+        var rng = TrainRNG(seed: 11)
+        // (in, out, kernel, stride, padding, input [N, C, H, W]): the U-Net's and PatchGAN's k4 s2 p1,
+        // one and two input channels, odd and non-square maps, a 1x1 output, stride 3, no padding.
+        let cases: [(Int, Int, Int, Int, Int, [Int])] = [(1, 4, 4, 2, 1, [2, 1, 8, 8]), (2, 3, 4, 2, 1, [3, 2, 7, 5]),
+                                                         (5, 6, 4, 2, 1, [2, 5, 2, 2]), (3, 8, 3, 1, 1, [2, 3, 5, 6]),
+                                                         (4, 2, 3, 3, 0, [1, 4, 7, 8]), (6, 16, 4, 2, 1, [2, 6, 16, 16])]
+        for (c, m, k, st, p, shape) in cases {
+            let layer = Conv2dLayer<Double>(name: "c", inChannels: c, outChannels: m, kernel: k, stride: st, padding: p, bias: true, rng: &rng)
+            let flipped = FlippedConvolution<Double>(layer.shape, bias: true, threads: 1)
+            XCTAssertFalse(flipped?.isCheaper(h: shape[2], w: shape[3]) ?? false, "\(c) -> \(m) k\(k) s\(st) should take patch rows")
+            layer.bias!.value = (0 ..< m).map { _ in rng.normal() }
+            let x = Tensor<Double>(shape: shape, values: (0 ..< shape.reduce(1, *)).map { _ in rng.normal() })
+            let y = layer.forward(x, training: true)
+            let want = reference(x, layer.weight.value, layer.bias!.value, m: m, k: k, s: st, p: p)
+            XCTAssertEqual(y.count, want.count)
+            let worst = zip(y.values, want).map { abs($0 - $1) }.max()!
+            XCTAssertLessThan(worst, 1e-12, "\(c) -> \(m) k\(k) s\(st) p\(p) on \(shape): max abs error \(worst)")
+        }
+    }
+
+    func testFlippedForwardIsTheConvolution() {
         var rng = TrainRNG(seed: 7)
         // (in, out, kernel, padding, input [N, C, H, W]): 1 and 2 outputs, odd sizes, pads 0 to K - 1.
         let cases: [(Int, Int, Int, Int, [Int])] = [(6, 1, 4, 1, [2, 6, 5, 4]), (128, 1, 4, 1, [1, 128, 8, 8]),
