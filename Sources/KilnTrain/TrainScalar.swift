@@ -49,9 +49,10 @@ extension Float: TrainScalar {
         var g = kiln_f32_col2im(m: map.channels, oh: map.h, ow: map.w, h: map.oh, w: map.ow, kh: map.kh, kw: map.kw,
                                 sh: map.sh, sw: map.sw, dh: map.dh, dw: map.dw, pad_top: map.padTop, pad_left: map.padLeft,
                                 row_stride: rowStride, channel_stride: map.kh * map.kw * rowStride, ky_stride: map.kw * rowStride)
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: kiln_f32_col2im_scratch_bytes(&g), alignment: 64)
-        defer { scratch.deallocate() }
-        kiln_f32_col2im_kernel_best()!.pointee.fn(&g, cols, nil, image, scratch, nil, 0)
+        // The scratch (tap tables and one row's phases, well under a page) lives on the stack.
+        withUnsafeTemporaryAllocation(byteCount: kiln_f32_col2im_scratch_bytes(&g), alignment: 64) { scratch in
+            kiln_f32_col2im_kernel_best()!.pointee.fn(&g, cols, nil, image, scratch.baseAddress, nil, 0)
+        }
     }
 
     public static func exp(_ x: Float) -> Float { Float(Foundation.exp(Double(x))) }

@@ -85,22 +85,22 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         resizeUninitialized(&dw, to: s.outChannels * s.patchWidth)
         T.gemm(transposeA: false, transposeB: false, m: s.outChannels, n: s.patchWidth, k: width,
                a: d, lda: width, b: rows, ldb: s.patchWidth, c: &dw, ldc: s.patchWidth, accumulate: false, threads: threads)
-        let (c, k) = (s.inChannels, s.kernel)
-        for m in 0 ..< s.outChannels {
-            for ch in 0 ..< c {
-                for t in 0 ..< k * k { weight.grad[(m * c + ch) * k * k + t] += dw[(m * k * k + t) * c + ch] }
-            }
-        }
+        forEachTap { tap, packed in weight.grad[tap] += dw[packed] }
         return d
     }
 
     /// packedWeight [M, K*K*C] = the weight with its taps in (ky, kx, c) order.
     private func packWeight() {
-        let (m, c, k) = (shape.outChannels, shape.inChannels, shape.kernel)
-        resizeUninitialized(&packedWeight, to: m * k * k * c)
+        resizeUninitialized(&packedWeight, to: weight.value.count)
+        forEachTap { tap, packed in packedWeight[packed] = weight.value[tap] }
+    }
+
+    /// body(index of W[m, c, ky, kx], index of the same tap in the (ky, kx, c) order) for every tap.
+    private func forEachTap(_ body: (Int, Int) -> Void) {
+        let (m, c, taps) = (shape.outChannels, shape.inChannels, shape.kernel * shape.kernel)
         for o in 0 ..< m {
             for ch in 0 ..< c {
-                for t in 0 ..< k * k { packedWeight[(o * k * k + t) * c + ch] = weight.value[(o * c + ch) * k * k + t] }
+                for t in 0 ..< taps { body((o * c + ch) * taps + t, (o * taps + t) * c + ch) }
             }
         }
     }

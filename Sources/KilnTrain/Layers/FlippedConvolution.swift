@@ -1,13 +1,13 @@
 /// A stride-1 convolution computed as the transposed convolution of its flipped weight, for layers
 /// with few output channels (PatchGAN's last layer: 128 -> 1): its columns are M*K*K rows over the
-/// input pixels instead of im2col's C*K*K rows over the output pixels.
+/// input pixels instead of Conv2dLayer's patch rows, C*K*K values per output pixel.
 ///
 /// With W'[c, m, K-1-ky, K-1-kx] = W[m, c, ky, kx] and padding K-1-p, ConvTranspose2d(W') maps an
 /// h x w image to (h-1) - 2(K-1-p) + K = h + 2p - K + 1 rows, the convolution's, and output pixel
 /// oy reads input row oy + (K-1-p) - (K-1-ky) = oy - p + ky: the convolution's sum, in another
 /// order. Gradients flow back through the same map.
 final class FlippedConvolution<T: TrainScalar> {
-    let transposed: ConvTranspose2dLayer<T>
+    private let transposed: ConvTranspose2dLayer<T>
     private let shape: ConvShape
 
     /// Nil when the convolution is not stride 1 or its padding is larger than K - 1.
@@ -20,8 +20,8 @@ final class FlippedConvolution<T: TrainScalar> {
             bias: bias, threads: threads)
     }
 
-    /// Whether this form does less work on an h x w input than im2col + GEMM: each way costs its
-    /// multiply-adds plus 8 per column entry (written, packed, read again by the backward pass;
+    /// Whether this form does less work on an h x w input than patch rows + GEMM: each way costs
+    /// its multiply-adds plus 8 per column (or patch-row) entry (written, packed, read again by the backward pass;
     /// the constant is rough, the two sides differ by 10x or more where it matters).
     func isCheaper(h: Int, w: Int) -> Bool {
         let s = shape, taps = s.kernel * s.kernel
@@ -33,15 +33,8 @@ final class FlippedConvolution<T: TrainScalar> {
 
     @_specialize(where T == Float)
     func forward(_ x: Tensor<T>, weight: Parameter<T>, bias: Parameter<T>?) -> Tensor<T> {
-        let (m, c, k) = (shape.outChannels, shape.inChannels, shape.kernel)
         let w = transposed.weight
-        for o in 0 ..< m {
-            for i in 0 ..< c {
-                for ky in 0 ..< k {
-                    for kx in 0 ..< k { w.value[((i * m + o) * k + k - 1 - ky) * k + k - 1 - kx] = weight.value[((o * c + i) * k + ky) * k + kx] }
-                }
-            }
-        }
+        forEachTap { tap, flippedTap in w.value[flippedTap] = weight.value[tap] }
         if let bias, let b = transposed.bias { b.value = bias.value }
         return transposed.forward(x, training: true)
     }
@@ -49,19 +42,24 @@ final class FlippedConvolution<T: TrainScalar> {
     /// Adds the gradients into `weight` and `bias`; returns dL/dx.
     @_specialize(where T == Float)
     func backward(_ dy: Tensor<T>, weight: Parameter<T>, bias: Parameter<T>?) -> Tensor<T> {
-        let (m, c, k) = (shape.outChannels, shape.inChannels, shape.kernel)
         let w = transposed.weight
         w.zeroGrad()
         transposed.bias?.zeroGrad()
         let dx = transposed.backward(dy)
+        forEachTap { tap, flippedTap in weight.grad[tap] += w.grad[flippedTap] }
+        if let bias, let b = transposed.bias { for o in 0 ..< shape.outChannels { bias.grad[o] += b.grad[o] } }
+        return dx
+    }
+
+    /// body(index of W[m, c, ky, kx], index of W'[c, m, K-1-ky, K-1-kx]) for every tap.
+    private func forEachTap(_ body: (Int, Int) -> Void) {
+        let (m, c, k) = (shape.outChannels, shape.inChannels, shape.kernel)
         for o in 0 ..< m {
             for i in 0 ..< c {
                 for ky in 0 ..< k {
-                    for kx in 0 ..< k { weight.grad[((o * c + i) * k + ky) * k + kx] += w.grad[((i * m + o) * k + k - 1 - ky) * k + k - 1 - kx] }
+                    for kx in 0 ..< k { body(((o * c + i) * k + ky) * k + kx, ((i * m + o) * k + k - 1 - ky) * k + k - 1 - kx) }
                 }
             }
         }
-        if let bias, let b = transposed.bias { for o in 0 ..< m { bias.grad[o] += b.grad[o] } }
-        return dx
     }
 }
