@@ -72,6 +72,37 @@ final class GemmTests: XCTestCase {
         XCTAssertEqual(c, [0, 0, 0, 0])
     }
 
+    /// A read across its rows (not transposed) and B read across its columns (transposed) are packed
+    /// by 4 x 4 blocks transposed in registers; the panels must hold the same floats as when the
+    /// same matrices come the other way round, so C has the same bits. Rows and k at every remainder
+    /// of 4, a panel's width and around it, k across the KC block edge, leading dimensions past the
+    /// matrix.
+    func testPackingAcrossRowsGivesTheSameBytes() {
+        let features = kiln_cpu_features()
+        let kc = Int(KILN_F32_GEMM_KC)
+        for i in 0 ..< kiln_f32_gemm_ukernel_count() {
+            let uk = kiln_f32_gemm_ukernel_at(i)!
+            guard uk.pointee.fn != nil, uk.pointee.required_features & features == uk.pointee.required_features else { continue }
+            let (mr, nr) = (uk.pointee.mr, uk.pointee.nr)
+            for m in Set([1, 2, 3, 4, 5, mr - 1, mr, mr + 1, 2 * mr + 3]).filter({ $0 > 0 }).sorted() {
+                for n in Set([1, 3, 4, 6, nr - 1, nr, nr + 1, 2 * nr + 5]).filter({ $0 > 0 }).sorted() {
+                    for k in [1, 2, 3, 4, 5, 11, kc + 6] {
+                        let lda = k + 3, ldb = k + 1
+                        let a = random(m * lda), bt = random(n * ldb)  // A [m, k] by rows, B^T [n, k] by rows
+                        var at = [Float](repeating: 0, count: k * m), b = [Float](repeating: 0, count: k * n)
+                        for r in 0 ..< m { for p in 0 ..< k { at[p * m + r] = a[r * lda + p] } }
+                        for j in 0 ..< n { for p in 0 ..< k { b[p * n + j] = bt[j * ldb + p] } }
+                        let c0 = random(m * n), accumulate: Int32 = (m + k) % 2 == 0 ? 1 : 0
+                        var across = c0, along = c0
+                        kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), 0, 1, m, n, k, a, lda, bt, ldb, &across, n, accumulate)
+                        kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), 1, 0, m, n, k, at, m, b, n, &along, n, accumulate)
+                        XCTAssertEqual(across.map(\.bitPattern), along.map(\.bitPattern), "\(String(cString: uk.pointee.name)) m\(m) n\(n) k\(k)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Splitting across threads gives the same bits as one thread.
     func testThreadSplitIsBitIdentical() {
         let (m, n, k) = (37, 1000, 300)

@@ -33,17 +33,55 @@ void *kiln_f32_gemm_thread_workspace(const struct kiln_f32_gemm_ukernel *uk) {
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
+// Four floats as one vector of the baseline instruction set (SSE2, NEON), loaded and stored
+// unaligned.
+typedef float v4f __attribute__((vector_size(16), aligned(4)));
+
+// dst[p][r] = src[r * ld + p] for r < rows, p < kc, in rows of `width` floats, zero for
+// rows <= r < width: one panel of a matrix read across its rows. By 4 x 4 blocks transposed in
+// registers, so each read is four consecutive floats of one row.
+static void pack_transposed(const float *src, size_t ld, size_t rows, size_t kc, size_t width, float *dst) {
+  assert(rows <= width);
+  size_t r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const float *s0 = src + r * ld, *s1 = s0 + ld, *s2 = s1 + ld, *s3 = s2 + ld;
+    size_t p = 0;
+    for (; p + 4 <= kc; p += 4) {
+      const v4f x0 = *(const v4f *)(s0 + p), x1 = *(const v4f *)(s1 + p);
+      const v4f x2 = *(const v4f *)(s2 + p), x3 = *(const v4f *)(s3 + p);
+      const v4f lo01 = __builtin_shufflevector(x0, x1, 0, 4, 1, 5), hi01 = __builtin_shufflevector(x0, x1, 2, 6, 3, 7);
+      const v4f lo23 = __builtin_shufflevector(x2, x3, 0, 4, 1, 5), hi23 = __builtin_shufflevector(x2, x3, 2, 6, 3, 7);
+      float *d = dst + p * width + r;
+      *(v4f *)d = __builtin_shufflevector(lo01, lo23, 0, 1, 4, 5);
+      *(v4f *)(d + width) = __builtin_shufflevector(lo01, lo23, 2, 3, 6, 7);
+      *(v4f *)(d + 2 * width) = __builtin_shufflevector(hi01, hi23, 0, 1, 4, 5);
+      *(v4f *)(d + 3 * width) = __builtin_shufflevector(hi01, hi23, 2, 3, 6, 7);
+    }
+    for (; p < kc; p++) {
+      float *d = dst + p * width + r;
+      d[0] = s0[p], d[1] = s1[p], d[2] = s2[p], d[3] = s3[p];
+    }
+  }
+  for (; r < rows; r++) {
+    for (size_t p = 0; p < kc; p++) dst[p * width + r] = src[r * ld + p];
+  }
+  if (rows < width) {
+    for (size_t p = 0; p < kc; p++) memset(dst + p * width + rows, 0, (width - rows) * sizeof(float));
+  }
+}
+
 // Ap[panel][p][r] = op(A)[i0 + panel * mr + r][p0 + p], zero beyond mc rows.
 static void pack_a(int ta, const float *a, size_t lda, size_t i0, size_t p0, size_t mc, size_t kc, size_t mr, float *ap) {
-  for (size_t ir = 0; ir < mc; ir += mr) {
+  for (size_t ir = 0; ir < mc; ir += mr, ap += kc * mr) {
     size_t rows = min_size(mr, mc - ir);
+    if (!ta) {
+      pack_transposed(a + (i0 + ir) * lda + p0, lda, rows, kc, mr, ap);
+      continue;
+    }
     for (size_t p = 0; p < kc; p++) {
-      for (size_t r = 0; r < rows; r++) {
-        size_t i = i0 + ir + r, q = p0 + p;
-        ap[r] = ta ? a[q * lda + i] : a[i * lda + q];
-      }
-      for (size_t r = rows; r < mr; r++) ap[r] = 0.0f;
-      ap += mr;
+      float *dst = ap + p * mr;
+      for (size_t r = 0; r < rows; r++) dst[r] = a[(p0 + p) * lda + i0 + ir + r];
+      for (size_t r = rows; r < mr; r++) dst[r] = 0.0f;
     }
   }
 }
@@ -64,13 +102,8 @@ static void pack_b(int tb, const float *b, size_t ldb, size_t p0, size_t j0, siz
     }
     return;
   }
-  for (size_t jr = 0; jr < nc; jr += nr) {
-    size_t cols = min_size(nr, nc - jr);
-    for (size_t p = 0; p < kc; p++) {
-      for (size_t j = 0; j < cols; j++) bp[j] = b[(j0 + jr + j) * ldb + p0 + p];
-      for (size_t j = cols; j < nr; j++) bp[j] = 0.0f;
-      bp += nr;
-    }
+  for (size_t jr = 0; jr < nc; jr += nr, bp += kc * nr) {
+    pack_transposed(b + (j0 + jr) * ldb + p0, ldb, min_size(nr, nc - jr), kc, nr, bp);
   }
 }
 
