@@ -41,7 +41,7 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         inputShape = x.shape
         forwardWasFlipped = flipped?.isCheaper(h: h, w: w) ?? false
         if forwardWasFlipped, let flipped { return flipped.forward(x, weight: weight, bias: bias) }
-        let xh = transposePlanes(x.values, n: n, rows: s.inChannels, cols: h * w, threads: threads)  // channels last
+        let xh = transposed(x.values, count: n, rows: s.inChannels, cols: h * w, threads: threads)  // channels last
         s.patchRows(xh, into: &rows, n: n, h: h, w: w, threads: threads)
         packWeight()
         var out: [T] = []
@@ -49,7 +49,7 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         T.gemm(transposeA: false, transposeB: true, m: s.outChannels, n: width, k: s.patchWidth,
                a: packedWeight, lda: s.patchWidth, b: rows, ldb: s.patchWidth, c: &out, ldc: width, accumulate: false, threads: threads)
         if let bias { addBias(&out, bias.value, width: width) }
-        return Tensor(shape: [n, s.outChannels, oh, ow], values: batchMajor(out, n: n, c: s.outChannels, plane: oh * ow))
+        return Tensor(shape: [n, s.outChannels, oh, ow], values: batchMajor(out, n: n, c: s.outChannels, plane: oh * ow, threads: threads))
     }
 
     @_specialize(where T == Float)
@@ -63,7 +63,7 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         T.gemm(transposeA: true, transposeB: false, m: width, n: s.patchWidth, k: s.outChannels,
                a: d, lda: width, b: packedWeight, ldb: s.patchWidth, c: &drows, ldc: s.patchWidth, accumulate: false, threads: threads)
         let dxh = s.addPatchRows(drows, n: n, h: h, w: w, threads: threads)
-        return Tensor(shape: inputShape, values: transposePlanes(dxh, n: n, rows: h * w, cols: s.inChannels, threads: threads))
+        return Tensor(shape: inputShape, values: transposed(dxh, count: n, rows: h * w, cols: s.inChannels, threads: threads))
     }
 
     /// dW and db without dx (no rows of dL/d(input), no scatter).
@@ -79,20 +79,24 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         let s = shape
         let (n, plane) = (dy.shape[0], dy.shape[2] * dy.shape[3])
         let width = n * plane
-        let d = channelMajor(dy.values, n: n, c: s.outChannels, plane: plane)
+        let d = channelMajor(dy.values, n: n, c: s.outChannels, plane: plane, threads: threads)
         if let bias { sumRows(d, width: width, into: &bias.grad) }
         var dw: [T] = []
         resizeUninitialized(&dw, to: s.outChannels * s.patchWidth)
         T.gemm(transposeA: false, transposeB: false, m: s.outChannels, n: s.patchWidth, k: width,
                a: d, lda: width, b: rows, ldb: s.patchWidth, c: &dw, ldc: s.patchWidth, accumulate: false, threads: threads)
-        forEachTap { tap, packed in weight.grad[tap] += dw[packed] }
+        dw.withUnsafeBufferPointer { dw in
+            weight.grad.withUnsafeMutableBufferPointer { g in forEachTap { tap, packed in g[tap] += dw[packed] } }
+        }
         return d
     }
 
     /// packedWeight [M, K*K*C] = the weight with its taps in (ky, kx, c) order.
     private func packWeight() {
         resizeUninitialized(&packedWeight, to: weight.value.count)
-        forEachTap { tap, packed in packedWeight[packed] = weight.value[tap] }
+        weight.value.withUnsafeBufferPointer { w in
+            packedWeight.withUnsafeMutableBufferPointer { p in forEachTap { tap, packed in p[packed] = w[tap] } }
+        }
     }
 
     /// body(index of W[m, c, ky, kx], index of the same tap in the (ky, kx, c) order) for every tap.

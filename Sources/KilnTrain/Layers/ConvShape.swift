@@ -47,26 +47,3 @@ public struct ConvShape: Sendable {
                padTop: padding, padLeft: padding, oh: oh, ow: ow)
     }
 }
-
-/// [n, c, plane] <-> [c, n * plane]: the layout a batched GEMM wants and back.
-func channelMajor<T>(_ x: [T], n: Int, c: Int, plane: Int) -> [T] {
-    var out = x
-    for i in 0 ..< n {
-        for ch in 0 ..< c {
-            let src = (i * c + ch) * plane, dst = (ch * n + i) * plane
-            for j in 0 ..< plane { out[dst + j] = x[src + j] }
-        }
-    }
-    return out
-}
-
-func batchMajor<T>(_ x: [T], n: Int, c: Int, plane: Int) -> [T] {
-    var out = x
-    for i in 0 ..< n {
-        for ch in 0 ..< c {
-            let src = (ch * n + i) * plane, dst = (i * c + ch) * plane
-            for j in 0 ..< plane { out[dst + j] = x[src + j] }
-        }
-    }
-    return out
-}

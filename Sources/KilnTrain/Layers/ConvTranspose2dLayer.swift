@@ -42,7 +42,7 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         let (oh, ow) = s.transposedOutput(h, w)
         let rows = s.outChannels * s.kernel * s.kernel, width = n * h * w
         inputShape = x.shape
-        input = channelMajor(x.values, n: n, c: s.inChannels, plane: h * w)
+        input = channelMajor(x.values, n: n, c: s.inChannels, plane: h * w, threads: threads)
         resizeUninitialized(&cols, to: rows * width)
         T.gemm(transposeA: true, transposeB: false, m: rows, n: width, k: s.inChannels,
                a: weight.value, lda: rows, b: input, ldb: width, c: &cols, ldc: width, accumulate: false, threads: threads)
@@ -65,7 +65,7 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         let rows = s.outChannels * s.kernel * s.kernel, width = n * h * w
         if let bias {
             let plane = dy.shape[2] * dy.shape[3]
-            sumRows(channelMajor(dy.values, n: n, c: s.outChannels, plane: plane), width: n * plane, into: &bias.grad)
+            sumRows(channelMajor(dy.values, n: n, c: s.outChannels, plane: plane, threads: threads), width: n * plane, into: &bias.grad)
         }
         s.im2col(dy.values, into: &cols, channels: s.outChannels, n: n, h: dy.shape[2], w: dy.shape[3], oh: h, ow: w, threads: threads)
         T.gemm(transposeA: false, transposeB: true, m: s.inChannels, n: rows, k: width,
@@ -74,6 +74,6 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         resizeUninitialized(&dx, to: s.inChannels * width)
         T.gemm(transposeA: false, transposeB: false, m: s.inChannels, n: width, k: rows,
                a: weight.value, lda: rows, b: cols, ldb: width, c: &dx, ldc: width, accumulate: false, threads: threads)
-        return Tensor(shape: inputShape, values: batchMajor(dx, n: n, c: s.inChannels, plane: h * w))
+        return Tensor(shape: inputShape, values: batchMajor(dx, n: n, c: s.inChannels, plane: h * w, threads: threads))
     }
 }

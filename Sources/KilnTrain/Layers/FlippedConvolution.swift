@@ -34,7 +34,9 @@ final class FlippedConvolution<T: TrainScalar> {
     @_specialize(where T == Float)
     func forward(_ x: Tensor<T>, weight: Parameter<T>, bias: Parameter<T>?) -> Tensor<T> {
         let w = transposed.weight
-        forEachTap { tap, flippedTap in w.value[flippedTap] = weight.value[tap] }
+        weight.value.withUnsafeBufferPointer { src in
+            w.value.withUnsafeMutableBufferPointer { dst in forEachTap { tap, flippedTap in dst[flippedTap] = src[tap] } }
+        }
         if let bias, let b = transposed.bias { b.value = bias.value }
         return transposed.forward(x, training: true)
     }
@@ -46,7 +48,9 @@ final class FlippedConvolution<T: TrainScalar> {
         w.zeroGrad()
         transposed.bias?.zeroGrad()
         let dx = transposed.backward(dy)
-        forEachTap { tap, flippedTap in weight.grad[tap] += w.grad[flippedTap] }
+        w.grad.withUnsafeBufferPointer { src in
+            weight.grad.withUnsafeMutableBufferPointer { dst in forEachTap { tap, flippedTap in dst[tap] += src[flippedTap] } }
+        }
         if let bias, let b = transposed.bias { for o in 0 ..< shape.outChannels { bias.grad[o] += b.grad[o] } }
         return dx
     }

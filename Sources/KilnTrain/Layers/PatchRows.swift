@@ -58,22 +58,3 @@ extension ConvShape {
         }
     }
 }
-
-/// out[i][b][a] = x[i][a][b] for n matrices of rows x cols, up to `threads` threads over them:
-/// [N, C, H*W] -> [N, H*W, C] (channels last) with rows C, and back with rows H*W.
-@_specialize(where T == Float)
-func transposePlanes<T: TrainScalar>(_ x: [T], n: Int, rows: Int, cols: Int, threads: Int) -> [T] {
-    var out: [T] = []
-    resizeUninitialized(&out, to: x.count)
-    forEachImage(n, threads: threads, reading: x, writing: &out) { i, src, dst in
-        let (s, d) = (src + i * rows * cols, dst + i * rows * cols)
-        // 8 x 8 blocks: both sides then touch only 8 cache lines per block.
-        for a0 in stride(from: 0, to: rows, by: 8) {
-            let a1 = min(a0 + 8, rows)
-            for b0 in stride(from: 0, to: cols, by: 8) {
-                for b in b0 ..< min(b0 + 8, cols) { for a in a0 ..< a1 { d[b * rows + a] = s[a * cols + b] } }
-            }
-        }
-    }
-    return out
-}
