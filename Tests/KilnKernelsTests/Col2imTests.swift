@@ -15,13 +15,16 @@ final class Col2imTests: XCTestCase {
         // (m, h, w, kh, kw, sh, sw, dh, dw, padTop, padLeft, outputPadding): DCGAN layers, k = 1,
         // odd kernels, stride 3, dilation, asymmetric padding, output padding, 1x1 inputs; rows of
         // 13, 15, 16, 17, 33 and 40 phase columns (below one 16-lane chunk, exactly one, a chunk and a
-        // tail; 25 output columns, whose second half-chunk store is partial).
+        // tail; 25 output columns, whose second half-chunk store is partial); 7, 8 and 9 phase columns
+        // at column strides 1 and 2 around one 8-lane (AVX2) chunk.
         let cases: [[Int]] = [
             [3, 1, 1, 4, 4, 1, 1, 1, 1, 0, 0, 0], [5, 4, 4, 4, 4, 2, 2, 1, 1, 1, 1, 0], [2, 3, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0],
             [3, 7, 7, 5, 5, 2, 2, 1, 1, 2, 2, 1], [1, 4, 3, 3, 2, 3, 2, 1, 1, 1, 0, 2], [2, 5, 5, 3, 3, 1, 1, 2, 2, 2, 1, 0],
             [4, 2, 2, 7, 7, 3, 3, 1, 1, 0, 3, 0], [2, 3, 16, 4, 4, 2, 2, 1, 1, 1, 1, 0], [2, 2, 17, 4, 4, 2, 2, 1, 1, 1, 1, 1],
             [2, 2, 13, 3, 3, 1, 1, 1, 1, 1, 1, 0], [1, 3, 33, 5, 5, 1, 1, 1, 1, 2, 2, 0], [2, 2, 20, 5, 3, 2, 2, 1, 2, 2, 0, 1],
             [1, 2, 40, 4, 4, 1, 2, 1, 1, 1, 3, 0], [2, 3, 12, 4, 4, 2, 2, 1, 1, 1, 1, 1],
+            [2, 3, 7, 3, 3, 1, 1, 1, 1, 1, 1, 0], [2, 3, 8, 3, 3, 1, 1, 1, 1, 1, 1, 0], [2, 3, 9, 3, 3, 1, 1, 1, 1, 1, 1, 0],
+            [2, 2, 7, 4, 4, 2, 2, 1, 1, 1, 1, 0], [2, 2, 8, 4, 4, 2, 2, 1, 1, 1, 1, 0], [2, 2, 9, 4, 4, 2, 2, 1, 1, 1, 1, 1],
         ]
         for c in cases {
             let (m, h, w, kh, kw, sh, sw, dh, dw, pt, pl, op) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11])

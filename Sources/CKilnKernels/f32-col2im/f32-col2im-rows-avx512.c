@@ -48,22 +48,6 @@ size_t kiln_f32_col2im_rows_avx512_scratch_bytes(const struct kiln_f32_col2im *g
          g->oh * (g->kh + 1) * sizeof(size_t);
 }
 
-// For each output row oy: how many kernel rows land on it, then for each (ky ascending) where its
-// input row starts in a channel's cols: ky*ky_stride + iy*w. Row oy's list is at (kh + 1) * oy.
-static void row_lists(const struct kiln_f32_col2im *g, const struct row_tap *rt, size_t *lists) {
-  const ptrdiff_t sh = (ptrdiff_t)g->sh;
-  ptrdiff_t bq = (ptrdiff_t)g->pad_top / sh, br = (ptrdiff_t)g->pad_top % sh;  // (oy + pad_top) = bq*sh + br
-  for (size_t oy = 0; oy < g->oh; oy++) {
-    size_t *list = lists + oy * (g->kh + 1), n = 0;
-    for (size_t ky = 0; ky < g->kh; ky++) {
-      const ptrdiff_t iq = kiln_col2im_input_row(g, rt[ky], bq, br);
-      if (iq >= 0) list[1 + n++] = ky * g->ky_stride + (size_t)iq * g->w;
-    }
-    list[0] = n;
-    if (++br == sh) br = 0, bq++;
-  }
-}
-
 __attribute__((target("avx512f"))) static inline __m512 add_tap(__m512 acc, const float *row, struct chunk_tap t) {
   return _mm512_mask_add_ps(acc, t.mask, acc, _mm512_maskz_loadu_ps(t.mask, row + t.offset));
 }
@@ -97,7 +81,7 @@ __attribute__((target("avx512f"))) void kiln_f32_col2im_rows_avx512(const struct
   size_t *rows = count + chunks * 2;
   kiln_col2im_tables(g, ct, rt);
   chunk_tables(g, ct, chunks, entries, count);
-  row_lists(g, rt, rows);
+  kiln_col2im_row_lists(g, rt, rows);
   const __m512i low = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
   const __m512i high = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
   for (size_t m = 0; m < g->m; m++) {

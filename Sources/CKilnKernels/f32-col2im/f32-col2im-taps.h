@@ -38,4 +38,20 @@ static inline ptrdiff_t kiln_col2im_input_row(const struct kiln_f32_col2im *g, s
   if (ir < 0) ir += (ptrdiff_t)g->sh, iq -= 1;
   return ir != 0 || iq < 0 || iq >= (ptrdiff_t)g->h ? -1 : iq;
 }
+
+// For each output row oy: how many kernel rows land on it, then for each (ky ascending) where its
+// input row starts in a channel's cols: ky*ky_stride + iy*w. Row oy's list is at (kh + 1) * oy.
+static inline void kiln_col2im_row_lists(const struct kiln_f32_col2im *g, const struct row_tap *rt, size_t *lists) {
+  const ptrdiff_t sh = (ptrdiff_t)g->sh;
+  ptrdiff_t bq = (ptrdiff_t)g->pad_top / sh, br = (ptrdiff_t)g->pad_top % sh;  // (oy + pad_top) = bq*sh + br
+  for (size_t oy = 0; oy < g->oh; oy++) {
+    size_t *list = lists + oy * (g->kh + 1), n = 0;
+    for (size_t ky = 0; ky < g->kh; ky++) {
+      const ptrdiff_t iq = kiln_col2im_input_row(g, rt[ky], bq, br);
+      if (iq >= 0) list[1 + n++] = ky * g->ky_stride + (size_t)iq * g->w;
+    }
+    list[0] = n;
+    if (++br == sh) br = 0, bq++;
+  }
+}
 #endif

@@ -8,6 +8,7 @@
 static const struct kiln_f32_col2im_kernel kernels[] = {
 #if defined(__x86_64__)
     {"avx512", KILN_CPU_AVX512F, kiln_f32_col2im_rows_avx512, kiln_f32_col2im_rows_avx512_scratch_bytes},
+    {"avx2", KILN_CPU_AVX2, kiln_f32_col2im_rows_avx2, kiln_f32_col2im_rows_avx2_scratch_bytes},
 #endif
     {"scalar", 0, kiln_f32_col2im_rows_ref, kiln_f32_col2im_rows_ref_scratch_bytes},
 };
