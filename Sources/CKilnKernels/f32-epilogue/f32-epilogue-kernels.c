@@ -7,6 +7,7 @@
 static const struct kiln_f32_epilogue_kernel kernels[] = {
 #if defined(__x86_64__)
     {"avx512", KILN_CPU_AVX512F, kiln_f32_epilogue_avx512},
+    {"avx2", KILN_CPU_AVX2, kiln_f32_epilogue_avx2},
 #endif
     {"scalar", 0, kiln_f32_epilogue_ref},
 };

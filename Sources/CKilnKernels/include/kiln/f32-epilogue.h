@@ -30,6 +30,7 @@ typedef void kiln_f32_epilogue_fn(const struct kiln_f32_epilogue *e, size_t chan
 kiln_f32_epilogue_fn kiln_f32_epilogue_ref;
 #if defined(__x86_64__)
 kiln_f32_epilogue_fn kiln_f32_epilogue_avx512;
+kiln_f32_epilogue_fn kiln_f32_epilogue_avx2;
 #endif
 
 /// The same with the fastest path this CPU has; bit-identical to the reference.
