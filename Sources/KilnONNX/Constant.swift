@@ -37,10 +37,10 @@ struct Constant {
     /// Decodes an ONNX TensorProto: raw_data, the typed fields, or external data next to the model.
     init(_ t: Onnx_TensorProto, external: ExternalData) throws {
         let dims = t.dims.map { Int($0) }
-        guard dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= 1 << 31 else {
+        // Checked one factor at a time: [2^40, 2^40, 0] overflows before its 0 is reached.
+        guard let n = dims.checkedProduct(), n <= 1 << 31 else {
             throw ONNXError.invalid("tensor '\(t.name)' has shape \(dims)")
         }
-        let n = dims.reduce(1, *)
         var raw = t.rawData
         if t.dataLocation == .external { raw = try external.bytes(of: t) }
         guard let type = Onnx_TensorProto.DataType(rawValue: Int(t.dataType)) else { throw ONNXError.invalid("tensor '\(t.name)' has data type \(t.dataType)") }

@@ -112,7 +112,8 @@ final class ONNXBadInputTests: XCTestCase {
     }
 
     /// Sizes from the file that would overflow or trap when used: a Reshape target whose product
-    /// leaves Int64, one held as floats that are NaN or 1e30, a graph input of 2^40 values, and
+    /// leaves Int64, one held as floats that are NaN or 1e30, a tensor of dims [2^40, 2^40, 0]
+    /// (found by fuzz-onnx: it overflows before the 0), a graph input of 2^40 values, and
     /// convolution attributes past the runtime's limits. Each is an error, never a crash.
     func testSizesThatOverflowAreErrors() throws {
         func withReshapeTarget(_ t: Onnx_TensorProto) throws -> Onnx_ModelProto {
@@ -126,6 +127,11 @@ final class ONNXBadInputTests: XCTestCase {
         huge.dataType = 7
         huge.int64Data = [1 << 40, 1 << 40, 7]
         assertError(try withReshapeTarget(huge), ["Reshape", "shape"])
+        var empty = Onnx_TensorProto()
+        empty.name = "empty"
+        empty.dims = [1 << 40, 1 << 40, 0]
+        empty.dataType = 1
+        assertError(try withReshapeTarget(empty), ["tensor 'empty' has shape [1099511627776, 1099511627776, 0]"])
         for bad: Float in [.nan, 1e30, -.infinity] {
             var floats = Onnx_TensorProto()
             floats.dims = [3]
