@@ -18,7 +18,7 @@ static const struct kiln_qs8_gemm_config gemm_sse41 = {
     .mr = 4, .nr = 2, .tile = kiln_qs8_tile_4x2_sse41, .requant = kiln_qs8_requant_ref,
 };
 static const struct kiln_qs8_gemm_config gemm_avx2 = {
-    .mr = 4, .nr = 2, .tile = kiln_qs8_tile_4x2_avx2, .requant = kiln_qs8_requant_ref,
+    .mr = 4, .nr = 2, .tile = kiln_qs8_tile_4x2_avx2, .requant = kiln_qs8_requant_avx2, .gemv = kiln_qs8_gemv_8_avx2,
 };
 static const struct kiln_qs8_gemm_config gemm_avx512vnni = {
     .mr = 4, .nr = 4, .tile = kiln_qs8_tile_4x4_avx512vnni, .sum_offset = 128, .requant = kiln_qs8_requant_avx512,

@@ -37,6 +37,7 @@ typedef void kiln_qs8_requant_fn(size_t n, const int32_t *acc, const struct kiln
 kiln_qs8_requant_fn kiln_qs8_requant_ref;
 #if defined(__x86_64__)
 kiln_qs8_requant_fn kiln_qs8_requant_avx512;  // 16 accumulators at a time
+kiln_qs8_requant_fn kiln_qs8_requant_avx2;    // 8 accumulators at a time
 #endif
 
 #ifdef __cplusplus
