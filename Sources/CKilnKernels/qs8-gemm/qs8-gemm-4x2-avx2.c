@@ -10,11 +10,13 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-__attribute__((target("avx2"))) static inline int32_t hsum(__m256i v) {
-  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
-  return _mm_cvtsi128_si32(s);
+/// The lane sums of v0 ... v7 as one vector: lane i = the sum of vi's lanes (hadd tree, then the
+/// two 128-bit halves added).
+__attribute__((target("avx2"))) static inline __m256i hsum8(__m256i v0, __m256i v1, __m256i v2, __m256i v3, __m256i v4, __m256i v5,
+                                                             __m256i v6, __m256i v7) {
+  const __m256i a = _mm256_hadd_epi32(_mm256_hadd_epi32(v0, v1), _mm256_hadd_epi32(v2, v3));  // [s0..s3 | s0..s3] halves
+  const __m256i b = _mm256_hadd_epi32(_mm256_hadd_epi32(v4, v5), _mm256_hadd_epi32(v6, v7));
+  return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
 }
 
 __attribute__((target("avx2"))) static inline __m256i load16(const int8_t *p) {
@@ -49,8 +51,7 @@ void kiln_qs8_tile_4x2_avx2(size_t k, const int8_t *const *a, const int8_t *cons
     x = load16(a[3] + p);
     c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(x, y0)); c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(x, y1));
   }
-  acc[0] = hsum(c00); acc[1] = hsum(c01); acc[2] = hsum(c10); acc[3] = hsum(c11);
-  acc[4] = hsum(c20); acc[5] = hsum(c21); acc[6] = hsum(c30); acc[7] = hsum(c31);
+  _mm256_storeu_si256((__m256i *)acc, hsum8(c00, c01, c10, c11, c20, c21, c30, c31));  // acc[r * 2 + s]
   kiln_qs8_tile_tail(p, k, 4, 2, a, b, acc);
 }
 #endif
