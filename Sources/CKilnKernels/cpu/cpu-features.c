@@ -33,6 +33,9 @@ static uint32_t detect(void) {
       if (zmm && (b & (1u << 16))) f |= KILN_CPU_AVX512F;
       if (zmm && (b & (1u << 16)) && (b & (1u << 30)) && (c & (1u << 11))) f |= KILN_CPU_AVX512VNNI;
       if (zmm && (b & (1u << 16)) && (b & (1u << 30)) && (c & (1u << 1))) f |= KILN_CPU_AVX512VBMI;
+      // leaf 7 subleaf 1: EAX bit 4 AVX-VNNI (Alder Lake and later, Gracemont / N100, Zen 5)
+      const int avx2 = (b & bit_AVX2) != 0;
+      if (avx2 && __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 4))) f |= KILN_CPU_AVXVNNI;
     }
   }
   return f;

@@ -20,6 +20,10 @@ static const struct kiln_qs8_gemm_config gemm_sse41 = {
 static const struct kiln_qs8_gemm_config gemm_avx2 = {
     .mr = 4, .nr = 2, .tile = kiln_qs8_tile_4x2_avx2, .requant = kiln_qs8_requant_avx2, .gemv = kiln_qs8_gemv_8_avx2,
 };
+static const struct kiln_qs8_gemm_config gemm_avxvnni = {
+    .mr = 4, .nr = 2, .tile = kiln_qs8_tile_4x2_avxvnni, .sum_offset = 128, .requant = kiln_qs8_requant_avx2,
+    .gemv = kiln_qs8_gemv_8_avx2,
+};
 static const struct kiln_qs8_gemm_config gemm_avx512vnni = {
     .mr = 4, .nr = 4, .tile = kiln_qs8_tile_4x4_avx512vnni, .sum_offset = 128, .requant = kiln_qs8_requant_avx512,
     .gemv = kiln_qs8_gemv_16_avx512vnni,
@@ -55,6 +59,8 @@ static const struct kiln_qs8_path paths[] = {
 #if defined(__x86_64__)
     {.name = "avx512vnni", .required_features = KILN_CPU_AVX512VNNI | KILN_CPU_AVX2 | KILN_CPU_SSE41, .gemm = &gemm_avx512vnni,
      .vcvt = &vcvt_sse41, .lut = kiln_qs8_lut_avx512, .tile_scatter = kiln_qs8_tile_scatter_avx512},
+    {.name = "avxvnni", .required_features = KILN_CPU_AVXVNNI | KILN_CPU_AVX2 | KILN_CPU_SSE41, .gemm = &gemm_avxvnni,
+     .vcvt = &vcvt_sse41, .lut = kiln_qs8_lut_ref},
     {.name = "avx2", .required_features = KILN_CPU_AVX2 | KILN_CPU_SSE41, .gemm = &gemm_avx2, .vcvt = &vcvt_sse41,
      .lut = kiln_qs8_lut_ref},
     {.name = "sse41", .required_features = KILN_CPU_SSE41, .gemm = &gemm_sse41, .vcvt = &vcvt_sse41, .lut = kiln_qs8_lut_ref},

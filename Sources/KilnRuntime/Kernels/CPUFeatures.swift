@@ -18,12 +18,13 @@ public struct CPUFeatures: OptionSet, Sendable, CustomStringConvertible {
     public static let neonDot = CPUFeatures(rawValue: KILN_CPU_NEONDOT.rawValue)
     public static let fp16 = CPUFeatures(rawValue: KILN_CPU_FP16.rawValue)
     public static let crc32 = CPUFeatures(rawValue: KILN_CPU_CRC32.rawValue)
+    public static let avxVNNI = CPUFeatures(rawValue: KILN_CPU_AVXVNNI.rawValue)
 
     /// The features of this CPU.
     public static var current: CPUFeatures { CPUFeatures(rawValue: kiln_cpu_features()) }
 
     static let names: [(CPUFeatures, String)] = [
-        (.sse41, "sse4.1"), (.avx2, "avx2"), (.fma, "fma"), (.f16c, "f16c"), (.avx512f, "avx512f"), (.avx512vnni, "avx512-vnni"),
+        (.sse41, "sse4.1"), (.avx2, "avx2"), (.fma, "fma"), (.f16c, "f16c"), (.avxVNNI, "avx-vnni"), (.avx512f, "avx512f"), (.avx512vnni, "avx512-vnni"),
         (.avx512vbmi, "avx512-vbmi"), (.pclmul, "pclmul"), (.neon, "neon"), (.neonDot, "neon-dot"), (.fp16, "fp16"), (.crc32, "crc32"),
     ]
 

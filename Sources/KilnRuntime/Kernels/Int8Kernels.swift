@@ -6,7 +6,7 @@ import Musl
 import CKilnKernels
 
 /// The int8 kernel path a plan uses: the fastest this CPU supports, or the one named by the
-/// environment variable `KILN_KERNELS` (scalar, sse41, avx2, avx512vnni, neon, neondot). Every path gives the
+/// environment variable `KILN_KERNELS` (scalar, sse41, avx2, avxvnni, avx512vnni, neon, neondot). Every path gives the
 /// same output bytes; forcing one is for tests and benchmarks.
 public struct Int8Kernels: Sendable, CustomStringConvertible {
     nonisolated(unsafe) let path: UnsafePointer<kiln_qs8_path>

@@ -24,6 +24,7 @@ enum kiln_cpu_feature {
   KILN_CPU_NEONDOT = 1u << 9,      // ARM: SDOT/UDOT (ARMv8.2 dot product)
   KILN_CPU_FP16 = 1u << 10,        // ARM: half-precision arithmetic
   KILN_CPU_CRC32 = 1u << 11,       // ARM: CRC32 instructions (ARMv8.0 optional, ARMv8.1 mandatory)
+  KILN_CPU_AVXVNNI = 1u << 12,     // x86: AVX-VNNI (VEX VPDPBUSD on YMM) and AVX2, with OS support for YMM state
 };
 
 /// The features of this CPU, detected once (cpuid + xgetbv on x86, getauxval on Linux/AArch64).

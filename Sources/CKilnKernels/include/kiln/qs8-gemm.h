@@ -55,6 +55,7 @@ kiln_qs8_tile_fn kiln_qs8_tile_2x2_c;
 kiln_qs8_tile_fn kiln_qs8_tile_4x2_sse41;
 kiln_qs8_tile_fn kiln_qs8_tile_4x2_avx2;
 kiln_qs8_gemv_fn kiln_qs8_gemv_8_avx2;
+kiln_qs8_tile_fn kiln_qs8_tile_4x2_avxvnni;
 kiln_qs8_tile_fn kiln_qs8_tile_4x4_avx512vnni;
 kiln_qs8_gemv_fn kiln_qs8_gemv_16_avx512vnni;
 kiln_qs8_pack_fn kiln_qs8_pack_c4_avx512vnni;
