@@ -10,14 +10,7 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-/// The lane sums of v0 ... v7 as one vector: lane i = the sum of vi's lanes (hadd tree, then the
-/// two 128-bit halves added).
-__attribute__((target("avx2"))) static inline __m256i hsum8(__m256i v0, __m256i v1, __m256i v2, __m256i v3, __m256i v4, __m256i v5,
-                                                             __m256i v6, __m256i v7) {
-  const __m256i a = _mm256_hadd_epi32(_mm256_hadd_epi32(v0, v1), _mm256_hadd_epi32(v2, v3));  // [s0..s3 | s0..s3] halves
-  const __m256i b = _mm256_hadd_epi32(_mm256_hadd_epi32(v4, v5), _mm256_hadd_epi32(v6, v7));
-  return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
-}
+#include "qs8-hsum-avx2.h"
 
 __attribute__((target("avx2"))) static inline __m256i load16(const int8_t *p) {
   return _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)p));
@@ -51,7 +44,8 @@ void kiln_qs8_tile_4x2_avx2(size_t k, const int8_t *const *a, const int8_t *cons
     x = load16(a[3] + p);
     c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(x, y0)); c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(x, y1));
   }
-  _mm256_storeu_si256((__m256i *)acc, hsum8(c00, c01, c10, c11, c20, c21, c30, c31));  // acc[r * 2 + s]
+  const __m256i sums[8] = {c00, c01, c10, c11, c20, c21, c30, c31};  // acc[r * 2 + s]
+  _mm256_storeu_si256((__m256i *)acc, kiln_qs8_hsum8_avx2(sums));
   kiln_qs8_tile_tail(p, k, 4, 2, a, b, acc);
 }
 #endif

@@ -11,15 +11,9 @@
 #include <immintrin.h>
 #include <string.h>
 
-#define KILN_AVXVNNI __attribute__((target("avx2,avxvnni")))
+#include "qs8-hsum-avx2.h"
 
-/// The lane sums of v0 ... v7 as one vector: lane i = the sum of vi's lanes.
-KILN_AVXVNNI static inline __m256i hsum8(__m256i v0, __m256i v1, __m256i v2, __m256i v3, __m256i v4, __m256i v5, __m256i v6,
-                                         __m256i v7) {
-  const __m256i a = _mm256_hadd_epi32(_mm256_hadd_epi32(v0, v1), _mm256_hadd_epi32(v2, v3));  // [s0..s3 | s0..s3] halves
-  const __m256i b = _mm256_hadd_epi32(_mm256_hadd_epi32(v4, v5), _mm256_hadd_epi32(v6, v7));
-  return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
-}
+#define KILN_AVXVNNI __attribute__((target("avx2,avxvnni")))
 
 /// One 32-byte step of k: rows x0..x3 against the columns made unsigned, y0 and y1.
 #define KILN_STEP(x0, x1, x2, x3, y0, y1)                                                                 \
@@ -48,7 +42,8 @@ void kiln_qs8_tile_4x2_avxvnni(size_t k, const int8_t *const *a, const int8_t *c
     KILN_STEP(_mm256_loadu_si256((const __m256i *)t[0]), _mm256_loadu_si256((const __m256i *)t[1]),
               _mm256_loadu_si256((const __m256i *)t[2]), _mm256_loadu_si256((const __m256i *)t[3]), y0, y1)
   }
-  _mm256_storeu_si256((__m256i *)acc, hsum8(c00, c01, c10, c11, c20, c21, c30, c31));  // acc[r * 2 + s]
+  const __m256i sums[8] = {c00, c01, c10, c11, c20, c21, c30, c31};  // acc[r * 2 + s]
+  _mm256_storeu_si256((__m256i *)acc, kiln_qs8_hsum8_avx2(sums));
 }
 #undef KILN_STEP
 #endif

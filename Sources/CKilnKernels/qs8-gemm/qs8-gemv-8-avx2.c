@@ -10,17 +10,11 @@
 #include <string.h>
 
 #include "../qs8-requant/qs8-requant-avx2.h"
+#include "qs8-hsum-avx2.h"
 
 #define KILN_AVX2 __attribute__((target("avx2")))
 
 KILN_AVX2 static inline __m256i widen16(const int8_t *p) { return _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)p)); }
-
-/// The 8 lane sums of v[0..7] as one vector, lane r = sum of v[r]'s lanes.
-KILN_AVX2 static inline __m256i sum8(const __m256i v[8]) {
-  const __m256i a = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));  // [r0..r3 | r0..r3] halves
-  const __m256i b = _mm256_hadd_epi32(_mm256_hadd_epi32(v[4], v[5]), _mm256_hadd_epi32(v[6], v[7]));
-  return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
-}
 
 KILN_AVX2
 void kiln_qs8_gemv_8_avx2(size_t m, size_t k, const int8_t *a, size_t lda, const int8_t *b, const struct kiln_qs8_channel *ch,
@@ -53,7 +47,7 @@ void kiln_qs8_gemv_8_avx2(size_t m, size_t k, const int8_t *a, size_t lda, const
       const struct kiln_qs8_channel *cr = &ch[i + (r < mv ? r : mv - 1)];
       bias[r] = cr->bias, mp[r] = cr->multiplier_pos, mn[r] = cr->multiplier_neg, shift[r] = cr->shift;
     }
-    const __m256i sums = _mm256_add_epi32(sum8(v), _mm256_loadu_si256((const __m256i *)bias));
+    const __m256i sums = _mm256_add_epi32(kiln_qs8_hsum8_avx2(v), _mm256_loadu_si256((const __m256i *)bias));
     const __m128i bytes = kiln_qs8_requant8_avx2(sums, _mm256_loadu_si256((const __m256i *)mp), _mm256_loadu_si256((const __m256i *)mn),
                                                  _mm256_loadu_si256((const __m256i *)shift), zero_out);
     int8_t out[16];
