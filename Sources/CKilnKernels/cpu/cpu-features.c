@@ -28,14 +28,14 @@ static uint32_t detect(void) {
     if (fma) f |= KILN_CPU_FMA;
     if (f16c) f |= KILN_CPU_F16C;
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+      const unsigned subleaves = a;  // leaf 7's highest subleaf
       if (b & bit_AVX2) f |= KILN_CPU_AVX2;
       // leaf 7: EBX bit 16 AVX512F, bit 30 AVX512BW; ECX bit 1 AVX512_VBMI, bit 11 AVX512_VNNI
       if (zmm && (b & (1u << 16))) f |= KILN_CPU_AVX512F;
       if (zmm && (b & (1u << 16)) && (b & (1u << 30)) && (c & (1u << 11))) f |= KILN_CPU_AVX512VNNI;
       if (zmm && (b & (1u << 16)) && (b & (1u << 30)) && (c & (1u << 1))) f |= KILN_CPU_AVX512VBMI;
       // leaf 7 subleaf 1: EAX bit 4 AVX-VNNI (Alder Lake and later, Gracemont / N100, Zen 5)
-      const int avx2 = (b & bit_AVX2) != 0;
-      if (avx2 && __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 4))) f |= KILN_CPU_AVXVNNI;
+      if ((f & KILN_CPU_AVX2) && subleaves >= 1 && __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 4))) f |= KILN_CPU_AVXVNNI;
     }
   }
   return f;
