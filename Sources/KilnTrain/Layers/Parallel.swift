@@ -18,7 +18,7 @@ func resizeUninitialized<T: TrainScalar>(_ array: inout [T], to count: Int) {
 
 /// Calls body(i, source, destination) for every image i in 0 ..< n, up to `threads` threads each
 /// taking a contiguous range of images; body must write only image i's part of the destination.
-@_specialize(where T == Float)
+/// (No `@_specialize` here: Swift 6.0.3's EagerSpecializer crashes on it in release builds.)
 func forEachImage<T: TrainScalar>(_ n: Int, threads: Int, reading source: [T], writing destination: inout [T],
                                   _ body: @Sendable (Int, UnsafePointer<T>, UnsafeMutablePointer<T>) -> Void) {
     source.withUnsafeBufferPointer { src in
