@@ -34,10 +34,11 @@ static const struct kiln_qs8_gemm_config gemm_avx512vnni = {
 #endif
 #if defined(__aarch64__)
 static const struct kiln_qs8_gemm_config gemm_neon = {
-    .mr = 4, .nr = 2, .tile = kiln_qs8_tile_4x2_neon, .requant = kiln_qs8_requant_ref,
+    .mr = 4, .nr = 2, .tile = kiln_qs8_tile_4x2_neon, .requant = kiln_qs8_requant_neon,
 };
 static const struct kiln_qs8_gemm_config gemm_neondot = {
-    .mr = 4, .nr = 4, .tile = kiln_qs8_tile_4x4_neondot, .requant = kiln_qs8_requant_ref,
+    .mr = 4, .nr = 4, .tile = kiln_qs8_tile_4x4_neondot, .requant = kiln_qs8_requant_neon,
+    .packed = {.mr = 4, .nr = 16, .pack = kiln_qs8_pack_c4_neondot, .gemm = kiln_qs8_gemm_4x16c4_neondot},
     .narrow = {.mr = 16, .gemm = kiln_qs8_gemm_16xn_neondot},
 };
 #endif

@@ -66,6 +66,8 @@ kiln_qs8_narrow_gemm_fn kiln_qs8_gemm_64xn_avx512vnni;
 #if defined(__aarch64__)
 kiln_qs8_tile_fn kiln_qs8_tile_4x2_neon;
 kiln_qs8_tile_fn kiln_qs8_tile_4x4_neondot;
+kiln_qs8_pack_fn kiln_qs8_pack_c4_neondot;
+kiln_qs8_packed_gemm_fn kiln_qs8_gemm_4x16c4_neondot;
 kiln_qs8_narrow_gemm_fn kiln_qs8_gemm_16xn_neondot;
 #endif
 

@@ -39,6 +39,9 @@ kiln_qs8_requant_fn kiln_qs8_requant_ref;
 kiln_qs8_requant_fn kiln_qs8_requant_avx512;  // 16 accumulators at a time
 kiln_qs8_requant_fn kiln_qs8_requant_avx2;    // 8 accumulators at a time
 #endif
+#if defined(__aarch64__)
+kiln_qs8_requant_fn kiln_qs8_requant_neon;    // 16 accumulators at a time
+#endif
 
 #ifdef __cplusplus
 }
