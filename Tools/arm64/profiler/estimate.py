@@ -84,6 +84,11 @@ def mca_cycles(triple, mcpu, bodies):
             return result
         bad = {line_of.get(int(m.group(1))) for m in re.finditer(r"<stdin>:(\d+):\d+: error", run.stderr)}
         bad.discard(None)
+        if not bad and "unsupported instruction" in run.stderr:
+            # An instruction the core model has no scheduling data for, reported without its
+            # line: find its blocks one by one; they are then costed like the unmodelled rest.
+            one = len(pending) == 1
+            bad = set(pending) if one else {i for i in pending if mca_cycles(triple, mcpu, [bodies[i]])[0] is None}
         if not bad:
             sys.exit(f"llvm-mca failed: {run.stderr.strip()[:400]}")
         pending = [i for i in pending if i not in bad]
