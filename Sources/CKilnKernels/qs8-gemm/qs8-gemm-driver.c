@@ -18,7 +18,7 @@ static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
 static uint8_t *aligned64(void *p) { return (uint8_t *)(((uintptr_t)p + 63) & ~(uintptr_t)63); }
 
 size_t kiln_qs8_gemm_workspace_bytes(const struct kiln_qs8_gemm_config *gemm, size_t k) {
-  return gemm->packed.gemm ? PANELS * gemm->packed.nr * round_up(k, 4) + 64 : 0;
+  return gemm->packed.gemm ? PANELS * gemm->packed.nr * round_up(k, gemm->packed.k_align) + 64 : 0;
 }
 
 /// Whether the packed-column kernel takes this GEMM: below a quarter panel of columns most lanes
@@ -43,7 +43,7 @@ static void packed_block(const struct kiln_qs8_gemm_config *gemm, uint8_t *panel
                          int32_t zero_out, int8_t *out, size_t c_row_stride, size_t c_col_stride) {
   // Up to 3/2 panels of columns make one wide panel (fills the workspace of two at most).
   const size_t pr = gemm->packed.mr, pn = nb <= gemm->packed.nr * 3 / 2 ? nb : gemm->packed.nr, k = c * taps;
-  const size_t panel_bytes = pn * round_up(k, 4);
+  const size_t panel_bytes = pn * round_up(k, gemm->packed.k_align);
   assert(pr <= MAX_TILE && nb <= PANELS * gemm->packed.nr);
   for (size_t j = 0; j < nb; j += pn) gemm->packed.pack(c, taps, nb - j < pn ? nb - j : pn, ind + j * taps, panels + j / pn * panel_bytes);
   for (size_t i = 0; i < m; i += pr) {

@@ -27,18 +27,19 @@ static const struct kiln_qs8_gemm_config gemm_avxvnni = {
 static const struct kiln_qs8_gemm_config gemm_avx512vnni = {
     .mr = 4, .nr = 4, .tile = kiln_qs8_tile_4x4_avx512vnni, .sum_offset = 128, .requant = kiln_qs8_requant_avx512,
     .gemv = kiln_qs8_gemv_16_avx512vnni,
-    .packed = {.mr = 8, .nr = 32, .pack = kiln_qs8_pack_c4_avx512vnni, .gemm = kiln_qs8_gemm_8x32c4_avx512vnni},
+    .packed = {.mr = 8, .nr = 32, .k_align = 4, .pack = kiln_qs8_pack_c4_avx512vnni, .gemm = kiln_qs8_gemm_8x32c4_avx512vnni},
     .igemm = kiln_qs8_igemm_4x4_avx512vnni,
     .narrow = {.mr = 64, .gemm = kiln_qs8_gemm_64xn_avx512vnni},
 };
 #endif
 #if defined(__aarch64__)
 static const struct kiln_qs8_gemm_config gemm_neon = {
-    .mr = 4, .nr = 2, .tile = kiln_qs8_tile_4x2_neon, .requant = kiln_qs8_requant_neon,
+    .mr = 4, .nr = 2, .tile = kiln_qs8_tile_4x2_neon, .requant = kiln_qs8_requant_neon, .gemv = kiln_qs8_gemv_4_neon,
+    .packed = {.mr = 4, .nr = 8, .k_align = 16, .pack = kiln_qs8_pack_c16_neon, .gemm = kiln_qs8_gemm_4x8c16_neon},
 };
 static const struct kiln_qs8_gemm_config gemm_neondot = {
     .mr = 4, .nr = 4, .tile = kiln_qs8_tile_4x4_neondot, .requant = kiln_qs8_requant_neon,
-    .packed = {.mr = 4, .nr = 16, .pack = kiln_qs8_pack_c4_neondot, .gemm = kiln_qs8_gemm_4x16c4_neondot},
+    .packed = {.mr = 4, .nr = 16, .k_align = 4, .pack = kiln_qs8_pack_c4_neondot, .gemm = kiln_qs8_gemm_4x16c4_neondot},
     .narrow = {.mr = 16, .gemm = kiln_qs8_gemm_16xn_neondot},
 };
 #endif

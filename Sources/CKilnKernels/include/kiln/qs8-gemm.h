@@ -29,10 +29,12 @@ typedef void kiln_qs8_tile_fn(size_t k, const int8_t *const *a, const int8_t *co
 typedef void kiln_qs8_gemv_fn(size_t m, size_t k, const int8_t *a, size_t lda, const int8_t *b, const struct kiln_qs8_channel *ch,
                               int32_t zero_out, int8_t *c, size_t cs);
 
-/// Packs nv <= packed.nr * 3 / 2 columns into a panel of ceil(nv / 16) 16-column vectors per
-/// group q of 4 bytes of k: panel[q][s][u] = b_s[4q + u] + 128 as u8, 0 past k and for absent
-/// columns, where column b_s is the concatenation of `taps` runs of c bytes, run t at
-/// ind[s * taps + t] (k = taps * c; c a multiple of 4 when taps > 1).
+/// Packs nv <= packed.nr * 3 / 2 columns into a panel of packed.k_align-padded columns, where
+/// column b_s is the concatenation of `taps` runs of c bytes, run t at ind[s * taps + t] (k = taps *
+/// c; c a multiple of 4 when taps > 1). Two layouts: "c4" (k_align 4), ceil(nv / 16) 16-column
+/// vectors per group q of 4 bytes of k, panel[q][s][u] = b_s[4q + u] (+ 128 as u8 where the kernel
+/// takes unsigned activations, VNNI), 0 past k; "c16" (k_align 16), column s at s * round_up(k, 16),
+/// zero-padded.
 typedef void kiln_qs8_pack_fn(size_t c, size_t taps, size_t nv, const int8_t *const *ind, uint8_t *panel);
 /// Rows a + r * lda (r < mv <= packed.mr) times a packed panel's nv <= packed.nr * 3 / 2 columns:
 /// c[r * c_row_stride + s * cs] = kiln_qs8_requantize(ch[r].bias + sum, &ch[r], zero_out).
@@ -65,6 +67,9 @@ kiln_qs8_narrow_gemm_fn kiln_qs8_gemm_64xn_avx512vnni;
 #endif
 #if defined(__aarch64__)
 kiln_qs8_tile_fn kiln_qs8_tile_4x2_neon;
+kiln_qs8_gemv_fn kiln_qs8_gemv_4_neon;
+kiln_qs8_pack_fn kiln_qs8_pack_c16_neon;
+kiln_qs8_packed_gemm_fn kiln_qs8_gemm_4x8c16_neon;
 kiln_qs8_tile_fn kiln_qs8_tile_4x4_neondot;
 kiln_qs8_pack_fn kiln_qs8_pack_c4_neondot;
 kiln_qs8_packed_gemm_fn kiln_qs8_gemm_4x16c4_neondot;
@@ -86,9 +91,9 @@ struct kiln_qs8_gemm_config {
   kiln_qs8_gemv_fn *gemv;
   // Packed columns, used for m >= packed.mr and n > packed.nr / 4 when the caller gives
   // workspace: rows in blocks of packed.mr, columns in panels of packed.nr (<= 32), or one panel
-  // of up to 3/2 of that when that is all there is.
+  // of up to 3/2 of that when that is all there is; each column's k padded to packed.k_align.
   struct kiln_qs8_packed_config {
-    size_t mr, nr;
+    size_t mr, nr, k_align;
     kiln_qs8_pack_fn *pack;
     kiln_qs8_packed_gemm_fn *gemm;
   } packed;
@@ -102,7 +107,8 @@ struct kiln_qs8_gemm_config {
 };
 
 /// Bytes of workspace kiln_qs8_gemm can use with `gemm` for reductions of length k (0 when the
-/// config has no packed-column kernel): two panels of packed.nr columns, plus 64 for alignment.
+/// config has no packed-column kernel): two panels of packed.nr columns of k padded to
+/// packed.k_align bytes, plus 64 for alignment.
 size_t kiln_qs8_gemm_workspace_bytes(const struct kiln_qs8_gemm_config *gemm, size_t k);
 /// c[i * c_row_stride + j * c_col_stride] = kiln_qs8_requantize(ch[i].bias + sum_p a[i*lda+p] * b[j*ldb+p],
 /// &ch[i], zero_out) for i < m, j < n, with `gemm`'s kernels. Requires k <= KILN_QS8_MAX_K,
