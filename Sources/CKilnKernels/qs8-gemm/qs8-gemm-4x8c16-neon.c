@@ -39,23 +39,33 @@ static void tile_4x4(size_t k, size_t mv, size_t nc, const int8_t *a, size_t lda
   const int8_t *row[4];
   for (size_t r = 0; r < 4; r++) row[r] = a + (r < mv ? r : mv - 1) * lda;
   int32x4_t acc[4][4];
+#pragma GCC unroll 4
   for (int r = 0; r < 4; r++) {
+#pragma GCC unroll 4
     for (int s = 0; s < 4; s++) acc[r][s] = vdupq_n_s32(0);
   }
   const size_t k16 = k / 16 * 16;
   for (size_t p = 0; p < k16; p += 16) {
     int8x16_t x[4], y[4];
+#pragma GCC unroll 4
     for (int s = 0; s < 4; s++) y[s] = vld1q_s8(col[s] + p);
+#pragma GCC unroll 4
     for (int r = 0; r < 4; r++) x[r] = vld1q_s8(row[r] + p);
+#pragma GCC unroll 4
     for (int r = 0; r < 4; r++) {
+#pragma GCC unroll 4
       for (int s = 0; s < 4; s++) acc[r][s] = kiln_qs8_mac16_neon(acc[r][s], x[r], y[s]);
     }
   }
   if (k16 < k) {  // the panel is zero-padded; the rows go through a padded copy
     int8x16_t x[4], y[4];
+#pragma GCC unroll 4
     for (int s = 0; s < 4; s++) y[s] = vld1q_s8(col[s] + k16);
+#pragma GCC unroll 4
     for (int r = 0; r < 4; r++) x[r] = kiln_qs8_load_tail_neon(row[r] + k16, k - k16);
+#pragma GCC unroll 4
     for (int r = 0; r < 4; r++) {
+#pragma GCC unroll 4
       for (int s = 0; s < 4; s++) acc[r][s] = kiln_qs8_mac16_neon(acc[r][s], x[r], y[s]);
     }
   }

@@ -26,9 +26,11 @@ void kiln_qs8_gemv_4_neon(size_t m, size_t k, const int8_t *a, size_t lda, const
     int32x4_t acc[4] = {vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0)};
     for (size_t p = 0; p < k16; p += 16) {
       const int8x16_t x = vld1q_s8(b + p);
+#pragma GCC unroll 4
       for (size_t r = 0; r < 4; r++) acc[r] = kiln_qs8_mac16_neon(acc[r], vld1q_s8(row[r] + p), x);
     }
     if (k16 < k) {
+#pragma GCC unroll 4
       for (size_t r = 0; r < 4; r++) acc[r] = kiln_qs8_mac16_neon(acc[r], kiln_qs8_load_tail_neon(row[r] + k16, k - k16), b_tail);
     }
     const int32_t bias[4] = {rch[0].bias, rch[1].bias, rch[2].bias, rch[3].bias};
