@@ -125,6 +125,27 @@ def demangle(names):
         return names
 
 
+def join_page_splits(per):
+    """qemu ends a translated block at a page boundary, so a loop body that crosses one is two
+    blocks, and llvm-mca would cost each half as a loop of its own (the instructions of one half
+    cannot overlap those of the other). A block followed, on the next page (or by an instruction
+    crossing into it), by a block that runs at least as often takes that block's instructions for
+    its own executions; the follower keeps only the executions left (a loop's first pass, entered
+    from another block)."""
+    at = {p[4]: p for p in per}
+    for p in sorted(per, key=lambda p: -p[4]):  # from the highest address, so chains join whole
+        end = p[4] + len(p[3]) // 2
+        q = at.get(end)
+        if q is None or q is p or q[0] < p[0] * (1 - 1e-9):
+            continue
+        if end // 4096 == p[4] // 4096 and (end + 15) // 4096 == end // 4096:
+            continue
+        p[1] += q[1]
+        p[3] += q[3]
+        q[0] -= p[0]
+    return [p for p in per if p[0] > 1e-9]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("before", help="profile of N inferences")
@@ -155,6 +176,7 @@ def main():
             excluded += delta * insns
             continue
         per.append([delta, insns, symbol, key[1], key[0]])
+    per = join_page_splits(per)
     per.sort(key=lambda p: -p[0] * p[1])
     total = sum(p[0] * p[1] for p in per)
     if total <= 0:
