@@ -7,7 +7,7 @@
 # see and how it was checked. With --litert, the same for a .tflite file in LiteRT (XNNPACK).
 #
 #   Tools/arm64/profile.sh MODEL --cpu cortex-a72|cortex-a76|haswell [--threads 1]
-#                          [--runs N] [--more K] [--clock GHZ] [--kiln PATH] [--json]
+#                          [--runs N] [--more K] [--clock GHZ] [--kiln PATH] [--top N] [--json]
 #   Tools/arm64/profile.sh --litert MODEL.tflite --cpu ... [--macs M]
 #
 # aarch64: the build of Tools/arm64/build.sh (or --kiln PATH, an aarch64 kiln, with its libraries
@@ -17,7 +17,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 root=${KILN_TRIXIE:-/var/cache/kiln/trixie}
-model= cpu= runs=2 more=4 clock= kiln= json=0 litert=0 macs=
+model= cpu= runs=2 more=4 clock= kiln= json=0 litert=0 macs= top=10
 usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -27,6 +27,7 @@ while [ $# -gt 0 ]; do
     --more) more=${2:?--more needs a number}; shift ;;
     --clock) clock=${2:?--clock needs GHz}; shift ;;
     --kiln) kiln=${2:?--kiln needs a path}; shift ;;
+    --top) top=${2:?--top needs a number}; shift ;;
     --json) json=1 ;;
     --litert) litert=1 ;;
     --macs) macs=${2:?--macs needs a number}; shift ;;
@@ -43,7 +44,7 @@ case $cpu in
   "") echo "give --cpu cortex-a72 (Pi 4), cortex-a76 (Pi 5) or haswell (AVX2 boards)" >&2; exit 2 ;;
   *) echo "--cpu '$cpu' is not modelled: use cortex-a72 (Pi 4), cortex-a76 (Pi 5) or haswell (AVX2 boards)" >&2; exit 2 ;;
 esac
-[[ $runs =~ ^[1-9][0-9]*$ && $more =~ ^[1-9][0-9]*$ ]] || { echo "--runs and --more take positive whole numbers" >&2; exit 2; }
+[[ $runs =~ ^[1-9][0-9]*$ && $more =~ ^[1-9][0-9]*$ && $top =~ ^[1-9][0-9]*$ ]] || { echo "--runs, --more and --top take positive whole numbers" >&2; exit 2; }
 source "$repo/Tools/arm64/profiler/lib.sh"
 profiler_setup
 
@@ -85,7 +86,7 @@ for n in "$runs" $((runs + more)); do
   fi
 done
 [ "$litert" = 1 ] || macs=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["macs_per_image"])' "$work/$((runs + more)).out")
-args=(--mcpu "$cpu" --k "$more" --clock-ghz "${clock:-$(profiler_clock "$cpu")}")
+args=(--mcpu "$cpu" --k "$more" --top "$top" --clock-ghz "${clock:-$(profiler_clock "$cpu")}")
 [ -z "$macs" ] || args+=(--macs "$macs")
 [ ! -f "$work/maps" ] || args+=(--maps "$work/maps")
 [ "$json" = 0 ] || args+=(--json)
