@@ -4,8 +4,8 @@
 // lanes: SDOT by element (v.4s += w.16b x x.4b[lane]) multiplies 4 rows' 4-byte groups by one
 // 4-byte group of a column, so a 16-byte load of a column serves four groups and no horizontal sum
 // is needed; 4 row vectors x up to 4 columns are 16 accumulators, and a panel's weights are one
-// sequential stream. Signed x signed: the accumulators start at the bias, with no offset. Each
-// vector of 4 rows' sums is requantized with the rows' parameters in its lanes (qs8-requant-neon.h).
+// sequential stream. Signed x signed: the accumulators start at the bias, with no offset. The sums
+// are requantized per output by kiln_qs8_requantize, as the path's other kernels are.
 #pragma STDC FP_CONTRACT OFF
 #include "kiln/qs8-gemm.h"
 
@@ -18,8 +18,6 @@
 #endif
 #include <arm_neon.h>
 #include <string.h>
-
-#include "../qs8-requant/qs8-requant-neon.h"
 
 enum { ROWS = 16, BLOCKS = 4, COLUMNS = 4 };
 
@@ -70,19 +68,15 @@ KILN_DOTPROD static inline __attribute__((always_inline)) void panel_columns(
     if (q + 2 < kq) KILN_GROUP(2);
     if (q + 3 < kq) KILN_GROUP(3);
   }
-  const int16x8_t zero = vdupq_n_s16((int16_t)zero_out);
 #pragma GCC unroll 4
-  for (size_t b = 0; b < BLOCKS && 4 * b < rows; b++) {
-    const size_t lanes = rows - 4 * b < 4 ? rows - 4 * b : 4;
-    struct kiln_qs8_channel rch[4];  // the block's channels, the last repeated past `rows`
-    for (size_t l = 0; l < 4; l++) rch[l] = ch[4 * b + (l < lanes ? l : lanes - 1)];
-    const struct kiln_qs8_requant4_neon p = kiln_qs8_requant4_rows_neon(rch);
+  for (size_t b = 0; b < BLOCKS; b++) {
 #pragma GCC unroll 4
     for (size_t j = 0; j < nc; j++) {
-      const int32x4_t s = kiln_qs8_scale4_neon(acc[b][j], &p);
-      int8_t out[8];
-      vst1_s8(out, kiln_qs8_narrow8_neon(s, s, zero));
-      for (size_t l = 0; l < lanes; l++) c[(4 * b + l) * c_row_stride + j * cs] = out[l];
+      int32_t sums[4];
+      vst1q_s32(sums, acc[b][j]);
+      for (size_t l = 0; l < 4 && 4 * b + l < rows; l++) {
+        c[(4 * b + l) * c_row_stride + j * cs] = kiln_qs8_requantize(sums[l], &ch[4 * b + l], zero_out);
+      }
     }
   }
 }
