@@ -13,7 +13,10 @@ trap 'rm -rf "$out"' EXIT
 # kernel file, -march, MACs per inner-loop iteration, what
 kernels=(
   "qs8-gemm/qs8-gemm-4x2-neon.c armv8-a 128 int8 4x2 NEON (SMULL/SMLAL2/SADALP), 16 k per iteration"
+  "qs8-gemm/qs8-gemm-4x8c16-neon.c armv8-a 256 int8 4x8c16 packed NEON (SMULL/SMLAL2/SADALP), 4x4 tile, 16 k per iteration"
+  "qs8-gemm/qs8-gemv-4-neon.c armv8-a 64 int8 4-row matrix-vector NEON (SMULL/SMLAL2/SADALP), 16 k per iteration"
   "qs8-gemm/qs8-gemm-4x4-neondot.c armv8.2-a+dotprod 256 int8 4x4 NEON dot (SDOT), 16 k per iteration"
+  "qs8-gemm/qs8-gemm-4x16c4-neondot.c armv8.2-a+dotprod 1024 int8 4x16c4 packed NEON dot (SDOT by element), 16 k per iteration"
   "qs8-gemm/qs8-gemm-16xn-neondot.c armv8.2-a+dotprod 1024 int8 16x4 narrow NEON dot (SDOT by element), 16 k per iteration"
   "f32-gemm/f32-gemm-8x8-neon.c armv8-a 64 f32 8x8 NEON (FMLA), 1 k per iteration"
 )

@@ -73,15 +73,18 @@ KILN_DOTPROD static void tile_4x16(size_t k, size_t mv, size_t nc, const int8_t 
                                    const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride, size_t cs) {
   const int8_t *row[4];
   int32x4_t acc[4][4];
+#pragma GCC unroll 4
   for (int r = 0; r < 4; r++) {
     const size_t rr = (size_t)r < mv ? (size_t)r : mv - 1;
     row[r] = a + rr * lda;
+#pragma GCC unroll 4
     for (int v = 0; v < 4; v++) acc[r][v] = vdupq_n_s32(ch[rr].bias);
   }
   const size_t kq = (k + 3) / 4;
   size_t q = 0;
   for (; 4 * q + 16 <= k; q += 4) {  // 16 bytes of k of each row: four groups
     int8x16_t w[4];
+#pragma GCC unroll 4
     for (int r = 0; r < 4; r++) w[r] = vld1q_s8(row[r] + 4 * q);
     KILN_GROUP(0);
     KILN_GROUP(1);
@@ -90,6 +93,7 @@ KILN_DOTPROD static void tile_4x16(size_t k, size_t mv, size_t nc, const int8_t 
   }
   if (q < kq) {  // the last 1-15 bytes of k (the panel is 0 past k)
     int8x16_t w[4];
+#pragma GCC unroll 4
     for (int r = 0; r < 4; r++) {
       int8_t tail[16] = {0};
       memcpy(tail, row[r] + 4 * q, k - 4 * q);
@@ -104,6 +108,7 @@ KILN_DOTPROD static void tile_4x16(size_t k, size_t mv, size_t nc, const int8_t 
   for (size_t r = 0; r < mv; r++) {
     const struct kiln_qs8_requant4_neon rq = kiln_qs8_requant4_row_neon(&ch[r]);
     int32x4_t s[4];
+#pragma GCC unroll 4
     for (int v = 0; v < 4; v++) s[v] = kiln_qs8_scale4_neon(acc[r][v], &rq);
     kiln_qs8_store16_neon(vcombine_s8(kiln_qs8_narrow8_neon(s[0], s[1], zero), kiln_qs8_narrow8_neon(s[2], s[3], zero)), nc,
                           c + r * c_row_stride, cs);
