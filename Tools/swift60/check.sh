@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds and tests Kiln with Swift 6.0.3, the compiler Debian trixie ships (and the one a Raspberry
-# Pi running trixie gets), in a trixie chroot on this machine. Needs root and the Debian mirror.
+# Pi running trixie gets), in a trixie chroot on this machine: `swift test` (debug), then `swift
+# build -c release` (what users and Tools/arm64/build.sh build; 6.0.3's optimizer has crashed on
+# code its debug build accepted). Needs root and the Debian mirror.
 #
 #   Tools/swift60/check.sh [ROOT]     # ROOT: where the chroot lives (default /var/cache/kiln/trixie)
 #
@@ -23,4 +25,11 @@ status=0
 chroot "$root" bash -c "cd /root/kiln && swift test > /root/kiln/test.log 2>&1" || status=$?
 grep -E "error:|warning:|failed|Executed [0-9]+ tests" "$root/root/kiln/test.log" | tail -5
 if [ "$status" = 0 ]; then echo "Swift 6.0: all tests pass"; else echo "Swift 6.0: swift test failed (log: $root/root/kiln/test.log)"; fi
+if chroot "$root" bash -c "cd /root/kiln && swift build -c release > /root/kiln/release.log 2>&1"; then
+  echo "Swift 6.0: the release build succeeds"
+else
+  status=1
+  grep -E "error:|Assertion" "$root/root/kiln/release.log" | head -5
+  echo "Swift 6.0: swift build -c release failed (log: $root/root/kiln/release.log)"
+fi
 exit "$status"
