@@ -9,7 +9,7 @@
 // accumulators start at the bias. Slots of absent columns past the last group of 4 are never
 // written; their lanes are computed and discarded. Panel layout for nv <= 24 columns in V =
 // ceil(nv / 16) vectors of 16: panel[q][s][t] = b[s][4q + t] for q < ceil(k / 4), s < 16 V, t < 4
-// (64 V bytes per q), the layout of kiln_qs8_pack_c4_avx512vnni without its + 128.
+// (64 V bytes per q): kiln_qs8_pack_c4 (qs8-pack-c4.c).
 #pragma STDC FP_CONTRACT OFF
 #include "kiln/qs8-gemm.h"
 
@@ -25,37 +25,6 @@
 #include <string.h>
 
 #include "../qs8-requant/qs8-requant-neon.h"
-
-/// 16 bytes of a column run from p0 (zeros past c, and for an absent column).
-static inline int8x16_t load_run(const int8_t *run, size_t p0, size_t c) {
-  if (!run) return vdupq_n_s8(0);
-  if (c - p0 >= 16) return vld1q_s8(run + p0);
-  int8_t tail[16] = {0};
-  memcpy(tail, run + p0, c - p0);
-  return vld1q_s8(tail);
-}
-
-/// Packs nv <= 24 columns into `panel` (layout above). Column s is the concatenation of `taps`
-/// runs of c bytes, run t at ind[s * taps + t] (k = taps * c; c a multiple of 4 when taps > 1).
-/// Four columns' 16-byte loads are transposed as 4 x 4 matrices of 32-bit groups.
-void kiln_qs8_pack_c4_neondot(size_t c, size_t taps, size_t nv, const int8_t *const *ind, uint8_t *panel) {
-  assert(nv >= 1 && nv <= 24 && (taps == 1 || c % 4 == 0));
-  const size_t cq = (c + 3) / 4, stride = 64 * ((nv + 15) / 16);
-  for (size_t s0 = 0; s0 < nv; s0 += 4) {
-    uint8_t *const base = panel + s0 / 16 * 64 + s0 % 16 * 4;
-    for (size_t t = 0; t < taps; t++) {
-      for (size_t p0 = 0; p0 < c; p0 += 16) {
-        int32x4_t r[4];
-        for (size_t j = 0; j < 4; j++) r[j] = vreinterpretq_s32_s8(load_run(s0 + j < nv ? ind[(s0 + j) * taps + t] : 0, p0, c));
-        const int64x2_t t0 = vreinterpretq_s64_s32(vtrn1q_s32(r[0], r[1])), t1 = vreinterpretq_s64_s32(vtrn2q_s32(r[0], r[1]));
-        const int64x2_t t2 = vreinterpretq_s64_s32(vtrn1q_s32(r[2], r[3])), t3 = vreinterpretq_s64_s32(vtrn2q_s32(r[2], r[3]));
-        const int64x2_t g[4] = {vtrn1q_s64(t0, t2), vtrn1q_s64(t1, t3), vtrn2q_s64(t0, t2), vtrn2q_s64(t1, t3)};
-        const size_t q0 = t * cq + p0 / 4, groups = cq - p0 / 4 < 4 ? cq - p0 / 4 : 4;
-        for (size_t q = 0; q < groups; q++) vst1q_u8(base + (q0 + q) * stride, vreinterpretq_u8_s64(g[q]));
-      }
-    }
-  }
-}
 
 /// Group q + L of the 4 rows (lane L of their loads) times the panel's 16 columns at group q + L.
 #define KILN_GROUP(L)                                                                             \

@@ -19,6 +19,7 @@ static const struct kiln_qs8_gemm_config gemm_sse41 = {
 };
 static const struct kiln_qs8_gemm_config gemm_avx2 = {
     .mr = 4, .nr = 2, .tile = kiln_qs8_tile_4x2_avx2, .requant = kiln_qs8_requant_avx2, .gemv = kiln_qs8_gemv_8_avx2,
+    .packed = {.mr = 4, .nr = 16, .k_align = 4, .pack = kiln_qs8_pack_c4, .gemm = kiln_qs8_gemm_4x16c4_avx2},
 };
 static const struct kiln_qs8_gemm_config gemm_avxvnni = {
     .mr = 4, .nr = 2, .tile = kiln_qs8_tile_4x2_avxvnni, .sum_offset = 128, .requant = kiln_qs8_requant_avx2,
@@ -39,7 +40,7 @@ static const struct kiln_qs8_gemm_config gemm_neon = {
 };
 static const struct kiln_qs8_gemm_config gemm_neondot = {
     .mr = 4, .nr = 4, .tile = kiln_qs8_tile_4x4_neondot, .requant = kiln_qs8_requant_neon,
-    .packed = {.mr = 4, .nr = 16, .k_align = 4, .pack = kiln_qs8_pack_c4_neondot, .gemm = kiln_qs8_gemm_4x16c4_neondot},
+    .packed = {.mr = 4, .nr = 16, .k_align = 4, .pack = kiln_qs8_pack_c4, .gemm = kiln_qs8_gemm_4x16c4_neondot},
     .narrow = {.mr = 16, .gemm = kiln_qs8_gemm_16xn_neondot},
 };
 #endif

@@ -1,0 +1,94 @@
+// int8 GEMM on AVX2 with the columns packed four bytes of k at a time (signed "c4" panels,
+// kiln_qs8_pack_c4): the structure of the AVX-512 VNNI and NEON dot packed kernels on
+// VPMADDUBSW. One row's 4-byte group is broadcast to every lane; VPSIGNB moves each activation's
+// sign onto it (w * sign(b), in [-127, 127]: weights are never -128) and VPMADDUBSW multiplies
+// |b| (VPABSB, at most 128, as u8) by it: each int16 pair is at most 2 x 128 x 127 = 32,512, so
+// nothing saturates and the pair is exactly w * b summed; VPMADDWD by ones adds the pairs into
+// the 32-bit lane of that output. Each lane of an accumulator is one output summed in k order: no
+// horizontal sums, and the 4 x 16 outputs of a tile leave the registers requantized (8
+// accumulators, 2 panel vectors and their absolute values, the weights, ones: 15 of 16 registers).
+#pragma STDC FP_CONTRACT OFF
+#include "kiln/qs8-gemm.h"
+
+#if defined(__x86_64__)
+#include <assert.h>
+#include <immintrin.h>
+#include <string.h>
+
+#include "../qs8-requant/qs8-requant-avx2.h"
+
+#define KILN_AVX2 __attribute__((target("avx2")))
+
+/// The weight bytes of a row's last, partial group (k - 4q of them, fewer than 4) as one 32-bit
+/// pattern, zero above (the panel has zeros beyond k). Byte by byte: a memcpy call here would
+/// make the compiler keep the accumulators in memory.
+static inline int32_t partial_group(const int8_t *row, size_t q, size_t k) {
+  uint32_t w = 0;
+  for (size_t t = 0; t < k - 4 * q; t++) w |= (uint32_t)(uint8_t)row[4 * q + t] << (8 * t);
+  return (int32_t)w;
+}
+
+/// One group of 4 bytes of k: the panel's 16 columns at `x` times the 4 rows' groups g.
+KILN_AVX2 static inline __attribute__((always_inline)) void group(__m256i acc[4][2], const uint8_t *x, const int32_t g[4], __m256i ones) {
+  const __m256i x0 = _mm256_loadu_si256((const __m256i *)x), x1 = _mm256_loadu_si256((const __m256i *)(x + 32));
+  const __m256i u0 = _mm256_abs_epi8(x0), u1 = _mm256_abs_epi8(x1);
+#pragma GCC unroll 4
+  for (int r = 0; r < 4; r++) {
+    const __m256i w = _mm256_set1_epi32(g[r]);
+    acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(_mm256_maddubs_epi16(u0, _mm256_sign_epi8(w, x0)), ones));
+    acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(_mm256_maddubs_epi16(u1, _mm256_sign_epi8(w, x1)), ones));
+  }
+}
+
+/// Rows a + r * lda (r < mv <= 4; the last row repeats beyond) times the nc <= 16 columns of the
+/// panel vector at p (groups `stride` bytes apart), requantized into c[r * c_row_stride + s * cs].
+KILN_AVX2 static void tile_4x16(size_t k, size_t mv, size_t nc, const int8_t *a, size_t lda, const uint8_t *p, size_t stride,
+                                const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride, size_t cs) {
+  const int8_t *row[4];
+  __m256i acc[4][2];
+  for (int r = 0; r < 4; r++) {
+    const size_t rr = (size_t)r < mv ? (size_t)r : mv - 1;
+    row[r] = a + rr * lda;
+    acc[r][0] = acc[r][1] = _mm256_set1_epi32(ch[rr].bias);
+  }
+  const __m256i ones = _mm256_set1_epi16(1);
+  const size_t full = k / 4;
+  int32_t g[4];
+  for (size_t q = 0; q < full; q++) {
+#pragma GCC unroll 4
+    for (int r = 0; r < 4; r++) memcpy(&g[r], row[r] + 4 * q, 4);
+    group(acc, p + q * stride, g, ones);
+  }
+  if (k % 4) {  // the last, partial group
+    for (int r = 0; r < 4; r++) g[r] = partial_group(row[r], full, k);
+    group(acc, p + full * stride, g, ones);
+  }
+  for (size_t r = 0; r < mv; r++) {
+    const __m256i mp = _mm256_set1_epi32(ch[r].multiplier_pos), mn = _mm256_set1_epi32(ch[r].multiplier_neg);
+    const __m256i shift = _mm256_set1_epi32(ch[r].shift);
+    const __m128i lo = kiln_qs8_requant8_avx2(acc[r][0], mp, mn, shift, zero_out);
+    const __m128i hi = kiln_qs8_requant8_avx2(acc[r][1], mp, mn, shift, zero_out);
+    const __m128i bytes = _mm_unpacklo_epi64(lo, hi);
+    int8_t *out = c + r * c_row_stride;
+    if (cs == 1 && nc == 16) {
+      _mm_storeu_si128((__m128i *)out, bytes);
+    } else {
+      int8_t tmp[16];
+      _mm_storeu_si128((__m128i *)tmp, bytes);
+      for (size_t j = 0; j < nc; j++) out[j * cs] = tmp[j];
+    }
+  }
+}
+
+/// Rows a + r * lda (r < mv <= 4) times the packed panel's nv <= 24 columns, requantized into
+/// c[r * c_row_stride + s * cs].
+KILN_AVX2
+void kiln_qs8_gemm_4x16c4_avx2(size_t k, size_t mv, size_t nv, const int8_t *a, size_t lda, const uint8_t *panel,
+                               const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride, size_t cs) {
+  assert(mv >= 1 && mv <= 4 && nv >= 1 && nv <= 24);
+  const size_t stride = 64 * ((nv + 15) / 16);
+  for (size_t s0 = 0; s0 < nv; s0 += 16) {
+    tile_4x16(k, mv, nv - s0 < 16 ? nv - s0 : 16, a, lda, panel + s0 / 16 * 64, stride, ch, zero_out, c + s0 * cs, c_row_stride, cs);
+  }
+}
+#endif
