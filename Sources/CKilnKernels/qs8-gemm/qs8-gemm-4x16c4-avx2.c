@@ -15,18 +15,9 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "../qs8-requant/qs8-requant-avx2.h"
+#include "qs8-c4-avx2.h"
 
 #define KILN_AVX2 __attribute__((target("avx2")))
-
-/// The weight bytes of a row's last, partial group (k - 4q of them, fewer than 4) as one 32-bit
-/// pattern, zero above (the panel has zeros beyond k). Byte by byte: a memcpy call here would
-/// make the compiler keep the accumulators in memory.
-static inline int32_t partial_group(const int8_t *row, size_t q, size_t k) {
-  uint32_t w = 0;
-  for (size_t t = 0; t < k - 4 * q; t++) w |= (uint32_t)(uint8_t)row[4 * q + t] << (8 * t);
-  return (int32_t)w;
-}
 
 /// One group of 4 bytes of k: the panel's 16 columns at `x` times the 4 rows' groups g.
 KILN_AVX2 static inline __attribute__((always_inline)) void group(__m256i acc[4][2], const uint8_t *x, const int32_t g[4], __m256i ones) {
@@ -60,24 +51,10 @@ KILN_AVX2 static void tile_4x16(size_t k, size_t mv, size_t nc, const int8_t *a,
     group(acc, p + q * stride, g, ones);
   }
   if (k % 4) {  // the last, partial group
-    for (int r = 0; r < 4; r++) g[r] = partial_group(row[r], full, k);
+    for (int r = 0; r < 4; r++) g[r] = kiln_qs8_partial_group(row[r], full, k);
     group(acc, p + full * stride, g, ones);
   }
-  for (size_t r = 0; r < mv; r++) {
-    const __m256i mp = _mm256_set1_epi32(ch[r].multiplier_pos), mn = _mm256_set1_epi32(ch[r].multiplier_neg);
-    const __m256i shift = _mm256_set1_epi32(ch[r].shift);
-    const __m128i lo = kiln_qs8_requant8_avx2(acc[r][0], mp, mn, shift, zero_out);
-    const __m128i hi = kiln_qs8_requant8_avx2(acc[r][1], mp, mn, shift, zero_out);
-    const __m128i bytes = _mm_unpacklo_epi64(lo, hi);
-    int8_t *out = c + r * c_row_stride;
-    if (cs == 1 && nc == 16) {
-      _mm_storeu_si128((__m128i *)out, bytes);
-    } else {
-      int8_t tmp[16];
-      _mm_storeu_si128((__m128i *)tmp, bytes);
-      for (size_t j = 0; j < nc; j++) out[j * cs] = tmp[j];
-    }
-  }
+  kiln_qs8_c4_store4x16_avx2(acc, mv, nc, ch, zero_out, c, c_row_stride, cs);
 }
 
 /// Rows a + r * lda (r < mv <= 4) times the packed panel's nv <= 24 columns, requantized into

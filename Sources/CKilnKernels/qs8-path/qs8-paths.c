@@ -23,7 +23,8 @@ static const struct kiln_qs8_gemm_config gemm_avx2 = {
 };
 static const struct kiln_qs8_gemm_config gemm_avxvnni = {
     .mr = 4, .nr = 2, .tile = kiln_qs8_tile_4x2_avxvnni, .sum_offset = 128, .requant = kiln_qs8_requant_avx2,
-    .gemv = kiln_qs8_gemv_8_avx2,
+    .gemv = kiln_qs8_gemv_8_avxvnni,
+    .packed = {.mr = 4, .nr = 16, .k_align = 4, .pack = kiln_qs8_pack_c4_u8, .gemm = kiln_qs8_gemm_4x16c4_avxvnni},
 };
 static const struct kiln_qs8_gemm_config gemm_avx512vnni = {
     .mr = 4, .nr = 4, .tile = kiln_qs8_tile_4x4_avx512vnni, .sum_offset = 128, .requant = kiln_qs8_requant_avx512,

@@ -53,13 +53,16 @@ typedef void kiln_qs8_narrow_gemm_fn(size_t m, size_t n, size_t k, const int8_t 
                                      const struct kiln_qs8_channel *ch, int32_t zero_out, int8_t *c, size_t c_row_stride, size_t cs);
 
 kiln_qs8_tile_fn kiln_qs8_tile_2x2_c;
-kiln_qs8_pack_fn kiln_qs8_pack_c4;  // signed c4 panels of nv <= 24 columns (qs8-pack-c4.c)
+kiln_qs8_pack_fn kiln_qs8_pack_c4;     // signed c4 panels of nv <= 24 columns (qs8-pack-c4.c)
+kiln_qs8_pack_fn kiln_qs8_pack_c4_u8;  // the same made unsigned (+ 128), for VEX VPDPBUSD
 #if defined(__x86_64__)
 kiln_qs8_tile_fn kiln_qs8_tile_4x2_sse41;
 kiln_qs8_tile_fn kiln_qs8_tile_4x2_avx2;
 kiln_qs8_gemv_fn kiln_qs8_gemv_8_avx2;
 kiln_qs8_packed_gemm_fn kiln_qs8_gemm_4x16c4_avx2;
 kiln_qs8_tile_fn kiln_qs8_tile_4x2_avxvnni;
+kiln_qs8_packed_gemm_fn kiln_qs8_gemm_4x16c4_avxvnni;
+kiln_qs8_gemv_fn kiln_qs8_gemv_8_avxvnni;
 kiln_qs8_tile_fn kiln_qs8_tile_4x4_avx512vnni;
 kiln_qs8_gemv_fn kiln_qs8_gemv_16_avx512vnni;
 kiln_qs8_pack_fn kiln_qs8_pack_c4_avx512vnni;
