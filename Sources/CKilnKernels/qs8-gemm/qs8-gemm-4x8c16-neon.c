@@ -6,8 +6,8 @@
 // (qs8-requant-neon.h): no sums leave the registers, and there is no scalar requantization.
 //
 // Panel ("c16"): column s of nv <= 12 at panel + s * round_up(k, 16), its k bytes gathered from
-// `taps` runs and zero-padded to a multiple of 16, so every load of k is a whole vector. The rows'
-// last 1-15 bytes are read through a zero-padded copy.
+// `taps` runs (the bytes after k are not read). The last k mod 16 bytes are one more step on the
+// vectors that end at k (qs8-mac-neon.h).
 #pragma STDC FP_CONTRACT OFF
 #include "kiln/qs8-gemm.h"
 
@@ -28,7 +28,6 @@ void kiln_qs8_pack_c16_neon(size_t c, size_t taps, size_t nv, const int8_t *cons
   for (size_t s = 0; s < nv; s++) {
     uint8_t *col = panel + s * kp;
     for (size_t t = 0; t < taps; t++) memcpy(col + t * c, ind[s * taps + t], c);
-    memset(col + k, 0, kp - k);
   }
 }
 
@@ -57,12 +56,12 @@ static void tile_4x4(size_t k, size_t mv, size_t nc, const int8_t *a, size_t lda
       for (int s = 0; s < 4; s++) acc[r][s] = kiln_qs8_mac16_neon(acc[r][s], x[r], y[s]);
     }
   }
-  if (k16 < k) {  // the panel is zero-padded; the rows go through a padded copy
+  if (k16 < k) {  // the last k mod 16 bytes (qs8-mac-neon.h)
     int8x16_t x[4], y[4];
 #pragma GCC unroll 4
-    for (int s = 0; s < 4; s++) y[s] = vld1q_s8(col[s] + k16);
+    for (int s = 0; s < 4; s++) y[s] = kiln_qs8_tail_y_neon(col[s], k);
 #pragma GCC unroll 4
-    for (int r = 0; r < 4; r++) x[r] = kiln_qs8_load_tail_neon(row[r] + k16, k - k16);
+    for (int r = 0; r < 4; r++) x[r] = kiln_qs8_tail_x_neon(row[r], k);
 #pragma GCC unroll 4
     for (int r = 0; r < 4; r++) {
 #pragma GCC unroll 4

@@ -12,7 +12,7 @@
 void kiln_qs8_gemv_4_neon(size_t m, size_t k, const int8_t *a, size_t lda, const int8_t *b, const struct kiln_qs8_channel *ch,
                           int32_t zero_out, int8_t *c, size_t cs) {
   const size_t k16 = k / 16 * 16;
-  const int8x16_t b_tail = kiln_qs8_load_tail_neon(b + k16, k - k16);
+  const int8x16_t b_tail = k16 < k ? kiln_qs8_tail_y_neon(b, k) : vdupq_n_s8(0);
   const int16x8_t zero = vdupq_n_s16((int16_t)zero_out);
   for (size_t i = 0; i < m; i += 4) {
     const size_t mv = m - i < 4 ? m - i : 4;
@@ -31,7 +31,7 @@ void kiln_qs8_gemv_4_neon(size_t m, size_t k, const int8_t *a, size_t lda, const
     }
     if (k16 < k) {
 #pragma GCC unroll 4
-      for (size_t r = 0; r < 4; r++) acc[r] = kiln_qs8_mac16_neon(acc[r], kiln_qs8_load_tail_neon(row[r] + k16, k - k16), b_tail);
+      for (size_t r = 0; r < 4; r++) acc[r] = kiln_qs8_mac16_neon(acc[r], kiln_qs8_tail_x_neon(row[r], k), b_tail);
     }
     const int32_t bias[4] = {rch[0].bias, rch[1].bias, rch[2].bias, rch[3].bias};
     const int32x4_t sums = vaddq_s32(vpaddq_s32(vpaddq_s32(acc[0], acc[1]), vpaddq_s32(acc[2], acc[3])), vld1q_s32(bias));

@@ -19,5 +19,22 @@ static inline int8x16_t kiln_qs8_load_tail_neon(const int8_t *p, size_t n) {
   memcpy(tail, p, n);
   return vld1q_s8(tail);
 }
+
+// The last k mod 16 bytes of two k-byte operands x (at px) and y (at py) as one more 16-byte step:
+// for k >= 16 the vectors that end at k, y's lanes of bytes already summed set to 0, so each
+// product still counts once and nothing is read past k or copied through memory (a memcpy call
+// in a kernel makes the compiler keep its sums on the stack); for k < 16 zero-padded copies.
+
+/// x's last step (k mod 16 != 0).
+static inline int8x16_t kiln_qs8_tail_x_neon(const int8_t *px, size_t k) {
+  return k >= 16 ? vld1q_s8(px + k - 16) : kiln_qs8_load_tail_neon(px, k);
+}
+
+/// y's last step (k mod 16 != 0), the bytes before the last k mod 16 zeroed.
+static inline int8x16_t kiln_qs8_tail_y_neon(const int8_t *py, size_t k) {
+  static const int8_t last[32] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+  return k >= 16 ? vandq_s8(vld1q_s8(py + k - 16), vld1q_s8(last + k % 16)) : kiln_qs8_load_tail_neon(py, k);
+}
 #endif
 #endif
