@@ -5,12 +5,7 @@
 #include "qs8-tile-tail.h"
 
 #if defined(__aarch64__)
-#if defined(__clang__)
-#define KILN_DOTPROD __attribute__((target("dotprod")))
-#else  // GCC: the whole file (this one function) is compiled for ARMv8.2 + dotprod
-#pragma GCC target("arch=armv8.2-a+dotprod")
-#define KILN_DOTPROD
-#endif
+#include "qs8-neondot-target.h"
 #include <arm_neon.h>
 
 KILN_DOTPROD
