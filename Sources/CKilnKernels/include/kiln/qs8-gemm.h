@@ -33,8 +33,8 @@ typedef void kiln_qs8_gemv_fn(size_t m, size_t k, const int8_t *a, size_t lda, c
 /// column b_s is the concatenation of `taps` runs of c bytes, run t at ind[s * taps + t] (k = taps *
 /// c; c a multiple of 4 when taps > 1). Two layouts: "c4" (k_align 4), ceil(nv / 16) 16-column
 /// vectors per group q of 4 bytes of k, panel[q][s][u] = b_s[4q + u] (+ 128 as u8 where the kernel
-/// takes unsigned activations, VNNI), 0 past k; "c16" (k_align 16), column s's k bytes at
-/// s * round_up(k, 16).
+/// takes unsigned activations, VNNI), past k 0 (128 from kiln_qs8_pack_c4_u8; the weights there
+/// are 0); "c16" (k_align 16), column s's k bytes at s * round_up(k, 16).
 typedef void kiln_qs8_pack_fn(size_t c, size_t taps, size_t nv, const int8_t *const *ind, uint8_t *panel);
 /// Rows a + r * lda (r < mv <= packed.mr) times a packed panel's nv <= packed.nr * 3 / 2 columns:
 /// c[r * c_row_stride + s * cs] = kiln_qs8_requantize(ch[r].bias + sum, &ch[r], zero_out).
