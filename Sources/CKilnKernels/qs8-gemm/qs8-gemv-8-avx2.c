@@ -2,7 +2,8 @@
 // convolution from a 1x1 input): 8 rows at a time, each a VPMADDWD chain over 16-byte chunks of k
 // sign-extended to int16 (exact; the activations' chunk widened once for the 8 rows), the last
 // k mod 16 bytes in one more step (below: no call in the loop, so the sums stay in registers),
-// the 8 rows' lane sums reduced together and requantized with each row's own channel in one vector. Integer sums are exact: the reference's bytes.
+// the 8 rows' lane sums reduced together and requantized with each row's own channel in one
+// vector. Integer sums are exact: the reference's bytes.
 #pragma STDC FP_CONTRACT OFF
 #include "kiln/qs8-gemm.h"
 
@@ -33,9 +34,7 @@ void kiln_qs8_gemv_8_avx2(size_t m, size_t k, const int8_t *a, size_t lda, const
   // zero-padded copies.
   __m256i y_tail = _mm256_setzero_si256();
   if (rest && k >= 16) {
-    static const int8_t last[32] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
-    const __m128i keep = _mm_loadu_si128((const __m128i *)(last + rest));  // the last `rest` bytes
+    const __m128i keep = _mm256_extracti128_si256(kiln_qs8_keep_last_avx2(rest), 1);  // the last `rest` bytes of 16
     y_tail = _mm256_cvtepi8_epi16(_mm_and_si128(_mm_loadu_si128((const __m128i *)(b + k - 16)), keep));
   } else if (rest) {
     int8_t padded[16] = {0};

@@ -32,10 +32,7 @@ void kiln_qs8_gemv_8_avxvnni(size_t m, size_t k, const int8_t *a, size_t lda, co
   // meets its b + 128 exactly once); for a shorter k, zero-padded copies.
   __m256i y_tail = _mm256_setzero_si256();
   if (rest && k >= 32) {
-    static const int8_t last[64] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-                                    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
-    const __m256i keep = _mm256_loadu_si256((const __m256i *)(last + rest));  // the last `rest` bytes
+    const __m256i keep = kiln_qs8_keep_last_avx2(rest);
     y_tail = _mm256_and_si256(_mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(b + k - 32)), flip), keep);
   } else if (rest) {
     int8_t padded[32] = {0};

@@ -1,6 +1,7 @@
-// The end of the AVX2-class int8 matrix-vector kernels: 8 rows' lane sums reduced together,
-// minus `offset` x each row's weight sum (128 where the kernel made the activations unsigned),
-// plus the bias, requantized with each row's own channel in one vector, stored for the rows < mv.
+// Shared by the AVX2-class int8 matrix-vector kernels: the mask of their k tail step, and their
+// end: 8 rows' lane sums reduced together, minus `offset` x each row's weight sum (128 where the
+// kernel made the activations unsigned), plus the bias, requantized with each row's own channel in
+// one vector, stored for the rows < mv.
 #ifndef KILN_QS8_GEMV_FINISH_AVX2_H
 #define KILN_QS8_GEMV_FINISH_AVX2_H
 #if defined(__x86_64__)
@@ -8,6 +9,16 @@
 
 #include "../qs8-requant/qs8-requant-avx2.h"
 #include "qs8-hsum-avx2.h"
+
+/// All ones in the last `rest` (< 32) bytes of 32, zeros before: the activations of a tail step
+/// on the vector that ends at k keep only the bytes not summed yet (the high 16 bytes serve a
+/// 16-byte step).
+__attribute__((target("avx2"))) static inline __m256i kiln_qs8_keep_last_avx2(size_t rest) {
+  static const int8_t last[64] = {0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+                                  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+  return _mm256_loadu_si256((const __m256i *)(last + rest));
+}
 
 /// ch: the 8 rows' channels (rows past mv repeat the last); c: row 0's output, rows cs apart.
 __attribute__((target("avx2"))) static inline void kiln_qs8_gemv_finish8_avx2(const __m256i v[8], const struct kiln_qs8_channel *ch,
