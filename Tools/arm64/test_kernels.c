@@ -1,7 +1,9 @@
 // A C test driver for CKilnKernels, built for AArch64 by run.sh and run under qemu: every f32 GEMM
 // micro-kernel the CPU supports against the scalar reference (the same sizes and error bound as
 // Tests/KilnKernelsTests/GemmTests.swift), every f16 -> f32 path against the reference on all
-// 65,536 inputs (bit-exact), the CRC-32 check value, and the int8 conformance suite
+// 65,536 inputs (bit-exact), every f32 tanh and epilogue path against its reference (bit-exact;
+// the inputs of Tests/KilnKernelsTests/TanhTests.swift and EpilogueTests.swift, fewer of them),
+// the CRC-32 check value, and the int8 conformance suite
 // (Tests/CKilnConformance) on every int8 path the CPU supports with 1, 2 and 3 threads: no output
 // may differ from the scalar reference, and every digest must equal the one the x86 run committed
 // (the file given as the first argument). Prints "N passed, M failed".
@@ -48,6 +50,75 @@ static void check_gemm(const struct kiln_f32_gemm_ukernel *uk, int ta, int tb, s
   }
   if (ok) passed++; else { failed++; printf("FAIL %s m%zu n%zu k%zu ta%d tb%d acc%d\n", uk->name, m, n, k, ta, tb, acc); }
   free(a); free(b); free(c0); free(want); free(got);
+}
+
+/// Each tanh path against the reference: every 4093rd bit pattern (both signs, NaNs, infinities,
+/// subnormals), every 61st float in [0.125, 4), the 300 floats either side of the formulas'
+/// threshold, the clamp and the subnormal cut-off; also in place, and at lengths 0 ... 17 without
+/// writing past n.
+static void check_tanh(uint32_t have) {
+  size_t n = 0, cap = (1u << 21) + 8 * 1200;
+  float *x = malloc(sizeof(float) * cap), *want = malloc(sizeof(float) * cap), *got = malloc(sizeof(float) * cap);
+  for (uint64_t b = 0; b < (1ull << 32); b += 4093) { uint32_t u = (uint32_t)b; memcpy(&x[n++], &u, 4); }
+  for (float v = 0.125f; v < 4.0f; ) { x[n++] = v; uint32_t u; memcpy(&u, &v, 4); u += 61; memcpy(&v, &u, 4); }
+  const float centres[] = {0.625f, 20.0f, 0x1p-100f, 0.0f};
+  for (int c = 0; c < 4; c++) {
+    float up = centres[c], down = centres[c];
+    for (int i = 0; i < 300; i++, up = nextafterf(up, INFINITY), down = nextafterf(down, -INFINITY)) {
+      x[n++] = up, x[n++] = -up, x[n++] = down, x[n++] = -down;
+    }
+  }
+  kiln_f32_vtanh_ref(x, want, n);
+  for (size_t i = 0; i < kiln_f32_vtanh_kernel_count(); i++) {
+    const struct kiln_f32_vtanh_kernel *k = kiln_f32_vtanh_kernel_at(i);
+    if ((k->required_features & have) != k->required_features) continue;
+    k->fn(x, got, n);
+    int ok = memcmp(got, want, sizeof(float) * n) == 0;
+    memcpy(got, x, sizeof(float) * n);
+    k->fn(got, got, n);
+    ok = ok && memcmp(got, want, sizeof(float) * n) == 0;
+    for (size_t len = 0; len <= 17; len++) {
+      float tail[18];
+      for (size_t j = 0; j <= len; j++) tail[j] = 7.0f;
+      k->fn(x + 5000, tail, len);
+      ok = ok && memcmp(tail, want + 5000, sizeof(float) * len) == 0 && tail[len] == 7.0f;
+    }
+    if (ok) passed++; else failed++;
+    printf("f32 tanh %s: %s\n", k->name, ok ? "bit-identical to the reference" : "FAILED");
+  }
+  free(x); free(want); free(got);
+}
+
+/// Each epilogue path against the reference: channels 1, 3, 4, 5, 9 x inner 1, 2, 3, 4, 5, 33, with
+/// and without bias and BatchNorm, every activation, from channel 0 and 2, on values with +-0,
+/// NaN, infinities and large and tiny magnitudes.
+static void check_epilogue(uint32_t have) {
+  enum { C = 12, N = 9 * 33 };
+  static float bias[C], values[N], want[N], got[N];
+  static double norm[4 * C];
+  const float special[] = {0.0f, -0.0f, NAN, INFINITY, -INFINITY, 1e30f, -1e-30f};
+  for (size_t i = 0; i < C; i++) bias[i] = next_float();
+  for (size_t i = 0; i < 4 * C; i++) norm[i] = i / C == 1 ? 1 / (fabs(next_float()) + 0.1) : next_float();
+  for (size_t i = 0; i < N; i++) values[i] = i % 13 == 5 ? special[(i / 13) % 7] : next_float() * 4;
+  const size_t channel_counts[] = {1, 3, 4, 5, 9}, inners[] = {1, 2, 3, 4, 5, 33};
+  for (size_t i = 0; i < kiln_f32_epilogue_kernel_count(); i++) {
+    const struct kiln_f32_epilogue_kernel *k = kiln_f32_epilogue_kernel_at(i);
+    if ((k->required_features & have) != k->required_features) continue;
+    int ok = 1;
+    for (int with = 0; with < 4; with++) for (int act = KILN_F32_LINEAR; act <= KILN_F32_TANH; act++) {
+      const struct kiln_f32_epilogue e = {with & 1 ? bias : NULL, with & 2 ? norm : NULL, C, act, 0.2f};
+      for (size_t a = 0; a < 5; a++) for (size_t b = 0; b < 6; b++) for (size_t first = 0; first <= 2; first += 2) {
+        const size_t n = channel_counts[a] * inners[b];
+        memcpy(want, values, sizeof(float) * n);
+        memcpy(got, values, sizeof(float) * n);
+        kiln_f32_epilogue_ref(&e, first, channel_counts[a], inners[b], want);
+        k->fn(&e, first, channel_counts[a], inners[b], got);
+        if (memcmp(got, want, sizeof(float) * n) != 0) ok = 0;
+      }
+    }
+    if (ok) passed++; else failed++;
+    printf("f32 epilogue %s: %s\n", k->name, ok ? "bit-identical to the reference" : "FAILED");
+  }
 }
 
 /// The committed digest of `group` in `file` as 64 hex digits, or "" when absent.
@@ -128,6 +199,8 @@ int main(int argc, char **argv) {
     if (same) passed++; else failed++;
     printf("f16 -> f32 %s: %s\n", k->name, same ? "bit-identical to the reference on all 65,536 inputs" : "FAILED");
   }
+  check_tanh(have);
+  check_epilogue(have);
   if (argc > 1) check_int8(argv[1], have); else { failed++; puts("FAIL no digest file given"); }
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;

@@ -9,6 +9,9 @@ static const struct kiln_f32_vtanh_kernel kernels[] = {
     {"avx512", KILN_CPU_AVX512F, kiln_f32_vtanh_avx512},
     {"avx2-fma", KILN_CPU_AVX2 | KILN_CPU_FMA, kiln_f32_vtanh_avx2_fma},
 #endif
+#if defined(__aarch64__)
+    {"neon", KILN_CPU_NEON, kiln_f32_vtanh_neon},
+#endif
     {"scalar", 0, kiln_f32_vtanh_ref},
 };
 KILN_KERNEL_LIST(kiln_f32_vtanh_kernel, struct kiln_f32_vtanh_kernel, kernels)

@@ -19,6 +19,9 @@ kiln_f32_vtanh_fn kiln_f32_vtanh_ref;
 kiln_f32_vtanh_fn kiln_f32_vtanh_avx512;    // 8 lanes at a time in double
 kiln_f32_vtanh_fn kiln_f32_vtanh_avx2_fma;  // 4 lanes at a time in double
 #endif
+#if defined(__aarch64__)
+kiln_f32_vtanh_fn kiln_f32_vtanh_neon;  // 4 lanes at a time, as two halves in double
+#endif
 
 /// The same with the fastest path this CPU has; bit-identical to the reference.
 void kiln_f32_vtanh(const float *x, float *y, size_t n);
