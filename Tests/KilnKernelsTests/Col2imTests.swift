@@ -16,7 +16,8 @@ final class Col2imTests: XCTestCase {
         // odd kernels, stride 3, dilation, asymmetric padding, output padding, 1x1 inputs; rows of
         // 13, 15, 16, 17, 33 and 40 phase columns (below one 16-lane chunk, exactly one, a chunk and a
         // tail; 25 output columns, whose second half-chunk store is partial); 7, 8 and 9 phase columns
-        // at column strides 1 and 2 around one 8-lane (AVX2) chunk.
+        // at column strides 1 and 2 around one 8-lane (AVX2) chunk; 1, 2, 3, 5 and 6 phase columns
+        // around one 4-lane (NEON) chunk.
         let cases: [[Int]] = [
             [3, 1, 1, 4, 4, 1, 1, 1, 1, 0, 0, 0], [5, 4, 4, 4, 4, 2, 2, 1, 1, 1, 1, 0], [2, 3, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0],
             [3, 7, 7, 5, 5, 2, 2, 1, 1, 2, 2, 1], [1, 4, 3, 3, 2, 3, 2, 1, 1, 1, 0, 2], [2, 5, 5, 3, 3, 1, 1, 2, 2, 2, 1, 0],
@@ -25,6 +26,8 @@ final class Col2imTests: XCTestCase {
             [1, 2, 40, 4, 4, 1, 2, 1, 1, 1, 3, 0], [2, 3, 12, 4, 4, 2, 2, 1, 1, 1, 1, 1],
             [2, 3, 7, 3, 3, 1, 1, 1, 1, 1, 1, 0], [2, 3, 8, 3, 3, 1, 1, 1, 1, 1, 1, 0], [2, 3, 9, 3, 3, 1, 1, 1, 1, 1, 1, 0],
             [2, 2, 7, 4, 4, 2, 2, 1, 1, 1, 1, 0], [2, 2, 8, 4, 4, 2, 2, 1, 1, 1, 1, 0], [2, 2, 9, 4, 4, 2, 2, 1, 1, 1, 1, 1],
+            [2, 2, 1, 3, 3, 1, 1, 1, 1, 1, 1, 0], [2, 3, 2, 3, 3, 1, 1, 1, 1, 1, 1, 0], [2, 2, 3, 4, 4, 2, 2, 1, 1, 1, 1, 0],
+            [2, 2, 5, 4, 4, 2, 2, 1, 1, 1, 1, 1], [2, 3, 6, 3, 3, 1, 1, 1, 1, 1, 1, 0],
         ]
         for c in cases {
             let (m, h, w, kh, kw, sh, sw, dh, dw, pt, pl, op) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11])

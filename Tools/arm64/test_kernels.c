@@ -3,6 +3,7 @@
 // Tests/KilnKernelsTests/GemmTests.swift), every f16 -> f32 path against the reference on all
 // 65,536 inputs (bit-exact), every f32 tanh and epilogue path against its reference (bit-exact;
 // the inputs of Tests/KilnKernelsTests/TanhTests.swift and EpilogueTests.swift, fewer of them),
+// every col2im rows path against its reference (bit-exact, shapes of Col2imTests.swift),
 // the CRC-32 check value, and the int8 conformance suite
 // (Tests/CKilnConformance) on every int8 path the CPU supports with 1, 2 and 3 threads: no output
 // may differ from the scalar reference, and every digest must equal the one the x86 run committed
@@ -121,6 +122,44 @@ static void check_epilogue(uint32_t have) {
   }
 }
 
+/// Each col2im rows path against the reference, bit for bit, with and without bias: the DCGAN
+/// layer shapes, 1 ... 9 phase columns at column strides 1 and 2 (around one 4-lane chunk, with
+/// odd output widths), stride 3, dilation, odd kernels; NaN past the output must stay.
+static void check_col2im(uint32_t have) {
+  // m, h, w, kh, kw, sh, sw, dh, dw, pad, output padding
+  static const size_t cases[][11] = {
+      {5, 4, 4, 4, 4, 2, 2, 1, 1, 1, 0}, {2, 8, 8, 4, 4, 2, 2, 1, 1, 1, 0}, {2, 2, 1, 3, 3, 1, 1, 1, 1, 1, 0},
+      {2, 3, 2, 3, 3, 1, 1, 1, 1, 1, 0}, {2, 2, 3, 4, 4, 2, 2, 1, 1, 1, 0}, {2, 2, 5, 4, 4, 2, 2, 1, 1, 1, 1},
+      {2, 3, 6, 3, 3, 1, 1, 1, 1, 1, 0}, {2, 2, 7, 4, 4, 2, 2, 1, 1, 1, 0}, {2, 2, 9, 4, 4, 2, 2, 1, 1, 1, 1},
+      {3, 7, 7, 5, 5, 2, 2, 1, 1, 2, 1}, {2, 5, 5, 3, 3, 1, 1, 2, 2, 2, 0}, {4, 2, 2, 7, 7, 3, 3, 1, 1, 0, 0},
+      {1, 3, 33, 5, 5, 1, 1, 1, 1, 2, 0}, {3, 1, 1, 4, 4, 1, 1, 1, 1, 0, 0}};
+  for (size_t i = 0; i < kiln_f32_col2im_kernel_count(); i++) {
+    const struct kiln_f32_col2im_kernel *k = kiln_f32_col2im_kernel_at(i);
+    if ((k->required_features & have) != k->required_features) continue;
+    int ok = 1;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+      const size_t *v = cases[c], m = v[0], h = v[1], w = v[2], kh = v[3], kw = v[4], pad = v[9];
+      const size_t oh = (h - 1) * v[5] + v[7] * (kh - 1) + 1 + v[10] - 2 * pad, ow = (w - 1) * v[6] + v[8] * (kw - 1) + 1 + v[10] - 2 * pad;
+      const struct kiln_f32_col2im g = {m, oh, ow, h, w, kh, kw, v[5], v[6], v[7], v[8], pad, pad, h * w, kh * kw * h * w, kw * h * w};
+      const size_t n = m * oh * ow, ncols = m * kh * kw * h * w;
+      float *cols = malloc(sizeof(float) * ncols), *bias = malloc(sizeof(float) * m);
+      float *want = malloc(sizeof(float) * (n + 1)), *got = malloc(sizeof(float) * (n + 1));
+      void *scratch = malloc(kiln_f32_col2im_scratch_bytes(&g));
+      for (size_t j = 0; j < ncols; j++) cols[j] = next_float();
+      for (size_t j = 0; j < m; j++) bias[j] = next_float();
+      for (int with_bias = 0; with_bias < 2; with_bias++) {
+        for (size_t j = 0; j <= n; j++) want[j] = got[j] = NAN;
+        kiln_f32_col2im_rows_ref(&g, cols, with_bias ? bias : NULL, want, scratch, NULL, 0);
+        k->fn(&g, cols, with_bias ? bias : NULL, got, scratch, NULL, 0);
+        if (memcmp(got, want, sizeof(float) * n) != 0 || got[n] == got[n]) ok = 0;
+      }
+      free(cols); free(bias); free(want); free(got); free(scratch);
+    }
+    if (ok) passed++; else failed++;
+    printf("f32 col2im %s: %s\n", k->name, ok ? "bit-identical to the reference" : "FAILED");
+  }
+}
+
 /// The committed digest of `group` in `file` as 64 hex digits, or "" when absent.
 static const char *committed(const char *file, const char *group) {
   static char hex[65];
@@ -201,6 +240,7 @@ int main(int argc, char **argv) {
   }
   check_tanh(have);
   check_epilogue(have);
+  check_col2im(have);
   if (argc > 1) check_int8(argv[1], have); else { failed++; puts("FAIL no digest file given"); }
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;

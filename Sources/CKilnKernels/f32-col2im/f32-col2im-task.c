@@ -10,6 +10,9 @@ static const struct kiln_f32_col2im_kernel kernels[] = {
     {"avx512", KILN_CPU_AVX512F, kiln_f32_col2im_rows_avx512, kiln_f32_col2im_rows_avx512_scratch_bytes},
     {"avx2", KILN_CPU_AVX2, kiln_f32_col2im_rows_avx2, kiln_f32_col2im_rows_avx2_scratch_bytes},
 #endif
+#if defined(__aarch64__)
+    {"neon", KILN_CPU_NEON, kiln_f32_col2im_rows_neon, kiln_f32_col2im_rows_neon_scratch_bytes},
+#endif
     {"scalar", 0, kiln_f32_col2im_rows_ref, kiln_f32_col2im_rows_ref_scratch_bytes},
 };
 KILN_KERNEL_LIST(kiln_f32_col2im_kernel, struct kiln_f32_col2im_kernel, kernels)

@@ -12,6 +12,7 @@
 
 #if defined(__aarch64__)
 #include <arm_neon.h>
+#include <assert.h>
 
 struct lanes {  // per-lane parameters; the doubles as the low and high two lanes
   float32x4_t bias;
@@ -23,16 +24,41 @@ static float64x2_t normalize(const struct lanes *p, int half, float64x2_t v) {
   return vaddq_f64(vmulq_f64(vmulq_f64(d, p->inverse[half]), p->scale[half]), p->shift[half]);
 }
 
-static float32x4_t apply(const struct kiln_f32_epilogue *e, const struct lanes *p, float32x4_t v) {
-  if (e->bias) v = vaddq_f32(v, p->bias);
-  if (e->norm) {
+/// One vector through the steps the flags name (constants where the loops inline it, so that each
+/// loop is one block with no branch inside).
+static inline __attribute__((always_inline)) float32x4_t apply(const struct lanes *p, float32x4_t v, int bias, int norm, int activation,
+                                                               float alpha) {
+  if (bias) v = vaddq_f32(v, p->bias);
+  if (norm) {
     const float32x2_t lo = vcvt_f32_f64(normalize(p, 0, vcvt_f64_f32(vget_low_f32(v))));
     v = vcvt_high_f32_f64(lo, normalize(p, 1, vcvt_high_f64_f32(v)));
   }
   const float32x4_t zero = vdupq_n_f32(0.0f);
-  if (e->activation == KILN_F32_RELU) return vbslq_f32(vcgtq_f32(v, zero), v, zero);
-  if (e->activation == KILN_F32_LEAKY_RELU) return vbslq_f32(vcgeq_f32(v, zero), v, vmulq_n_f32(v, e->alpha));
+  if (activation == KILN_F32_RELU) return vbslq_f32(vcgtq_f32(v, zero), v, zero);
+  if (activation == KILN_F32_LEAKY_RELU) return vbslq_f32(vcgeq_f32(v, zero), v, vmulq_n_f32(v, alpha));
   return v;
+}
+
+/// Values 0 ..< n (a multiple of 4) of one channel's row.
+static inline __attribute__((always_inline)) void row_loop(const struct lanes *p, float *row, size_t n, int bias, int norm, int activation,
+                                                           float alpha) {
+  for (size_t j = 0; j < n; j += 4) vst1q_f32(row + j, apply(p, vld1q_f32(row + j), bias, norm, activation, alpha));
+}
+
+/// row_loop with the flags of e as constants: one loop per combination.
+static void row(const struct kiln_f32_epilogue *e, const struct lanes *p, float *x, size_t n) {
+  const int b = e->bias != NULL, m = e->norm != NULL;
+  switch (e->activation * 4 + b * 2 + m) {
+#define KILN_EPILOGUE_CASE(ACT, B, M) \
+  case ACT * 4 + B * 2 + M: row_loop(p, x, n, B, M, ACT, e->alpha); break;
+#define KILN_EPILOGUE_CASES(ACT) KILN_EPILOGUE_CASE(ACT, 0, 0) KILN_EPILOGUE_CASE(ACT, 0, 1) KILN_EPILOGUE_CASE(ACT, 1, 0) KILN_EPILOGUE_CASE(ACT, 1, 1)
+    KILN_EPILOGUE_CASES(KILN_F32_LINEAR)
+    KILN_EPILOGUE_CASES(KILN_F32_RELU)
+    KILN_EPILOGUE_CASES(KILN_F32_LEAKY_RELU)
+#undef KILN_EPILOGUE_CASES
+#undef KILN_EPILOGUE_CASE
+  default: break;
+  }
 }
 
 /// The parameters of channels channel + (0 ..< 4) (step 1) or of one channel on every lane (step 0).
@@ -49,22 +75,22 @@ static struct lanes parameters(const struct kiln_f32_epilogue *e, size_t channel
 }
 
 void kiln_f32_epilogue_neon(const struct kiln_f32_epilogue *e, size_t channel, size_t channels, size_t inner, float *x) {
+  assert(e->activation >= KILN_F32_LINEAR && e->activation <= KILN_F32_TANH);
   struct kiln_f32_epilogue affine = *e;  // tanh runs after the rest, on whole rows
   if (e->activation == KILN_F32_TANH) affine.activation = KILN_F32_LINEAR;
   if (inner == 1) {
     size_t c = 0;
     for (; c + 4 <= channels; c += 4) {
       const struct lanes p = parameters(&affine, channel + c, 1);
-      vst1q_f32(x + c, apply(&affine, &p, vld1q_f32(x + c)));
+      vst1q_f32(x + c, apply(&p, vld1q_f32(x + c), e->bias != NULL, e->norm != NULL, affine.activation, e->alpha));
     }
     kiln_f32_epilogue_ref(&affine, channel + c, channels - c, 1, x + c);
   } else {
     for (size_t c = 0; c < channels; c++) {
       const struct lanes p = parameters(&affine, channel + c, 0);
-      float *row = x + c * inner;
-      size_t j = 0;
-      for (; j + 4 <= inner; j += 4) vst1q_f32(row + j, apply(&affine, &p, vld1q_f32(row + j)));
-      kiln_f32_epilogue_ref(&affine, channel + c, 1, inner - j, row + j);
+      const size_t j = inner & ~(size_t)3;
+      row(&affine, &p, x + c * inner, j);
+      kiln_f32_epilogue_ref(&affine, channel + c, 1, inner - j, x + c * inner + j);
     }
   }
   if (e->activation == KILN_F32_TANH) kiln_f32_vtanh(x, x, channels * inner);

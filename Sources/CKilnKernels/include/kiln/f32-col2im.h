@@ -39,6 +39,10 @@ kiln_f32_col2im_scratch_fn kiln_f32_col2im_rows_avx512_scratch_bytes;
 kiln_f32_col2im_rows_fn kiln_f32_col2im_rows_avx2;  // column strides 1 and 2; others as the reference
 kiln_f32_col2im_scratch_fn kiln_f32_col2im_rows_avx2_scratch_bytes;
 #endif
+#if defined(__aarch64__)
+kiln_f32_col2im_rows_fn kiln_f32_col2im_rows_neon;  // column strides 1 and 2; others as the reference
+kiln_f32_col2im_scratch_fn kiln_f32_col2im_rows_neon_scratch_bytes;
+#endif
 
 /// A col2im rows path: name, required features, function (the same bytes as the reference for
 /// every geometry) and its scratch.
