@@ -1,11 +1,10 @@
 // A C test driver for CKilnKernels, built for AArch64 by run.sh and run under qemu: every f32 GEMM
 // micro-kernel the CPU supports against the scalar reference (the same sizes and error bound as
 // Tests/KilnKernelsTests/GemmTests.swift), every f16 -> f32 path against the reference on all
-// 65,536 inputs (bit-exact), every f32 tanh and epilogue path against its reference (bit-exact;
-// the inputs of Tests/KilnKernelsTests/TanhTests.swift and EpilogueTests.swift, fewer of them),
-// every col2im rows path against its reference (bit-exact, shapes of Col2imTests.swift),
-// the CRC-32 check value, and the int8 conformance suite
-// (Tests/CKilnConformance) on every int8 path the CPU supports with 1, 2 and 3 threads: no output
+// 65,536 inputs (bit-exact), every f32 tanh path against the reference (bit-exact; the inputs of
+// Tests/KilnKernelsTests/TanhTests.swift, fewer of them), every col2im rows path against its
+// reference (bit-exact, shapes of Col2imTests.swift), the CRC-32 check value, and the int8
+// conformance suite (Tests/CKilnConformance) on every int8 path the CPU supports with 1, 2 and 3 threads: no output
 // may differ from the scalar reference, and every digest must equal the one the x86 run committed
 // (the file given as the first argument). Prints "N passed, M failed".
 #include "kiln_conformance.h"
@@ -88,38 +87,6 @@ static void check_tanh(uint32_t have) {
     printf("f32 tanh %s: %s\n", k->name, ok ? "bit-identical to the reference" : "FAILED");
   }
   free(x); free(want); free(got);
-}
-
-/// Each epilogue path against the reference: channels 1, 3, 4, 5, 9 x inner 1, 2, 3, 4, 5, 33, with
-/// and without bias and BatchNorm, every activation, from channel 0 and 2, on values with +-0,
-/// NaN, infinities and large and tiny magnitudes.
-static void check_epilogue(uint32_t have) {
-  enum { C = 12, N = 9 * 33 };
-  static float bias[C], values[N], want[N], got[N];
-  static double norm[4 * C];
-  const float special[] = {0.0f, -0.0f, NAN, INFINITY, -INFINITY, 1e30f, -1e-30f};
-  for (size_t i = 0; i < C; i++) bias[i] = next_float();
-  for (size_t i = 0; i < 4 * C; i++) norm[i] = i / C == 1 ? 1 / (fabs(next_float()) + 0.1) : next_float();
-  for (size_t i = 0; i < N; i++) values[i] = i % 13 == 5 ? special[(i / 13) % 7] : next_float() * 4;
-  const size_t channel_counts[] = {1, 3, 4, 5, 9}, inners[] = {1, 2, 3, 4, 5, 33};
-  for (size_t i = 0; i < kiln_f32_epilogue_kernel_count(); i++) {
-    const struct kiln_f32_epilogue_kernel *k = kiln_f32_epilogue_kernel_at(i);
-    if ((k->required_features & have) != k->required_features) continue;
-    int ok = 1;
-    for (int with = 0; with < 4; with++) for (int act = KILN_F32_LINEAR; act <= KILN_F32_TANH; act++) {
-      const struct kiln_f32_epilogue e = {with & 1 ? bias : NULL, with & 2 ? norm : NULL, C, act, 0.2f};
-      for (size_t a = 0; a < 5; a++) for (size_t b = 0; b < 6; b++) for (size_t first = 0; first <= 2; first += 2) {
-        const size_t n = channel_counts[a] * inners[b];
-        memcpy(want, values, sizeof(float) * n);
-        memcpy(got, values, sizeof(float) * n);
-        kiln_f32_epilogue_ref(&e, first, channel_counts[a], inners[b], want);
-        k->fn(&e, first, channel_counts[a], inners[b], got);
-        if (memcmp(got, want, sizeof(float) * n) != 0) ok = 0;
-      }
-    }
-    if (ok) passed++; else failed++;
-    printf("f32 epilogue %s: %s\n", k->name, ok ? "bit-identical to the reference" : "FAILED");
-  }
 }
 
 /// Each col2im rows path against the reference, bit for bit, with and without bias: the DCGAN
@@ -239,7 +206,6 @@ int main(int argc, char **argv) {
     printf("f16 -> f32 %s: %s\n", k->name, same ? "bit-identical to the reference on all 65,536 inputs" : "FAILED");
   }
   check_tanh(have);
-  check_epilogue(have);
   check_col2im(have);
   if (argc > 1) check_int8(argv[1], have); else { failed++; puts("FAIL no digest file given"); }
   printf("%d passed, %d failed\n", passed, failed);

@@ -9,9 +9,6 @@ static const struct kiln_f32_epilogue_kernel kernels[] = {
     {"avx512", KILN_CPU_AVX512F, kiln_f32_epilogue_avx512},
     {"avx2", KILN_CPU_AVX2, kiln_f32_epilogue_avx2},
 #endif
-#if defined(__aarch64__)
-    {"neon", KILN_CPU_NEON, kiln_f32_epilogue_neon},
-#endif
     {"scalar", 0, kiln_f32_epilogue_ref},
 };
 KILN_KERNEL_LIST(kiln_f32_epilogue_kernel, struct kiln_f32_epilogue_kernel, kernels)

@@ -32,9 +32,6 @@ kiln_f32_epilogue_fn kiln_f32_epilogue_ref;
 kiln_f32_epilogue_fn kiln_f32_epilogue_avx512;
 kiln_f32_epilogue_fn kiln_f32_epilogue_avx2;
 #endif
-#if defined(__aarch64__)
-kiln_f32_epilogue_fn kiln_f32_epilogue_neon;
-#endif
 
 /// The same with the fastest path this CPU has; bit-identical to the reference.
 void kiln_f32_epilogue(const struct kiln_f32_epilogue *e, size_t channel, size_t channels, size_t inner, float *x);
