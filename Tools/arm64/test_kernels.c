@@ -2,8 +2,8 @@
 // micro-kernel the CPU supports against the scalar reference (the same sizes and error bound as
 // Tests/KilnKernelsTests/GemmTests.swift), every f16 -> f32 path against the reference on all
 // 65,536 inputs (bit-exact), every f32 tanh path against the reference (bit-exact; the inputs of
-// Tests/KilnKernelsTests/TanhTests.swift, fewer of them), every col2im rows path against its
-// reference (bit-exact, shapes of Col2imTests.swift), the CRC-32 check value, and the int8
+// Tests/KilnKernelsTests/TanhTests.swift, fewer of them), every im2col and col2im rows path
+// against its reference (bit-exact, awkward widths and the shapes of Col2imTests.swift), the CRC-32 check value, and the int8
 // conformance suite (Tests/CKilnConformance) on every int8 path the CPU supports with 1, 2 and 3 threads: no output
 // may differ from the scalar reference, and every digest must equal the one the x86 run committed
 // (the file given as the first argument). Prints "N passed, M failed".
@@ -87,6 +87,42 @@ static void check_tanh(uint32_t have) {
     printf("f32 tanh %s: %s\n", k->name, ok ? "bit-identical to the reference" : "FAILED");
   }
   free(x); free(want); free(got);
+}
+
+/// Every im2col path against the reference: widths around 4 and 8 lanes, strides 1-3 (3 goes to
+/// the reference), kernels 1-5, padding, dilation, a first grid row past 0; bit-exact, and every
+/// value of cols written (it starts filled with the bytes 0x7F).
+static void check_im2col(uint32_t have) {
+  for (size_t i = 0; i < kiln_f32_im2col_kernel_count(); i++) {
+    const struct kiln_f32_im2col_kernel *k = kiln_f32_im2col_kernel_at(i);
+    if ((k->required_features & have) != k->required_features) continue;
+    size_t cases = 0, bad = 0;
+    static const size_t widths[] = {1, 3, 4, 5, 7, 8, 9, 17};
+    for (size_t wi = 0; wi < 8; wi++) for (size_t sw = 1; sw <= 3; sw++) for (size_t kw = 1; kw <= 5; kw += 2)
+    for (size_t pad = 0; pad <= 2; pad++) for (size_t d = 1; d <= 2; d++) {
+      struct kiln_f32_im2col g = {.h = 5, .w = widths[wi], .kh = 3, .kw = kw + (sw == 2 && d == 1), .sh = 2, .sw = sw, .dh = 1, .dw = d,
+                                  .pad_top = 1, .pad_left = pad};
+      const ptrdiff_t ow = ((ptrdiff_t)g.w + 2 * (ptrdiff_t)pad - (ptrdiff_t)(d * (g.kw - 1)) - 1) / (ptrdiff_t)sw + 1;
+      if (ow <= 0) continue;
+      g.ow = (size_t)ow;
+      g.oh = (g.h + 2 - (g.kh - 1) - 1) / g.sh + 1;
+      g.row0 = pad % 2;  // a band of grid rows that starts past the first
+      g.oh -= g.row0;
+      const size_t channels = 3, rows = channels * g.kh * g.kw, stride = g.oh * g.ow + 2;
+      float *image = malloc(sizeof(float) * channels * g.h * g.w), *want = malloc(sizeof(float) * rows * stride),
+            *got = malloc(sizeof(float) * rows * stride);
+      for (size_t t = 0; t < channels * g.h * g.w; t++) image[t] = next_float();
+      memset(want, 0x7F, sizeof(float) * rows * stride);
+      memset(got, 0x7F, sizeof(float) * rows * stride);
+      kiln_f32_im2col_ref(&g, 1, channels, image, want, stride);
+      k->fn(&g, 1, channels, image, got, stride);
+      bad += memcmp(want, got, sizeof(float) * rows * stride) != 0;
+      cases++;
+      free(image); free(want); free(got);
+    }
+    if (bad) failed++; else passed++;
+    printf("f32 im2col %s: %s (%zu shapes)\n", k->name, bad ? "FAILED" : "bit-identical to the reference", cases);
+  }
 }
 
 /// Each col2im rows path against the reference, bit for bit, with and without bias: the DCGAN
@@ -206,6 +242,7 @@ int main(int argc, char **argv) {
     printf("f16 -> f32 %s: %s\n", k->name, same ? "bit-identical to the reference on all 65,536 inputs" : "FAILED");
   }
   check_tanh(have);
+  check_im2col(have);
   check_col2im(have);
   if (argc > 1) check_int8(argv[1], have); else { failed++; puts("FAIL no digest file given"); }
   printf("%d passed, %d failed\n", passed, failed);

@@ -9,6 +9,9 @@ static const struct kiln_f32_im2col_kernel kernels[] = {
     {"avx512", KILN_CPU_AVX512F, kiln_f32_im2col_avx512},
     {"avx2", KILN_CPU_AVX2, kiln_f32_im2col_avx2},
 #endif
+#if defined(__aarch64__)
+    {"neon", KILN_CPU_NEON, kiln_f32_im2col_neon},
+#endif
     {"scalar", 0, kiln_f32_im2col_ref},
 };
 KILN_KERNEL_LIST(kiln_f32_im2col_kernel, struct kiln_f32_im2col_kernel, kernels)

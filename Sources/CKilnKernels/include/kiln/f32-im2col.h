@@ -27,6 +27,9 @@ kiln_f32_im2col_fn kiln_f32_im2col_ref;
 kiln_f32_im2col_fn kiln_f32_im2col_avx512;  // column strides 1 and 2; others as the reference
 kiln_f32_im2col_fn kiln_f32_im2col_avx2;    // the same, 8 lanes
 #endif
+#if defined(__aarch64__)
+kiln_f32_im2col_fn kiln_f32_im2col_neon;  // column strides 1 and 2, kernels up to 16 wide; others as the reference
+#endif
 
 /// The same with the fastest path this CPU has; the same bytes.
 void kiln_f32_im2col(const struct kiln_f32_im2col *g, size_t c0, size_t c1, const float *image, float *cols, size_t row_stride);
