@@ -12,25 +12,34 @@
 
 enum { MAX_KW = 16 };  // wider kernels go to the reference
 
+// Clang would turn the loops below back into memset / memcpy calls.
+#if defined(__clang__)
+#define KILN_INLINE_COPIES __attribute__((no_builtin("memset", "memcpy")))
+#else
+#define KILN_INLINE_COPIES
+#endif
+
 /// out[0 ..< n] = 0.
-static inline void zero(float *restrict out, size_t n) {
+KILN_INLINE_COPIES static inline void zero(float *restrict out, size_t n) {
   size_t j = 0;
   for (; j + 4 <= n; j += 4) vst1q_f32(out + j, vdupq_n_f32(0.0f));
-  for (; j < n; j++) out[j] = 0.0f;
+  if (j < n) out[j] = 0.0f;
+  if (j + 1 < n) out[j + 1] = 0.0f;
+  if (j + 2 < n) out[j + 2] = 0.0f;
 }
 
 /// out[j] = in[j * sw] for j < n (sw 1 or 2); `end`: the first float past the channels given.
-static inline void run(float *restrict out, const float *restrict in, size_t n, size_t sw, const float *end) {
+KILN_INLINE_COPIES static inline void run(float *restrict out, const float *restrict in, size_t n, size_t sw, const float *end) {
   size_t j = 0;
   if (sw == 1) {
     for (; j + 4 <= n; j += 4) vst1q_f32(out + j, vld1q_f32(in + j));
   } else {
     for (; j + 4 <= n && in + 2 * j + 8 <= end; j += 4) vst1q_f32(out + j, vld2q_f32(in + 2 * j).val[0]);
   }
-  for (; j < n; j++) out[j] = in[j * sw];
+  for (; j < n; j++) out[j] = in[j * sw];  // at most 4 (LD2 stopped short of the end)
 }
 
-void kiln_f32_im2col_neon(const struct kiln_f32_im2col *g, size_t c0, size_t c1, const float *image, float *cols, size_t row_stride) {
+KILN_INLINE_COPIES void kiln_f32_im2col_neon(const struct kiln_f32_im2col *g, size_t c0, size_t c1, const float *image, float *cols, size_t row_stride) {
   if (g->sw > 2 || g->kw > MAX_KW) {
     kiln_f32_im2col_ref(g, c0, c1, image, cols, row_stride);
     return;
