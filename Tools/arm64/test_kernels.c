@@ -1,10 +1,11 @@
 // A C test driver for CKilnKernels, built for AArch64 by run.sh and run under qemu: every f32 GEMM
 // micro-kernel the CPU supports against the scalar reference (the same sizes and error bound as
-// Tests/KilnKernelsTests/GemmTests.swift), every f16 -> f32 path against the reference on all
-// 65,536 inputs (bit-exact), every f32 tanh path against the reference (bit-exact; the inputs of
-// Tests/KilnKernelsTests/TanhTests.swift, fewer of them), every im2col and col2im rows path
-// against its reference (bit-exact, awkward widths and the shapes of Col2imTests.swift), the CRC-32 check value, and the int8
-// conformance suite (Tests/CKilnConformance) on every int8 path the CPU supports with 1, 2 and 3 threads: no output
+// Tests/KilnKernelsTests/GemmTests.swift) and its narrow form against its tiles (bit-exact), every
+// f16 -> f32 path against the reference on all 65,536 inputs (bit-exact), every f32 tanh path
+// against the reference (bit-exact; the inputs of Tests/KilnKernelsTests/TanhTests.swift, fewer of
+// them), every im2col and col2im rows path against its reference (bit-exact, awkward widths and
+// the shapes of Col2imTests.swift), the CRC-32 check value, and the int8 conformance suite
+// (Tests/CKilnConformance) on every int8 path the CPU supports with 1, 2 and 3 threads: no output
 // may differ from the scalar reference, and every digest must equal the one the x86 run committed
 // (the file given as the first argument). Prints "N passed, M failed".
 #include "kiln_conformance.h"
@@ -163,6 +164,33 @@ static void check_col2im(uint32_t have) {
   }
 }
 
+/// A kernel's narrow form (A packed, at most narrow_max columns, and the last n mod nr <= narrow_max
+/// columns past whole tiles) against its tiles (A not packed): the same bytes, at every such n, m
+/// across groups of panels, k across KC slices, both B layouts, C wider than n.
+static void check_narrow(const struct kiln_f32_gemm_ukernel *uk) {
+  const size_t mr = uk->mr, nr = uk->nr, most = uk->narrow_max;
+  size_t columns[16], count = 0;
+  for (size_t n = 1; n <= most; n++) columns[count++] = n;
+  columns[count++] = nr + 1, columns[count++] = 3 * nr + 1, columns[count++] = 2 * nr + most, columns[count++] = nr + most + 1;
+  const size_t ms[] = {1, mr - 1, mr + 3, 2 * mr, 4 * mr + 5, 9 * mr + 1}, ks[] = {1, 9, KILN_F32_GEMM_KC + 3};
+  int ok = 1;
+  for (size_t ci = 0; ci < count; ci++) for (size_t mi = 0; mi < 6; mi++) for (size_t ki = 0; ki < 3; ki++) for (int tb = 0; tb < 2; tb++) {
+    const size_t n = columns[ci], m = ms[mi], k = ks[ki], ldc = n + 2, ldb = tb ? k : n;
+    float *a = malloc(sizeof(float) * m * k), *b = malloc(sizeof(float) * k * n), *tiled = malloc(sizeof(float) * m * ldc);
+    float *narrow = malloc(sizeof(float) * m * ldc), *packed = malloc(kiln_f32_gemm_packed_a_size(uk, m, k));
+    for (size_t i = 0; i < m * k; i++) a[i] = next_float();
+    for (size_t i = 0; i < k * n; i++) b[i] = next_float();
+    for (size_t i = 0; i < m * ldc; i++) tiled[i] = narrow[i] = next_float();
+    kiln_f32_gemm(uk, kiln_f32_gemm_thread_workspace(uk), 0, tb, m, n, k, a, k, b, ldb, tiled, ldc, (int)(k % 2));
+    kiln_f32_gemm_pack_a(uk, 0, m, k, a, k, packed);
+    kiln_f32_gemm_prepacked(uk, kiln_f32_gemm_thread_workspace(uk), packed, m, 0, tb, m, n, k, b, ldb, narrow, ldc, (int)(k % 2));
+    if (memcmp(tiled, narrow, sizeof(float) * m * ldc) != 0) { ok = 0; printf("FAIL %s narrow n%zu m%zu k%zu tb%d\n", uk->name, n, m, k, tb); }
+    free(a); free(b); free(tiled); free(narrow); free(packed);
+  }
+  if (ok) passed++; else failed++;
+  printf("f32 GEMM %s narrow form: %s\n", uk->name, ok ? "bit-identical to its tiles" : "FAILED");
+}
+
 /// The committed digest of `group` in `file` as 64 hex digits, or "" when absent.
 static const char *committed(const char *file, const char *group) {
   static char hex[65];
@@ -227,6 +255,7 @@ int main(int argc, char **argv) {
     }
     check_gemm(uk, 0, 0, 9, uk->nr * 64 + 13, 40, 1);
     printf("f32 GEMM %s: %s\n", uk->name, failed == before ? "all sizes within the bound" : "FAILED");
+    if (uk->narrow) check_narrow(uk);
   }
   static uint16_t halfs[65536];
   static float want[65536], got[65536];

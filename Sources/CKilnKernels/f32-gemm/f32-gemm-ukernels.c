@@ -25,7 +25,7 @@ static const struct kiln_f32_gemm_ukernel ukernels[] = {
 #endif
 #if defined(__aarch64__)
     {.name = "8x8-neon", .required_features = KILN_CPU_NEON, .mr = 8, .nr = 8, .fn = kiln_f32_gemm_ukernel_8x8_neon,
-     .gemv = kiln_f32_gemv_8_fma},
+     .narrow = kiln_f32_gemm_narrow_8xn_neon, .narrow_max = 4},
 #endif
     {.name = "4x8-c", .mr = 4, .nr = 8, .fn = kiln_f32_gemm_ukernel_4x8_c, .gemv = kiln_f32_gemv_4_c},
 };

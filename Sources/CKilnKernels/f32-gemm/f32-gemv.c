@@ -34,8 +34,4 @@ __attribute__((target("avx2,fma")))
 void kiln_f32_gemv_6_fma(size_t m, size_t kc, const float *a, const float *x, size_t incx, float *c, size_t ldc, int accumulate) {
   GEMV_BODY(6, fmaf)
 }
-#elif defined(__aarch64__)
-void kiln_f32_gemv_8_fma(size_t m, size_t kc, const float *a, const float *x, size_t incx, float *c, size_t ldc, int accumulate) {
-  GEMV_BODY(8, fmaf)
-}
 #endif

@@ -45,7 +45,7 @@ kiln_f32_gemv_fn kiln_f32_gemv_6_fma;
 #endif
 #if defined(__aarch64__)
 kiln_f32_gemm_ukernel_fn kiln_f32_gemm_ukernel_8x8_neon;
-kiln_f32_gemv_fn kiln_f32_gemv_8_fma;
+kiln_f32_gemm_narrow_fn kiln_f32_gemm_narrow_8xn_neon;  // over the 8x8 kernel's panels, n <= 4 (and so n = 1)
 #endif
 
 struct kiln_f32_gemm_ukernel {
