@@ -19,6 +19,9 @@ threads and batch 1 and 16; the table gives the median per-image latency, the ra
 and each runtime's PSNR against ONNX Runtime f32 on the same inputs (range [-1, 1]). The Python
 runtimes are timed call by call for a block; Kiln by one `kiln bench` per block whose run count
 fills the block (from the round before; the first round guesses), and the median of its p50s.
+`--runtimes litert-int8,kiln-int8` times only those (ONNX Runtime f32 still gives the PSNR
+reference): ONNX Runtime's worker threads spin for a while after each call, and on a 2-core
+machine that takes a core from the 2-thread block that follows.
 
     pip install numpy onnx onnxruntime ncnn pnnx tensorflow-cpu ai-edge-litert
     swift build -c release
@@ -60,6 +63,7 @@ MODELS = {
     "unet64": (lambda d: onnx_fixtures.onnx_unet64(d, ngf=64), "image", (3, 64, 64)),
     "pix2pix32": (lambda d: onnx_fixtures.onnx_pix2pix32(d, w=32), "image", (1, 32, 32)),
 }
+RUNTIMES = ["onnxruntime-f32", "onnxruntime-int8", "ncnn-f32", "litert-f32", "litert-int8", "kiln-f32", "kiln-fp16", "kiln-int8"]
 
 
 def inputs(kind, shape, n, seed):
@@ -174,7 +178,10 @@ def measure(name, args):
             if litert:
                 for k in ("f32", "int8"):
                     py[f"litert-{k}"] = litert.LiteRT(d, k, threads, batch, len(shape) == 3)
-            times = {k: [] for k in list(py) + list(files)}
+            ref = py["onnxruntime-f32"].run(x).astype(np.float64)
+            py = {k: rt for k, rt in py.items() if k in args.runtimes}
+            timed_files = {k: f for k, f in files.items() if k in args.runtimes}
+            times = {k: [] for k in list(py) + list(timed_files)}
             per_run = {}  # seconds per kiln run, from the round before: each runtime gets --block seconds
             for _ in range(args.rounds):
                 for k, rt in py.items():
@@ -184,15 +191,14 @@ def measure(name, args):
                         t = time.perf_counter()
                         rt.run(x)
                         times[k].append((time.perf_counter() - t) / batch)
-                for k, f in files.items():
+                for k, f in timed_files.items():
                     runs = int(args.block / per_run[k]) if k in per_run else int(args.block * 1000 / max(1, batch) / 2)
                     per = json.loads(kiln(args, "bench", f, "--threads", str(threads), "--batch", str(batch),
                                           "--runs", str(max(3, runs)), "--warmup", "3", "--json"))
                     times[k].append(per["p50_ms"] / 1e3)
                     per_run[k] = per["p50_ms"] / 1e3 * batch
-            ref = py["onnxruntime-f32"].run(x).astype(np.float64)
             quality = {k: psnr(rt.run(x), ref) for k, rt in py.items()}
-            quality.update({k: psnr(kiln_output(args, f, x, d), ref) for k, f in files.items()})
+            quality.update({k: psnr(kiln_output(args, f, x, d), ref) for k, f in timed_files.items()})
             for k in times:
                 rows.setdefault(k, {})[(threads, batch)] = (statistics.median(times[k]) * 1e3, quality[k])
     return macs, rows
@@ -221,6 +227,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--block", type=float, default=0.3, help="seconds per runtime per round")
     ap.add_argument("--write", help="also write the tables to this Markdown file")
+    ap.add_argument("--runtimes", default=",".join(RUNTIMES),
+                    help="the runtimes to time, from " + ", ".join(RUNTIMES) + " (kiln-int8 always: the ratios are to it)")
     ap.add_argument("--fifo", action="store_true",
                     help="run under SCHED_FIFO priority 10 (as chrt -f 10; needs root): on a loaded machine a preempted "
                          "worker thread otherwise stalls every multi-threaded run for a scheduler tick")
@@ -229,6 +237,10 @@ def main():
         os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(10))  # inherited by kiln bench
     args.threads = [int(v) for v in args.threads.split(",")]
     args.batch = [int(v) for v in args.batch.split(",")]
+    args.runtimes = set(args.runtimes.split(",")) | {"kiln-int8"}
+    unknown = args.runtimes - set(RUNTIMES)
+    if unknown:
+        ap.error(f"unknown runtime(s) {', '.join(sorted(unknown))}: choose from {', '.join(RUNTIMES)}")
     os.makedirs(args.work, exist_ok=True)
     configs = [(t, b) for t in args.threads for b in args.batch]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
@@ -244,7 +256,8 @@ def main():
            f"Machine: {cpu} (x86 family {family}; {simd}), {os.cpu_count()} cores, {platform.system()} {platform.release()}. onnxruntime {onnxruntime.__version__}, "
            f"ncnn {ncnn.__version__}, " + (f"ai-edge-litert {ai_edge_litert.__version__} (.tflite from TensorFlow {tensorflow.__version__}), " if litert else "")
            + f"Kiln {kiln(args, '--version').strip()} (release build). Command: "
-           f"`python3 Benchmarks/anchors/run.py --rounds {args.rounds} --block {args.block}{' --fifo' if args.fifo else ''}`"
+           f"`python3 Benchmarks/anchors/run.py --rounds {args.rounds} --block {args.block}{' --fifo' if args.fifo else ''}"
+           + ("" if args.runtimes == set(RUNTIMES) else f" --runtimes {','.join(r for r in RUNTIMES if r in args.runtimes)}") + "`"
            + (" (every runtime under SCHED_FIFO priority 10, as `chrt -f 10`)" if args.fifo else "") + ".", ""]
     for name in args.models.split(","):
         macs, rows = measure(name, args)

@@ -141,13 +141,16 @@ void kiln_qs8_conv2d_task(void *context, size_t thread, size_t threads) {
     conv2d_grouped(l, thread, threads);
     return;
   }
-  const size_t chunks = (plane + KILN_QS8_CONV_CHUNK - 1) / KILN_QS8_CONV_CHUNK;
+  // Units of one chunk of pixels, split into ranges of output channels when there are fewer
+  // chunks than threads (a batch-1 8x8 map is one chunk).
+  const size_t chunks = (plane + KILN_QS8_CONV_CHUNK - 1) / KILN_QS8_CONV_CHUNK, parts = kiln_qs8_conv_parts(l->batch * chunks, threads, l->m);
   const struct kiln_qs8_unit_space sp = kiln_qs8_unit_space(l, thread, KILN_QS8_CONV_CHUNK, taps, 0);
-  for (size_t u = thread; u < l->batch * chunks; u += threads) {
-    const size_t n = u / chunks, p0 = (u % chunks) * KILN_QS8_CONV_CHUNK;
+  for (size_t u = thread; u < l->batch * chunks * parts; u += threads) {
+    const size_t chunk = u / parts, part = u % parts, m0 = l->m * part / parts, m1 = l->m * (part + 1) / parts;
+    const size_t n = chunk / chunks, p0 = (chunk % chunks) * KILN_QS8_CONV_CHUNK;
     const size_t p1 = p0 + KILN_QS8_CONV_CHUNK < plane ? p0 + KILN_QS8_CONV_CHUNK : plane;
     index_patches(l, l->scratch + n * l->h * l->w * l->c, p0, p1, sp.zero_row, sp.ind);
-    kiln_qs8_igemm(l->path->gemm, sp.workspace, l->m, p1 - p0, l->c, taps, l->weights, k, sp.ind, l->channels, l->y_zero,
-                   l->y + n * l->m * plane + p0, plane, 1);
+    kiln_qs8_igemm(l->path->gemm, sp.workspace, m1 - m0, p1 - p0, l->c, taps, l->weights + m0 * k, k, sp.ind, l->channels + m0, l->y_zero,
+                   l->y + (n * l->m + m0) * plane + p0, plane, 1);
   }
 }
