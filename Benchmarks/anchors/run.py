@@ -19,9 +19,8 @@ threads and batch 1 and 16; the table gives the median per-image latency, the ra
 and each runtime's PSNR against ONNX Runtime f32 on the same inputs (range [-1, 1]). The Python
 runtimes are timed call by call for a block; Kiln by one `kiln bench` per block whose run count
 fills the block (from the round before; the first round guesses), and the median of its p50s.
-`--runtimes litert-int8,kiln-int8` times only those (ONNX Runtime f32 still gives the PSNR
-reference): ONNX Runtime's worker threads spin for a while after each call, and on a 2-core
-machine that takes a core from the 2-thread block that follows.
+`--runtimes litert-int8,kiln-int8` times only those, in more rounds for the same time (ONNX
+Runtime f32 still gives the PSNR reference).
 
     pip install numpy onnx onnxruntime ncnn pnnx tensorflow-cpu ai-edge-litert
     swift build -c release

@@ -41,8 +41,8 @@ KILN_INLINE_COPIES static inline void run(float *restrict out, const float *rest
   for (; j < n; j++) out[j] = in[j * sw];  // at most 4 (LD2 stopped short of the end)
 }
 
-/// One grid row of tap (ky, kx) in channels c0 ..< c1: its columns below a zero, a ..< b the run
-/// from image row iy (none when iy is outside), the rest zero.
+/// One grid row of tap (ky, kx) in channels c0 ..< c1: columns a ..< b the run from image row iy,
+/// starting at image column x0; the other columns zero (all of them when iy is outside the image).
 KILN_INLINE_COPIES static inline void grid_row(const struct kiln_f32_im2col *g, size_t c0, size_t c1, const float *image, float *out,
                                                size_t out_stride, ptrdiff_t iy, size_t a, size_t b, ptrdiff_t x0, const float *end) {
   const size_t plane = g->h * g->w;
