@@ -53,6 +53,26 @@ static void check_gemm(const struct kiln_f32_gemm_ukernel *uk, int ta, int tb, s
   free(a); free(b); free(c0); free(want); free(got);
 }
 
+/// With KILN_EXHAUSTIVE set: each tanh path but the reference on all 2^32 inputs (about 25 minutes
+/// per CPU under qemu).
+static void check_tanh_exhaustively(uint32_t have) {
+  enum { B = 1 << 16 };
+  static float x[B], want[B], got[B];
+  for (size_t i = 0; i < kiln_f32_vtanh_kernel_count(); i++) {
+    const struct kiln_f32_vtanh_kernel *k = kiln_f32_vtanh_kernel_at(i);
+    if ((k->required_features & have) != k->required_features || k->fn == kiln_f32_vtanh_ref) continue;
+    uint64_t bad = 0;
+    for (uint64_t base = 0; base < (1ull << 32); base += B) {
+      for (uint32_t j = 0; j < B; j++) { uint32_t u = (uint32_t)(base + j); memcpy(&x[j], &u, 4); }
+      kiln_f32_vtanh_ref(x, want, B);
+      k->fn(x, got, B);
+      for (size_t j = 0; j < B; j++) bad += memcmp(&got[j], &want[j], 4) != 0;
+    }
+    if (bad == 0) passed++; else failed++;
+    printf("f32 tanh %s on all 2^32 inputs: %llu differ from the reference\n", k->name, (unsigned long long)bad);
+  }
+}
+
 /// Each tanh path against the reference: every 4093rd bit pattern (both signs, NaNs, infinities,
 /// subnormals), every 61st float in [0.125, 4), the 300 floats either side of the formulas'
 /// threshold, the clamp and the subnormal cut-off; also in place, and at lengths 0 ... 17 without
@@ -88,6 +108,7 @@ static void check_tanh(uint32_t have) {
     printf("f32 tanh %s: %s\n", k->name, ok ? "bit-identical to the reference" : "FAILED");
   }
   free(x); free(want); free(got);
+  if (getenv("KILN_EXHAUSTIVE")) check_tanh_exhaustively(have);
 }
 
 /// Every im2col path against the reference: widths around 4 and 8 lanes, strides 1-3 (3 goes to
