@@ -18,22 +18,23 @@ public struct Adam: Sendable, Codable {
     }
 
 
+    /// One step on every parameter. Up to `threads` threads take contiguous ranges of a large
+    /// parameter (element-wise: the same weights for any thread count).
     @_specialize(where T == Float)
-    public mutating func update<T: TrainScalar>(_ parameters: [Parameter<T>]) {
+    public mutating func update<T: TrainScalar>(_ parameters: [Parameter<T>], threads: Int = 1) {
         step += 1
         let b1 = T(beta1), b2 = T(beta2)
         let c1 = T(1 - Foundation.pow(beta1, Double(step))), c2 = T(1 - Foundation.pow(beta2, Double(step)))
         let lr = T(learningRate), eps = T(epsilon)
         for p in parameters {
-            p.value.withUnsafeMutableBufferPointer { w in
-                p.m.withUnsafeMutableBufferPointer { m in
-                    p.v.withUnsafeMutableBufferPointer { v in
-                        p.grad.withUnsafeBufferPointer { g in
-                            for i in w.indices {
-                                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
-                            }
+            p.m.withUnsafeMutableBufferPointer { mb in
+                p.v.withUnsafeMutableBufferPointer { vb in
+                    let (m, v) = (SendableMutablePointer(mb.baseAddress!), SendableMutablePointer(vb.baseAddress!))
+                    forEachRange(p.value.count, threads: threads, grain: 1 << 14, reading: p.grad, writing: &p.value) { range, g, w in
+                        for i in range {
+                            m.base[i] = b1 * m.base[i] + (1 - b1) * g[i]
+                            v.base[i] = b2 * v.base[i] + (1 - b2) * g[i] * g[i]
+                            w[i] -= lr * (m.base[i] / c1) / ((v.base[i] / c2).squareRoot() + eps)
                         }
                     }
                 }

@@ -14,12 +14,15 @@ public final class ClassifierTrainer {
     public let head: Sequential<Float>
     public let batchSize: Int
     public let seed: UInt64
+    /// Threads the layers, Adam and the EMA may use.
+    public let threads: Int
     var adam = Adam(learningRate: 1e-3, beta1: 0.9, beta2: 0.999)
     public private(set) var step = 0
     private var order: (epoch: Int, permutation: [Int]) = (-1, [])
 
-    /// `threads`: what the GEMMs may use (the weights do not depend on it).
+    /// `threads`: what the layers, Adam and the EMA may use (the weights do not depend on it).
     public init(train: Dataset, batchSize: Int = 128, seed: UInt64 = 1, threads: Int = 1) throws {
+        self.threads = threads
         guard !train.labels.isEmpty else { throw DatasetError("\(train.name) has no labels; a classifier needs them.") }
         guard train.height == 28, train.width == 28 else { throw DatasetError("the classifier takes 28x28 images, \(train.name) has \(train.width)x\(train.height).") }
         guard batchSize <= train.count else { throw DatasetError("the batch size \(batchSize) is larger than the dataset (\(train.count) images).") }
@@ -36,11 +39,11 @@ public final class ClassifierTrainer {
         let c = train.channels
         features = Sequential([
             he(Conv2dLayer(name: "c.conv1", inChannels: c, outChannels: 32, kernel: 3, padding: 1, bias: true, threads: threads, rng: &rng), fanIn: 9 * c),
-            ActivationLayer(.relu), MaxPool2dLayer(size: 2),
+            ActivationLayer(.relu, threads: threads), MaxPool2dLayer(size: 2),
             he(Conv2dLayer(name: "c.conv2", inChannels: 32, outChannels: 64, kernel: 3, padding: 1, bias: true, threads: threads, rng: &rng), fanIn: 288),
-            ActivationLayer(.relu), MaxPool2dLayer(size: 2),
+            ActivationLayer(.relu, threads: threads), MaxPool2dLayer(size: 2),
             he(DenseLayer(name: "c.fc1", inFeatures: 64 * 7 * 7, outFeatures: 128, threads: threads, rng: &rng), fanIn: 3136),
-            ActivationLayer(.relu),
+            ActivationLayer(.relu, threads: threads),
         ])
         head = Sequential([
             DropoutLayer(p: 0.3, seed: mix(seed, 0x44524F50)),  // "DROP"
@@ -65,7 +68,7 @@ public final class ClassifierTrainer {
         let logits = head.forward(features.forward(train.batch(indices), training: true), training: true)
         let (loss, grad) = Loss.softmaxCrossEntropy(logits, labels: labels)
         features.backwardParameters(head.backward(grad))
-        adam.update(parameters)
+        adam.update(parameters, threads: threads)
         step += 1
         return (loss, Self.accuracy(logits, labels))
     }

@@ -14,10 +14,10 @@ public final class Discriminator<T: TrainScalar> {
         embedding = config.conditional ? EmbeddingLayer(name: "d.embed", classes: config.classNames.count, dim: plane, rng: &rng) : nil
         body = Sequential<T>([
             Conv2dLayer(name: "d.conv1", inChannels: c + (config.conditional ? 1 : 0), outChannels: w, kernel: 4, stride: 2, padding: 1, bias: true, threads: threads, rng: &rng),
-            ActivationLayer(.leakyReLU(0.2)),
+            ActivationLayer(.leakyReLU(0.2), threads: threads),
             Conv2dLayer(name: "d.conv2", inChannels: w, outChannels: 2 * w, kernel: 4, stride: 2, padding: 1, bias: false, threads: threads, rng: &rng),
-            BatchNorm2dLayer(name: "d.bn2", channels: 2 * w),
-            ActivationLayer(.leakyReLU(0.2)),
+            BatchNorm2dLayer(name: "d.bn2", channels: 2 * w, threads: threads),
+            ActivationLayer(.leakyReLU(0.2), threads: threads),
             Conv2dLayer(name: "d.conv3", inChannels: 2 * w, outChannels: 1, kernel: 7, bias: true, threads: threads, rng: &rng),
         ])
     }

@@ -14,6 +14,8 @@ public final class GANTrainer {
     public let d: Discriminator<Float>
     /// The EMA of g's parameters; its BatchNorm statistics are set by `recalibratedEMA()`.
     public let ema: Generator<Float>
+    /// Threads the layers, Adam and the EMA may use.
+    public let threads: Int
     var adamG: Adam
     var adamD: Adam
     public internal(set) var step = 0
@@ -25,8 +27,9 @@ public final class GANTrainer {
         public var dReal, dFake: Double
     }
 
-    /// `threads`: what the GEMMs may use (the weights do not depend on it).
+    /// `threads`: what the layers, Adam and the EMA may use (the weights do not depend on it).
     public init(config: GANConfig, dataset: Dataset, threads: Int = 1) throws {
+        self.threads = threads
         guard config.batchSize >= 2 else { throw DatasetError("--batch-size must be at least 2 (BatchNorm needs a batch).") }
         guard config.batchSize <= dataset.count else {
             throw DatasetError("the batch size \(config.batchSize) is larger than the dataset (\(dataset.count) images); use --batch-size \(dataset.count) or less.")
@@ -71,21 +74,19 @@ public final class GANTrainer {
         let fakeOut = d.forward(fake, labels: fakeLabels, training: true)
         let (lossFake, gradFake) = Loss.bceWithLogits(fakeOut, target: 0)
         d.backwardParameters(gradFake)
-        adamD.update(d.parameters)
+        adamD.update(d.parameters, threads: threads)
 
         // G: maximize log D(G(z)) (the non-saturating loss), through the updated D.
         for p in g.parameters { p.zeroGrad() }
         let out = d.forward(fake, labels: fakeLabels, training: true)
         let (lossG, gradG) = Loss.bceWithLogits(out, target: 1)
         g.backward(d.backward(gradG))
-        adamG.update(g.parameters)
+        adamG.update(g.parameters, threads: threads)
 
         let decay = Float(min(config.emaDecay, Double(1 + step) / Double(10 + step)))
         for (e, p) in zip(ema.parameters, g.parameters) {
-            p.value.withUnsafeBufferPointer { w in
-                e.value.withUnsafeMutableBufferPointer { avg in
-                    for i in avg.indices { avg[i] = decay * avg[i] + (1 - decay) * w[i] }
-                }
+            forEachRange(p.value.count, threads: threads, grain: 1 << 14, reading: p.value, writing: &e.value) { range, w, avg in
+                for i in range { avg[i] = decay * avg[i] + (1 - decay) * w[i] }
             }
         }
         step += 1

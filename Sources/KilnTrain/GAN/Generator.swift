@@ -16,13 +16,13 @@ public final class Generator<T: TrainScalar> {
         body = Sequential<T>([
             ReshapeLayer([input, 1, 1]),
             ConvTranspose2dLayer(name: "g.convt1", inChannels: input, outChannels: 2 * w, kernel: 7, bias: false, threads: threads, rng: &rng),
-            BatchNorm2dLayer(name: "g.bn1", channels: 2 * w),
-            ActivationLayer(.relu),
+            BatchNorm2dLayer(name: "g.bn1", channels: 2 * w, threads: threads),
+            ActivationLayer(.relu, threads: threads),
             ConvTranspose2dLayer(name: "g.convt2", inChannels: 2 * w, outChannels: w, kernel: 4, stride: 2, padding: 1, bias: false, threads: threads, rng: &rng),
-            BatchNorm2dLayer(name: "g.bn2", channels: w),
-            ActivationLayer(.relu),
+            BatchNorm2dLayer(name: "g.bn2", channels: w, threads: threads),
+            ActivationLayer(.relu, threads: threads),
             ConvTranspose2dLayer(name: "g.convt3", inChannels: w, outChannels: c, kernel: 4, stride: 2, padding: 1, bias: true, threads: threads, rng: &rng),
-            ActivationLayer(.tanh),
+            ActivationLayer(.tanh, threads: threads),
         ])
     }
 

@@ -1,6 +1,9 @@
 /// Batch normalization over axis 1 of [N, C, ...] (2-D and 1-D alike). Training: normalizes with
 /// the batch's mean and biased variance and updates the running statistics (momentum 0.1,
 /// unbiased variance, as PyTorch); inference: uses the running statistics. scale 1, bias 0 at init.
+/// Up to `threads` threads take whole channels, each summed in the same order as on one, so the
+/// values do not depend on the thread count; the normalized input is kept for backward in storage
+/// reused from step to step.
 public final class BatchNorm2dLayer<T: TrainScalar>: Layer {
     public let scale, bias: Parameter<T>
     public let runningMean, runningVar: Parameter<T>
@@ -11,7 +14,10 @@ public final class BatchNorm2dLayer<T: TrainScalar>: Layer {
     private var invStd: [T] = []
     private var shape: [Int] = []
 
-    public init(name: String, channels: Int, epsilon: T = 1e-5) {
+    public let threads: Int
+
+    public init(name: String, channels: Int, epsilon: T = 1e-5, threads: Int = 1) {
+        self.threads = threads
         scale = Parameter(name: name + ".weight", shape: [channels], value: [T](repeating: 1, count: channels))
         bias = Parameter(name: name + ".bias", shape: [channels], value: [T](repeating: 0, count: channels))
         runningMean = Parameter(name: name + ".running_mean", shape: [channels], value: [T](repeating: 0, count: channels))
@@ -26,45 +32,46 @@ public final class BatchNorm2dLayer<T: TrainScalar>: Layer {
     public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
         let (n, c) = (x.shape[0], x.shape[1])
         let inner = x.count / (n * c), count = T(n * inner)
+        let (momentum, epsilon) = (self.momentum, self.epsilon)
         shape = x.shape
-        var y = x.values
-        var normalized = [T](repeating: 0, count: training ? x.count : 0)
-        var inv = [T](repeating: 0, count: c)
-        x.values.withUnsafeBufferPointer { xs in
-            y.withUnsafeMutableBufferPointer { ys in
-                normalized.withUnsafeMutableBufferPointer { hs in
-                    for ch in 0 ..< c {
+        var y: [T] = []
+        resizeUninitialized(&y, to: x.count)
+        resizeUninitialized(&xhat, to: training ? x.count : 0)
+        resizeUninitialized(&invStd, to: c)
+        // Inference keeps no normalized input: h goes to y's element, then y overwrites it.
+        withChannels { p in
+            withPointers(x.values, &y, &xhat, alias: !training) { xs, ys, hs in
+                forEachRange(c, threads: threads) { channels in
+                    for ch in channels {
                         var mean: T, variance: T
                         if training {
                             var s: T = 0
-                            for i in 0 ..< n { let b = (i * c + ch) * inner; for j in b ..< b + inner { s += xs[j] } }
+                            for i in 0 ..< n { let b = (i * c + ch) * inner; for j in b ..< b + inner { s += xs.base[j] } }
                             mean = s / count
                             var q: T = 0
-                            for i in 0 ..< n { let b = (i * c + ch) * inner; for j in b ..< b + inner { let d = xs[j] - mean; q += d * d } }
+                            for i in 0 ..< n { let b = (i * c + ch) * inner; for j in b ..< b + inner { let d = xs.base[j] - mean; q += d * d } }
                             variance = q / count
-                            runningMean.value[ch] = (1 - momentum) * runningMean.value[ch] + momentum * mean
+                            p.runningMean[ch] = (1 - momentum) * p.runningMean[ch] + momentum * mean
                             let unbiased = count > 1 ? q / (count - 1) : variance
-                            runningVar.value[ch] = (1 - momentum) * runningVar.value[ch] + momentum * unbiased
+                            p.runningVar[ch] = (1 - momentum) * p.runningVar[ch] + momentum * unbiased
                         } else {
-                            (mean, variance) = (runningMean.value[ch], runningVar.value[ch])
+                            (mean, variance) = (p.runningMean[ch], p.runningVar[ch])
                         }
                         let r = 1 / (variance + epsilon).squareRoot()
-                        inv[ch] = r
-                        let g = scale.value[ch], b = bias.value[ch]
+                        p.invStd[ch] = r
+                        let (g, b) = (p.scale[ch], p.bias[ch])
                         for i in 0 ..< n {
                             let base = (i * c + ch) * inner
                             for j in base ..< base + inner {
-                                let h = (xs[j] - mean) * r
-                                if training { hs[j] = h }
-                                ys[j] = h * g + b
+                                let h = (xs.base[j] - mean) * r
+                                hs.base[j] = h
+                                ys.base[j] = h * g + b
                             }
                         }
                     }
                 }
             }
         }
-        xhat = normalized
-        invStd = inv
         return Tensor(shape: x.shape, values: y)
     }
 
@@ -74,27 +81,53 @@ public final class BatchNorm2dLayer<T: TrainScalar>: Layer {
         precondition(!xhat.isEmpty, "BatchNorm2d backward needs a training-mode forward")
         let (n, c) = (shape[0], shape[1])
         let inner = dy.count / (n * c), count = T(n * inner)
-        var dx = [T](repeating: 0, count: dy.count)
-        dy.values.withUnsafeBufferPointer { ds in
-            xhat.withUnsafeBufferPointer { hs in
-                dx.withUnsafeMutableBufferPointer { out in
-                    for ch in 0 ..< c {
+        var dx: [T] = []
+        resizeUninitialized(&dx, to: dy.count)
+        withChannels { p in
+            withPointers(dy.values, &dx, &xhat, alias: false) { ds, out, hs in
+                forEachRange(c, threads: threads) { channels in
+                    for ch in channels {
                         var sumDy: T = 0, sumDyXhat: T = 0
                         for i in 0 ..< n {
                             let base = (i * c + ch) * inner
-                            for j in base ..< base + inner { sumDy += ds[j]; sumDyXhat += ds[j] * hs[j] }
+                            for j in base ..< base + inner { sumDy += ds.base[j]; sumDyXhat += ds.base[j] * hs.base[j] }
                         }
-                        scale.grad[ch] += sumDyXhat
-                        bias.grad[ch] += sumDy
-                        let f = scale.value[ch] * invStd[ch] / count
+                        p.scaleGrad[ch] += sumDyXhat
+                        p.biasGrad[ch] += sumDy
+                        let f = p.scale[ch] * p.invStd[ch] / count
                         for i in 0 ..< n {
                             let base = (i * c + ch) * inner
-                            for j in base ..< base + inner { out[j] = f * (count * ds[j] - sumDy - hs[j] * sumDyXhat) }
+                            for j in base ..< base + inner { out.base[j] = f * (count * ds.base[j] - sumDy - hs.base[j] * sumDyXhat) }
                         }
                     }
                 }
             }
         }
         return Tensor(shape: dy.shape, values: dx)
+    }
+
+    /// The per-channel arrays, for threads that each touch only their own channels' elements.
+    private struct Channels: @unchecked Sendable {
+        let scale, bias, runningMean, runningVar, invStd, scaleGrad, biasGrad: UnsafeMutablePointer<T>
+    }
+
+    private func withChannels(_ body: (Channels) -> Void) {
+        scale.value.withUnsafeMutableBufferPointer { g in
+            bias.value.withUnsafeMutableBufferPointer { b in
+                runningMean.value.withUnsafeMutableBufferPointer { rm in
+                    runningVar.value.withUnsafeMutableBufferPointer { rv in
+                        invStd.withUnsafeMutableBufferPointer { inv in
+                            scale.grad.withUnsafeMutableBufferPointer { dg in
+                                bias.grad.withUnsafeMutableBufferPointer { db in
+                                    body(Channels(scale: g.baseAddress!, bias: b.baseAddress!, runningMean: rm.baseAddress!,
+                                                  runningVar: rv.baseAddress!, invStd: inv.baseAddress!, scaleGrad: dg.baseAddress!,
+                                                  biasGrad: db.baseAddress!))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

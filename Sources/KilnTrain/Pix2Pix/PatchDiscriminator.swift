@@ -10,10 +10,10 @@ public final class PatchDiscriminator<T: TrainScalar> {
         let (w, c) = (config.discriminatorWidth, config.imageShape[0])
         body = Sequential<T>([
             Conv2dLayer(name: "d.conv1", inChannels: 2 * c, outChannels: w, kernel: 4, stride: 2, padding: 1, bias: true, threads: threads, rng: &rng),
-            ActivationLayer(.leakyReLU(0.2)),
+            ActivationLayer(.leakyReLU(0.2), threads: threads),
             Conv2dLayer(name: "d.conv2", inChannels: w, outChannels: 2 * w, kernel: 4, stride: 2, padding: 1, bias: false, threads: threads, rng: &rng),
-            BatchNorm2dLayer(name: "d.bn2", channels: 2 * w),
-            ActivationLayer(.leakyReLU(0.2)),
+            BatchNorm2dLayer(name: "d.bn2", channels: 2 * w, threads: threads),
+            ActivationLayer(.leakyReLU(0.2), threads: threads),
             Conv2dLayer(name: "d.conv3", inChannels: 2 * w, outChannels: 1, kernel: 4, stride: 1, padding: 1, bias: true, threads: threads, rng: &rng),
         ])
     }

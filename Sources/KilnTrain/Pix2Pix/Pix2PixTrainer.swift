@@ -13,6 +13,8 @@ public final class Pix2PixTrainer {
     public let data: PairedDataset
     public let g: UNetGenerator<Float>
     public let d: PatchDiscriminator<Float>
+    /// Threads the layers, Adam and the EMA may use.
+    public let threads: Int
     var adamG: Adam
     var adamD: Adam
     public internal(set) var step = 0
@@ -25,8 +27,9 @@ public final class Pix2PixTrainer {
         public var dReal, dFake: Double
     }
 
-    /// `threads`: what the GEMMs may use (the weights do not depend on it).
+    /// `threads`: what the layers, Adam and the EMA may use (the weights do not depend on it).
     public init(config: Pix2PixConfig, data: PairedDataset, threads: Int = 1) throws {
+        self.threads = threads
         guard config.batchSize >= 2 else { throw DatasetError("--batch-size must be at least 2 (BatchNorm needs a batch).") }
         guard config.batchSize <= data.count else {
             throw DatasetError("the batch size \(config.batchSize) is larger than the dataset (\(data.count) pairs); use --batch-size \(data.count) or less.")
@@ -63,7 +66,7 @@ public final class Pix2PixTrainer {
         let fakeOut = d.forward(sketch: sketch, image: fake, training: true)
         let (lossFake, gradFake) = Loss.bceWithLogits(fakeOut, target: 0)
         d.backwardParameters(Self.scaled(gradFake, 0.5))
-        adamD.update(d.parameters)
+        adamD.update(d.parameters, threads: threads)
 
         // G: maximize log D(x, G(x)) and minimize l1Weight * |G(x) - y|, through the updated D.
         for p in g.parameters { p.zeroGrad() }
@@ -74,7 +77,7 @@ public final class Pix2PixTrainer {
         let lambda = Float(config.l1Weight)
         for i in dImage.values.indices { dImage.values[i] += lambda * gradL1.values[i] }
         g.backward(dImage)
-        adamG.update(g.parameters)
+        adamG.update(g.parameters, threads: threads)
 
         step += 1
         func meanSigmoid(_ t: Tensor<Float>) -> Double { t.values.reduce(0) { $0 + 1 / (1 + Foundation.exp(-Double($1))) } / Double(t.count) }

@@ -28,21 +28,21 @@ public final class UNetGenerator<T: TrainScalar> {
             ConvTranspose2dLayer(name: name, inChannels: i, outChannels: o, kernel: 4, stride: 2, padding: 1, bias: bias, threads: threads, rng: &rng)
         }
         let lrelu = ActivationLayer<T>.Kind.leakyReLU(0.2)
-        var blocks: [Sequential<T>] = [Sequential([conv("g.e1", c, w, bias: true, rng: &rng), ActivationLayer(lrelu)])]
+        var blocks: [Sequential<T>] = [Sequential([conv("g.e1", c, w, bias: true, rng: &rng), ActivationLayer(lrelu, threads: threads)])]
         for (k, (i, o)) in [(w, 2 * w), (2 * w, 4 * w), (4 * w, 4 * w)].enumerated() {
-            blocks.append(Sequential([conv("g.e\(k + 2)", i, o, bias: false, rng: &rng), BatchNorm2dLayer(name: "g.e\(k + 2).bn", channels: o), ActivationLayer(lrelu)]))
+            blocks.append(Sequential([conv("g.e\(k + 2)", i, o, bias: false, rng: &rng), BatchNorm2dLayer(name: "g.e\(k + 2).bn", channels: o), ActivationLayer(lrelu, threads: threads)]))
         }
-        blocks.append(Sequential([conv("g.e5", 4 * w, 4 * w, bias: true, rng: &rng), ActivationLayer(.relu)]))
+        blocks.append(Sequential([conv("g.e5", 4 * w, 4 * w, bias: true, rng: &rng), ActivationLayer(.relu, threads: threads)]))
         down = blocks
         var ups: [Sequential<T>] = []
         for (k, (i, o)) in [(4 * w, 4 * w), (8 * w, 4 * w), (8 * w, 2 * w), (4 * w, w)].enumerated() {
             let name = "g.u\(5 - k)"
-            var layers: [any Layer<T>] = [convT(name, i, o, bias: false, rng: &rng), BatchNorm2dLayer(name: name + ".bn", channels: o)]
+            var layers: [any Layer<T>] = [convT(name, i, o, bias: false, rng: &rng), BatchNorm2dLayer(name: name + ".bn", channels: o, threads: threads)]
             if k < 2 { layers.append(DropoutLayer(p: config.dropout, seed: 0)) }
-            layers.append(ActivationLayer(.relu))
+            layers.append(ActivationLayer(.relu, threads: threads))
             ups.append(Sequential(layers))
         }
-        ups.append(Sequential([convT("g.u1", 2 * w, c, bias: true, rng: &rng), ActivationLayer(.tanh)]))
+        ups.append(Sequential([convT("g.u1", 2 * w, c, bias: true, rng: &rng), ActivationLayer(.tanh, threads: threads)]))
         up = ups
     }
 
