@@ -3,7 +3,7 @@ import Foundation
 
 /// The element types layers train in: Float for training (GEMM through the C micro-kernels),
 /// Double for gradient checks (a plain GEMM, the same layer code).
-public protocol TrainScalar: BinaryFloatingPoint, Sendable where Self.RawSignificand: FixedWidthInteger {
+public protocol TrainScalar: BinaryFloatingPoint, SIMDScalar, Sendable where Self.RawSignificand: FixedWidthInteger {
     /// C[m x n] (+)= op(A) op(B), row-major; see `kiln_f32_gemm`. Up to `threads` threads split
     /// the larger of m and n; every element keeps its sum order, so the result does not depend on
     /// the thread count.
