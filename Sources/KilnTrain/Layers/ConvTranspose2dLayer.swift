@@ -3,11 +3,15 @@
 /// layout), N(0, 0.02) at init; optional bias [M].
 ///   forward:  cols = W^T x  [M*K*K, N*H*W];  y = col2im(cols) + b   (conv's backward-data)
 ///   backward: dcols = im2col(dy);  dW += x dcols^T;  db += sum(dy);  dx = W dcols
+/// On a 1 x 1 input without padding (a generator's first layer) the layer is a dense one, and
+/// the GEMMs run on the batch-major tensors with no im2col, col2im or layout copies:
+///   forward: y [N, M*K*K] = x [N, C] W [C, M*K*K];  backward: dW += x^T dy;  dx = dy W^T
+/// (the same products summed in the same order over C, and over N and M*K*K in backward).
 public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
     public let weight: Parameter<T>
     public let bias: Parameter<T>?
     public let shape: ConvShape
-    private var input: [T] = []  // channel-major [C, N*H*W]
+    private var input: [T] = []  // channel-major [C, N*H*W]; batch-major [N, C] on a 1 x 1 input
     private var cols: [T] = []  // forward's W^T x, then backward's im2col(dy): storage kept between steps
     private var inputShape: [Int] = []
 
@@ -34,6 +38,9 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
 
     public var parameters: [Parameter<T>] { [weight] + (bias.map { [$0] } ?? []) }
 
+    /// Whether the last forward's input was 1 x 1 with no padding (the dense form above).
+    private var isDense: Bool { inputShape[2] == 1 && inputShape[3] == 1 && shape.padding == 0 }
+
     @_specialize(where T == Float)
     public func forward(_ x: Tensor<T>, training: Bool) -> Tensor<T> {
         let s = shape
@@ -42,11 +49,19 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         let (oh, ow) = s.transposedOutput(h, w)
         let rows = s.outChannels * s.kernel * s.kernel, width = n * h * w
         inputShape = x.shape
-        input = channelMajor(x.values, n: n, c: s.inChannels, plane: h * w, threads: threads)
-        resizeUninitialized(&cols, to: rows * width)
-        T.gemm(transposeA: true, transposeB: false, m: rows, n: width, k: s.inChannels,
-               a: weight.value, lda: rows, b: input, ldb: width, c: &cols, ldc: width, accumulate: false, threads: threads)
-        var y = s.col2im(cols, channels: s.outChannels, n: n, h: oh, w: ow, oh: h, ow: w, threads: threads)
+        var y: [T] = []
+        if isDense {
+            input = x.values
+            resizeUninitialized(&y, to: n * rows)
+            T.gemm(transposeA: false, transposeB: false, m: n, n: rows, k: s.inChannels,
+                   a: input, lda: s.inChannels, b: weight.value, ldb: rows, c: &y, ldc: rows, accumulate: false, threads: threads)
+        } else {
+            input = channelMajor(x.values, n: n, c: s.inChannels, plane: h * w, threads: threads)
+            resizeUninitialized(&cols, to: rows * width)
+            T.gemm(transposeA: true, transposeB: false, m: rows, n: width, k: s.inChannels,
+                   a: weight.value, lda: rows, b: input, ldb: width, c: &cols, ldc: width, accumulate: false, threads: threads)
+            y = s.col2im(cols, channels: s.outChannels, n: n, h: oh, w: ow, oh: h, ow: w, threads: threads)
+        }
         if let bias {
             for i in 0 ..< n {
                 for m in 0 ..< s.outChannels {
@@ -67,11 +82,18 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
             let plane = dy.shape[2] * dy.shape[3]
             sumRows(channelMajor(dy.values, n: n, c: s.outChannels, plane: plane, threads: threads), width: n * plane, into: &bias.grad)
         }
+        var dx: [T] = []
+        resizeUninitialized(&dx, to: s.inChannels * width)
+        if isDense {
+            T.gemm(transposeA: true, transposeB: false, m: s.inChannels, n: rows, k: n,
+                   a: input, lda: s.inChannels, b: dy.values, ldb: rows, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
+            T.gemm(transposeA: false, transposeB: true, m: n, n: s.inChannels, k: rows,
+                   a: dy.values, lda: rows, b: weight.value, ldb: rows, c: &dx, ldc: s.inChannels, accumulate: false, threads: threads)
+            return Tensor(shape: inputShape, values: dx)
+        }
         s.im2col(dy.values, into: &cols, channels: s.outChannels, n: n, h: dy.shape[2], w: dy.shape[3], oh: h, ow: w, threads: threads)
         T.gemm(transposeA: false, transposeB: true, m: s.inChannels, n: rows, k: width,
                a: input, lda: width, b: cols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
-        var dx: [T] = []
-        resizeUninitialized(&dx, to: s.inChannels * width)
         T.gemm(transposeA: false, transposeB: false, m: s.inChannels, n: width, k: rows,
                a: weight.value, lda: rows, b: cols, ldb: width, c: &dx, ldc: width, accumulate: false, threads: threads)
         return Tensor(shape: inputShape, values: batchMajor(dx, n: n, c: s.inChannels, plane: h * w, threads: threads))
