@@ -86,18 +86,20 @@ static void pack_a(int ta, const float *a, size_t lda, size_t i0, size_t p0, siz
   }
 }
 
-// Bp[panel][p][j] = op(B)[p0 + p][j0 + panel * nr + j], zero beyond nc columns. B not transposed
-// is read row by row (each row's nc values in order, so the reads stream); transposed, panel by
-// panel.
+// Bp[panel][p][j] = op(B)[p0 + p][j0 + panel * nr + j], zero beyond nc columns. B not transposed:
+// 16 rows at a time, panel by panel (each panel gets 16 runs of nr floats in a row, each read
+// stream moves on by one panel's width); transposed, panel by panel by 4 x 4 blocks.
 static void pack_b(int tb, const float *b, size_t ldb, size_t p0, size_t j0, size_t kc, size_t nc, size_t nr, float *bp) {
   if (!tb) {
-    for (size_t p = 0; p < kc; p++) {
-      const float *row = b + (p0 + p) * ldb + j0;
-      float *dst = bp + p * nr;
-      for (size_t jr = 0; jr < nc; jr += nr, dst += kc * nr) {
-        size_t cols = min_size(nr, nc - jr);
-        for (size_t j = 0; j < cols; j++) dst[j] = row[jr + j];
-        for (size_t j = cols; j < nr; j++) dst[j] = 0.0f;
+    for (size_t pb = 0; pb < kc; pb += 16) {
+      const size_t pe = min_size(kc, pb + 16);
+      float *panel = bp;
+      for (size_t jr = 0; jr < nc; jr += nr, panel += kc * nr) {
+        const size_t cols = min_size(nr, nc - jr);
+        for (size_t p = pb; p < pe; p++) {
+          memcpy(panel + p * nr, b + (p0 + p) * ldb + j0 + jr, cols * sizeof(float));
+          if (cols < nr) memset(panel + p * nr + cols, 0, (nr - cols) * sizeof(float));
+        }
       }
     }
     return;
