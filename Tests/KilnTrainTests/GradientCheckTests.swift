@@ -93,6 +93,8 @@ final class GradientCheckTests: XCTestCase {
 
     func testConvTranspose2d() {
         check("ConvT k4 s2 p1", scaled(ConvTranspose2dLayer<Double>(name: "t", inChannels: 3, outChannels: 2, kernel: 4, stride: 2, padding: 1, bias: true, rng: &rng)), input: [2, 3, 4, 5])
+        check("ConvT k4 s2 p1, 8 outputs (backward on patch rows)", scaled(ConvTranspose2dLayer<Double>(name: "t", inChannels: 3, outChannels: 8, kernel: 4, stride: 2, padding: 1, bias: true, rng: &rng)), input: [2, 3, 4, 5])
+        check("ConvT k3 s1 p1, 9 outputs (backward on patch rows)", scaled(ConvTranspose2dLayer<Double>(name: "t", inChannels: 2, outChannels: 9, kernel: 3, padding: 1, bias: false, rng: &rng)), input: [1, 2, 3, 4])
         check("ConvT k7 from 1x1", scaled(ConvTranspose2dLayer<Double>(name: "t", inChannels: 5, outChannels: 3, kernel: 7, bias: false, rng: &rng)), input: [2, 5, 1, 1])
         check("ConvT k4 s2 from 1x1, bias (dense form)", scaled(ConvTranspose2dLayer<Double>(name: "t", inChannels: 4, outChannels: 3, kernel: 4, stride: 2, bias: true, rng: &rng)), input: [3, 4, 1, 1])
         check("ConvT k4 s2 p1 from 1x1 (columns form)", scaled(ConvTranspose2dLayer<Double>(name: "t", inChannels: 4, outChannels: 3, kernel: 4, stride: 2, padding: 1, bias: true, rng: &rng)), input: [3, 4, 1, 1])

@@ -86,7 +86,7 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         T.gemm(transposeA: false, transposeB: false, m: s.outChannels, n: s.patchWidth, k: width,
                a: d, lda: width, b: rows, ldb: s.patchWidth, c: &dw, ldc: s.patchWidth, accumulate: false, threads: threads)
         dw.withUnsafeBufferPointer { dw in
-            weight.grad.withUnsafeMutableBufferPointer { g in forEachTap { tap, packed in g[tap] += dw[packed] } }
+            weight.grad.withUnsafeMutableBufferPointer { g in shape.forEachPatchTap { tap, packed in g[tap] += dw[packed] } }
         }
         return d
     }
@@ -95,17 +95,7 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
     private func packWeight() {
         resizeUninitialized(&packedWeight, to: weight.value.count)
         weight.value.withUnsafeBufferPointer { w in
-            packedWeight.withUnsafeMutableBufferPointer { p in forEachTap { tap, packed in p[packed] = w[tap] } }
-        }
-    }
-
-    /// body(index of W[m, c, ky, kx], index of the same tap in the (ky, kx, c) order) for every tap.
-    private func forEachTap(_ body: (Int, Int) -> Void) {
-        let (m, c, taps) = (shape.outChannels, shape.inChannels, shape.kernel * shape.kernel)
-        for o in 0 ..< m {
-            for ch in 0 ..< c {
-                for t in 0 ..< taps { body((o * c + ch) * taps + t, (o * taps + t) * c + ch) }
-            }
+            packedWeight.withUnsafeMutableBufferPointer { p in shape.forEachPatchTap { tap, packed in p[packed] = w[tap] } }
         }
     }
 }

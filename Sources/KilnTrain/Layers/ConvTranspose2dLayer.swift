@@ -3,6 +3,10 @@
 /// layout), N(0, 0.02) at init; optional bias [M].
 ///   forward:  cols = W^T x  [M*K*K, N*H*W];  y = col2im(cols) + b   (conv's backward-data)
 ///   backward: dcols = im2col(dy);  dW += x dcols^T;  db += sum(dy);  dx = W dcols
+/// Backward is the convolution of dy by the same weight (read as a Conv2d weight [C, M, K, K]);
+/// with at least 8 output channels it runs as Conv2dLayer does, on dy's patch rows P [N*H*W,
+/// K*K*M] (runs of K*M values instead of columns of at most W): dWp = x P, dx = P Wp^T, Wp the
+/// weight with its taps in (ky, kx, m) order.
 /// On a 1 x 1 input without padding (a generator's first layer) the layer is a dense one, and
 /// the GEMMs run on the batch-major tensors with no im2col, col2im or layout copies:
 ///   forward: y [N, M*K*K] = x [N, C] W [C, M*K*K];  backward: dW += x^T dy;  dx = dy W^T
@@ -12,7 +16,8 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
     public let bias: Parameter<T>?
     public let shape: ConvShape
     private var input: [T] = []  // channel-major [C, N*H*W]; batch-major [N, C] on a 1 x 1 input
-    private var cols: [T] = []  // forward's W^T x, then backward's im2col(dy): storage kept between steps
+    private var cols: [T] = []  // forward's W^T x, then backward's im2col(dy) or patch rows: storage kept between steps
+    private var packedWeight: [T] = []  // Wp [C, K*K*M] for backward's patch rows
     private var inputShape: [Int] = []
 
     /// Threads its GEMMs use (the results do not depend on it).
@@ -91,11 +96,41 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
                    a: dy.values, lda: rows, b: weight.value, ldb: rows, c: &dx, ldc: s.inChannels, accumulate: false, threads: threads)
             return Tensor(shape: inputShape, values: dx)
         }
+        if s.outChannels >= 8 { return patchRowsBackward(dy) }
         s.im2col(dy.values, into: &cols, channels: s.outChannels, n: n, h: dy.shape[2], w: dy.shape[3], oh: h, ow: w, threads: threads)
         T.gemm(transposeA: false, transposeB: true, m: s.inChannels, n: rows, k: width,
                a: input, lda: width, b: cols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
         T.gemm(transposeA: false, transposeB: false, m: s.inChannels, n: width, k: rows,
                a: weight.value, lda: rows, b: cols, ldb: width, c: &dx, ldc: width, accumulate: false, threads: threads)
         return Tensor(shape: inputShape, values: batchMajor(dx, n: n, c: s.inChannels, plane: h * w, threads: threads))
+    }
+
+    /// Backward on dy's patch rows (see the type's comment); dW and dx as `backward`'s.
+    @_specialize(where T == Float)
+    private func patchRowsBackward(_ dy: Tensor<T>) -> Tensor<T> {
+        let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
+        let (oh, ow) = (dy.shape[2], dy.shape[3])
+        let conv = ConvShape(inChannels: shape.outChannels, outChannels: shape.inChannels, kernel: shape.kernel,
+                             stride: shape.stride, padding: shape.padding)
+        let (c, taps, width) = (shape.inChannels, conv.patchWidth, n * h * w)
+        let dyh = transposed(dy.values, count: n, rows: shape.outChannels, cols: oh * ow, threads: threads)  // channels last
+        conv.patchRows(dyh, into: &cols, n: n, h: oh, w: ow, threads: threads)
+        var dwp: [T] = []
+        resizeUninitialized(&dwp, to: c * taps)
+        T.gemm(transposeA: false, transposeB: false, m: c, n: taps, k: width,
+               a: input, lda: width, b: cols, ldb: taps, c: &dwp, ldc: taps, accumulate: false, threads: threads)
+        resizeUninitialized(&packedWeight, to: weight.value.count)
+        weight.grad.withUnsafeMutableBufferPointer { g in
+            weight.value.withUnsafeBufferPointer { wv in
+                packedWeight.withUnsafeMutableBufferPointer { p in
+                    dwp.withUnsafeBufferPointer { d in conv.forEachPatchTap { tap, packed in g[tap] += d[packed]; p[packed] = wv[tap] } }
+                }
+            }
+        }
+        var dxh: [T] = []
+        resizeUninitialized(&dxh, to: width * c)
+        T.gemm(transposeA: false, transposeB: true, m: width, n: c, k: taps,
+               a: cols, lda: taps, b: packedWeight, ldb: taps, c: &dxh, ldc: c, accumulate: false, threads: threads)
+        return Tensor(shape: inputShape, values: transposed(dxh, count: n, rows: h * w, cols: c, threads: threads))
     }
 }

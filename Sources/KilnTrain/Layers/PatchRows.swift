@@ -38,6 +38,17 @@ extension ConvShape {
         return dxh
     }
 
+    /// body(index of W[m, c, ky, kx], index of the same tap in the (ky, kx, c) order) for every tap
+    /// of a weight [outChannels, inChannels, K, K].
+    func forEachPatchTap(_ body: (Int, Int) -> Void) {
+        let (m, c, taps) = (outChannels, inChannels, kernel * kernel)
+        for o in 0 ..< m {
+            for ch in 0 ..< c {
+                for t in 0 ..< taps { body((o * c + ch) * taps + t, (o * taps + t) * c + ch) }
+            }
+        }
+    }
+
     /// For each output pixel (oy, ox) of image i and kernel row ky: body(row, ky, kx0, pixel,
     /// count): row = (i*OH + oy)*OW + ox; taps kx0 ..< kx0 + count of that kernel row fall inside
     /// the image and read pixels pixel ..< pixel + count of image i's plane (pixel = iy*W + ix);
