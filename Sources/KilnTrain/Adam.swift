@@ -31,10 +31,20 @@ public struct Adam: Sendable, Codable {
                 p.v.withUnsafeMutableBufferPointer { vb in
                     let (m, v) = (SendableMutablePointer(mb.baseAddress!), SendableMutablePointer(vb.baseAddress!))
                     forEachRange(p.value.count, threads: threads, grain: 1 << 14, reading: p.grad, writing: &p.value) { range, g, w in
-                        for i in range {
-                            m.base[i] = b1 * m.base[i] + (1 - b1) * g[i]
-                            v.base[i] = b2 * v.base[i] + (1 - b2) * g[i] * g[i]
-                            w[i] -= lr * (m.base[i] / c1) / ((v.base[i] / c2).squareRoot() + eps)
+                        let (m, v) = (m.base, v.base)
+                        var i = range.lowerBound
+                        while i + 8 <= range.upperBound {  // the scalar loop's operations, 8 lanes at a time
+                            let gi = g.load8(i)
+                            let mi = b1 * m.load8(i) + (1 - b1) * gi, vi = b2 * v.load8(i) + (1 - b2) * gi * gi
+                            m.store8(mi, i)
+                            v.store8(vi, i)
+                            w.store8(w.load8(i) - lr * (mi / c1) / ((vi / c2).squareRoot() + eps), i)
+                            i += 8
+                        }
+                        for i in i ..< range.upperBound {
+                            m[i] = b1 * m[i] + (1 - b1) * g[i]
+                            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                            w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
                         }
                     }
                 }

@@ -24,6 +24,25 @@ final class ThreadSplitTests: XCTestCase {
         }
     }
 
+    func testChannelSumsAreTheSameOnAnyThreadCountAndNearTheDoubleSums() {
+        let (n, channels, plane) = (3, 5, 37)  // runs of 37: four 8-lane steps and a tail of 5
+        var rng = TrainRNG(seed: 3)
+        let x = (0 ..< n * channels * plane).map { _ in Float(rng.normal()) }
+        var sums: [[Float]] = []
+        for threads in [1, 2, 3] {
+            var s = [Float](repeating: 1, count: channels)
+            addChannelSums(x, n: n, channels: channels, plane: plane, into: &s, threads: threads)
+            sums.append(s)
+        }
+        XCTAssertEqual(sums[1], sums[0])
+        XCTAssertEqual(sums[2], sums[0])
+        for ch in 0 ..< channels {
+            var exact = 1.0
+            for i in 0 ..< n { for j in 0 ..< plane { exact += Double(x[(i * channels + ch) * plane + j]) } }
+            XCTAssertEqual(Double(sums[0][ch]), exact, accuracy: 1e-4, "channel \(ch)")  // 111 values of about 1: float rounding only
+        }
+    }
+
     func testAdamIsTheSameOnAnyThreadCount() {
         let count = 3 * (1 << 14) + 5
         var results: [[Float]] = []

@@ -45,7 +45,7 @@ public final class BatchNorm2dLayer<T: TrainScalar>: Layer {
                     for ch in channels {
                         var mean: T, variance: T
                         if training {
-                            let runs = ChannelRuns(n: n, c: c, inner: inner, ch: ch)
+                            let runs = Runs(first: ch * inner, count: n, length: inner, stride: c * inner)
                             let x = xs.base
                             mean = runs.sum({ x.load8($0) }, { x[$0] }) / count
                             let q = runs.sum({ let d = x.load8($0) - mean; return d * d }, { let d = x[$0] - mean; return d * d })
@@ -86,7 +86,7 @@ public final class BatchNorm2dLayer<T: TrainScalar>: Layer {
             withPointers(dy.values, &dx, &xhat, alias: false) { ds, out, hs in
                 forEachRange(c, threads: threads) { channels in
                     for ch in channels {
-                        let runs = ChannelRuns(n: n, c: c, inner: inner, ch: ch)
+                        let runs = Runs(first: ch * inner, count: n, length: inner, stride: c * inner)
                         let (d, h) = (ds.base, UnsafePointer(hs.base))
                         let sumDy = runs.sum({ d.load8($0) }, { d[$0] })
                         let sumDyXhat = runs.sum({ d.load8($0) * h.load8($0) }, { d[$0] * h[$0] })
@@ -102,29 +102,6 @@ public final class BatchNorm2dLayer<T: TrainScalar>: Layer {
             }
         }
         return Tensor(shape: dy.shape, values: dx)
-    }
-
-    /// One channel of [N, C, inner]: run i is the `inner` values from (i * c + ch) * inner.
-    private struct ChannelRuns {
-        let n, c, inner, ch: Int
-
-        /// The sum of term(j) over the channel's indices j, in a fixed order: 8 partial sums, lane l
-        /// taking the values at offsets 8q + l of every run (q < inner / 8), added lane 0 first;
-        /// then the rest of each run, run by run, in a ninth sum added last.
-        @inline(__always)
-        func sum(_ lanes: (Int) -> SIMD8<T>, _ term: (Int) -> T) -> T {
-            var partial = SIMD8<T>(), rest: T = 0
-            let whole = inner / 8 * 8
-            for i in 0 ..< n {
-                let base = (i * c + ch) * inner
-                var j = base
-                while j < base + whole { partial += lanes(j); j += 8 }
-                while j < base + inner { rest += term(j); j += 1 }
-            }
-            var total: T = 0
-            for l in 0 ..< 8 { total += partial[l] }
-            return total + rest
-        }
     }
 
     /// The per-channel arrays, for threads that each touch only their own channels' elements.
@@ -151,10 +128,4 @@ public final class BatchNorm2dLayer<T: TrainScalar>: Layer {
             }
         }
     }
-}
-
-extension UnsafePointer where Pointee: TrainScalar {
-    /// The 8 values from index j.
-    @inline(__always)
-    func load8(_ j: Int) -> SIMD8<Pointee> { UnsafeRawPointer(self + j).loadUnaligned(as: SIMD8<Pointee>.self) }
 }

@@ -80,7 +80,7 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         let (n, plane) = (dy.shape[0], dy.shape[2] * dy.shape[3])
         let width = n * plane
         let d = channelMajor(dy.values, n: n, c: s.outChannels, plane: plane, threads: threads)
-        if let bias { sumRows(d, width: width, into: &bias.grad) }
+        if let bias { addChannelSums(d, n: 1, channels: s.outChannels, plane: width, into: &bias.grad, threads: threads) }
         var dw: [T] = []
         resizeUninitialized(&dw, to: s.outChannels * s.patchWidth)
         T.gemm(transposeA: false, transposeB: false, m: s.outChannels, n: s.patchWidth, k: width,
@@ -106,15 +106,5 @@ func addBias<T: TrainScalar>(_ x: inout [T], _ bias: [T], width: Int) {
     for r in bias.indices {
         let b = bias[r]
         for j in r * width ..< (r + 1) * width { x[j] += b }
-    }
-}
-
-/// into[r] += sum of row r of a [rows, width] matrix.
-@_specialize(where T == Float)
-func sumRows<T: TrainScalar>(_ x: [T], width: Int, into: inout [T]) {
-    for r in into.indices {
-        var s: T = 0
-        for j in r * width ..< (r + 1) * width { s += x[j] }
-        into[r] += s
     }
 }

@@ -84,8 +84,7 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
         let rows = s.outChannels * s.kernel * s.kernel, width = n * h * w
         if let bias {
-            let plane = dy.shape[2] * dy.shape[3]
-            sumRows(channelMajor(dy.values, n: n, c: s.outChannels, plane: plane, threads: threads), width: n * plane, into: &bias.grad)
+            addChannelSums(dy.values, n: n, channels: s.outChannels, plane: dy.shape[2] * dy.shape[3], into: &bias.grad, threads: threads)
         }
         var dx: [T] = []
         resizeUninitialized(&dx, to: s.inChannels * width)
