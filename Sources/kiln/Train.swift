@@ -56,7 +56,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Real-label smoothing: the target for real images is 1 minus this (0.1 gives 0.9).") var labelSmoothing = GANConfig().labelSmoothing
     @Option(parsing: .unconditional, help: "EMA decay of the exported generator's weights.") var emaDecay = GANConfig().emaDecay
     @Option(parsing: .unconditional, help: "Seed of every random draw (weights, data order, noise).") var seed = GANConfig().seed
-    @Option(parsing: .unconditional, help: "Threads for the matrix products.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Threads (the weights come out the same for any number).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Folder for checkpoint, samples, losses.") var outDir = "runs/train"
     @Option(name: [.short, .customLong("output")], help: "The exported generator (default: OUT-DIR/generator.kiln).") var output: String?
     @Option(parsing: .unconditional, help: "Write a checkpoint every N steps (and at the end of each epoch).") var checkpointEvery = 250

@@ -25,7 +25,7 @@ struct TrainClassifier: ParsableCommand {
     @Option(parsing: .unconditional, help: "Epochs to train.") var epochs = 3
     @Option(parsing: .unconditional, help: "Images per step.") var batchSize = 128
     @Option(parsing: .unconditional, help: "Seed of the weights, data order and dropout.") var seed: UInt64 = 1
-    @Option(parsing: .unconditional, help: "Threads for the matrix products.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Threads (the weights come out the same for any number).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: [.short, .customLong("output")], help: "Where to write the classifier.") var output = "classifier.kiln"
     @Option(help: "Model name stored in the file.") var name: String?
 
