@@ -26,7 +26,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import fashion, torch_models  # noqa: E402
+from run import dcgan_step, fashion, torch_models  # noqa: E402
 
 CLASSIFIER = "Formats/models/fashion-classifier.kiln"
 
@@ -58,14 +58,12 @@ def kiln_seed(kiln, seed, epochs, threads, samples, work):
 def torch_seed(kiln, seed, epochs, threads, samples, work):
     import torch
     import torch.nn as nn
-    import torch.nn.functional as F
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     images = torch.from_numpy(fashion(60000, 0))
     g, d = torch_models("dcgan28")
     opt_g = torch.optim.Adam(g.parameters(), 2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), 2e-4, betas=(0.5, 0.999))
-    bce = F.binary_cross_entropy_with_logits
     bs = 64
 
     class Latent(nn.Module):  # z [N, 100] -> the generator's [N, 100, 1, 1], as Kiln's models take it
@@ -82,17 +80,7 @@ def torch_seed(kiln, seed, epochs, threads, samples, work):
         d.train()
         order = torch.randperm(len(images))
         for s in range(len(images) // bs):
-            real = images[order[s * bs:(s + 1) * bs]]
-            opt_d.zero_grad()
-            out_real = d(real)
-            fake = g(torch.randn(bs, 100, 1, 1))
-            out_fake = d(fake.detach())
-            (bce(out_real, torch.ones_like(out_real)) + bce(out_fake, torch.zeros_like(out_fake))).backward()
-            opt_d.step()
-            opt_g.zero_grad()
-            out = d(fake)
-            bce(out, torch.ones_like(out)).backward()
-            opt_g.step()
+            dcgan_step(g, d, opt_g, opt_d, images[order[s * bs:(s + 1) * bs]])
         g.eval()
         onnx = os.path.join(work, f"torch-{seed}-{epoch}.onnx")
         model = onnx[:-5] + ".kiln"

@@ -109,6 +109,23 @@ def UNet(nn, w):
     return Net()
 
 
+def dcgan_step(g, d, opt_g, opt_d, real):
+    """One step of the dcgan28 recipe: D on the real and a fake batch, then G through the updated D."""
+    import torch
+    import torch.nn.functional as F
+    bce = F.binary_cross_entropy_with_logits
+    opt_d.zero_grad()
+    out_real = d(real)
+    fake = g(torch.randn(len(real), 100, 1, 1))
+    out_fake = d(fake.detach())
+    (bce(out_real, torch.ones_like(out_real)) + bce(out_fake, torch.zeros_like(out_fake))).backward()
+    opt_d.step()
+    opt_g.zero_grad()
+    out = d(fake)
+    bce(out, torch.ones_like(out)).backward()
+    opt_g.step()
+
+
 def torch_run(arch, threads, steps):
     """Images per second of `steps` training steps of batch 64 in PyTorch."""
     import torch
@@ -125,26 +142,19 @@ def torch_run(arch, threads, steps):
     start = time.perf_counter()
     for s in range(steps):
         real = images[s * bs:(s + 1) * bs]
-        opt_d.zero_grad()
         if arch == "dcgan28":
-            out_real = d(real)
-            fake = g(torch.randn(bs, 100, 1, 1))
-            out_fake = d(fake.detach())
-            (bce(out_real, torch.ones_like(out_real)) + bce(out_fake, torch.zeros_like(out_fake))).backward()
-            opt_d.step()
-            opt_g.zero_grad()
-            out = d(fake)
-            bce(out, torch.ones_like(out)).backward()
-        else:
-            sketch = sketches[s * bs:(s + 1) * bs]
-            out_real = d(torch.cat([sketch, real], 1))
-            fake = g(sketch)
-            out_fake = d(torch.cat([sketch, fake.detach()], 1))
-            (0.5 * (bce(out_real, torch.ones_like(out_real)) + bce(out_fake, torch.zeros_like(out_fake)))).backward()
-            opt_d.step()
-            opt_g.zero_grad()
-            out = d(torch.cat([sketch, fake], 1))
-            (bce(out, torch.ones_like(out)) + 100 * F.l1_loss(fake, real)).backward()
+            dcgan_step(g, d, opt_g, opt_d, real)
+            continue
+        sketch = sketches[s * bs:(s + 1) * bs]
+        opt_d.zero_grad()
+        out_real = d(torch.cat([sketch, real], 1))
+        fake = g(sketch)
+        out_fake = d(torch.cat([sketch, fake.detach()], 1))
+        (0.5 * (bce(out_real, torch.ones_like(out_real)) + bce(out_fake, torch.zeros_like(out_fake)))).backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        out = d(torch.cat([sketch, fake], 1))
+        (bce(out, torch.ones_like(out)) + 100 * F.l1_loss(fake, real)).backward()
         opt_g.step()
     return steps * bs / (time.perf_counter() - start)
 
