@@ -86,6 +86,7 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         if let bias {
             addChannelSums(dy.values, n: n, channels: s.outChannels, plane: dy.shape[2] * dy.shape[3], into: &bias.grad, threads: threads)
         }
+        if !isDense && s.outChannels >= 8 { return patchRowsBackward(dy) }
         var dx: [T] = []
         resizeUninitialized(&dx, to: s.inChannels * width)
         if isDense {
@@ -95,7 +96,6 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
                    a: dy.values, lda: rows, b: weight.value, ldb: rows, c: &dx, ldc: s.inChannels, accumulate: false, threads: threads)
             return Tensor(shape: inputShape, values: dx)
         }
-        if s.outChannels >= 8 { return patchRowsBackward(dy) }
         s.im2col(dy.values, into: &cols, channels: s.outChannels, n: n, h: dy.shape[2], w: dy.shape[3], oh: h, ow: w, threads: threads)
         T.gemm(transposeA: false, transposeB: true, m: s.inChannels, n: rows, k: width,
                a: input, lda: width, b: cols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
