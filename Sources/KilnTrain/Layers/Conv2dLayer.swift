@@ -85,18 +85,14 @@ public final class Conv2dLayer<T: TrainScalar>: Layer {
         resizeUninitialized(&dw, to: s.outChannels * s.patchWidth)
         T.gemm(transposeA: false, transposeB: false, m: s.outChannels, n: s.patchWidth, k: width,
                a: d, lda: width, b: rows, ldb: s.patchWidth, c: &dw, ldc: s.patchWidth, accumulate: false, threads: threads)
-        dw.withUnsafeBufferPointer { dw in
-            weight.grad.withUnsafeMutableBufferPointer { g in shape.forEachPatchTap { tap, packed in g[tap] += dw[packed] } }
-        }
+        s.reorderTaps(dw, into: &weight.grad, fromPatchOrder: true, accumulate: true, threads: threads)
         return d
     }
 
     /// packedWeight [M, K*K*C] = the weight with its taps in (ky, kx, c) order.
     private func packWeight() {
         resizeUninitialized(&packedWeight, to: weight.value.count)
-        weight.value.withUnsafeBufferPointer { w in
-            packedWeight.withUnsafeMutableBufferPointer { p in shape.forEachPatchTap { tap, packed in p[packed] = w[tap] } }
-        }
+        shape.reorderTaps(weight.value, into: &packedWeight, fromPatchOrder: false, accumulate: false, threads: threads)
     }
 }
 

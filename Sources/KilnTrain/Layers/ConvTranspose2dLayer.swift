@@ -119,13 +119,8 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         T.gemm(transposeA: false, transposeB: false, m: c, n: taps, k: width,
                a: input, lda: width, b: cols, ldb: taps, c: &dwp, ldc: taps, accumulate: false, threads: threads)
         resizeUninitialized(&packedWeight, to: weight.value.count)
-        weight.grad.withUnsafeMutableBufferPointer { g in
-            weight.value.withUnsafeBufferPointer { wv in
-                packedWeight.withUnsafeMutableBufferPointer { p in
-                    dwp.withUnsafeBufferPointer { d in conv.forEachPatchTap { tap, packed in g[tap] += d[packed]; p[packed] = wv[tap] } }
-                }
-            }
-        }
+        conv.reorderTaps(dwp, into: &weight.grad, fromPatchOrder: true, accumulate: true, threads: threads)
+        conv.reorderTaps(weight.value, into: &packedWeight, fromPatchOrder: false, accumulate: false, threads: threads)
         var dxh: [T] = []
         resizeUninitialized(&dxh, to: width * c)
         T.gemm(transposeA: false, transposeB: true, m: width, n: c, k: taps,

@@ -38,13 +38,21 @@ extension ConvShape {
         return dxh
     }
 
-    /// body(index of W[m, c, ky, kx], index of the same tap in the (ky, kx, c) order) for every tap
-    /// of a weight [outChannels, inChannels, K, K].
-    func forEachPatchTap(_ body: (Int, Int) -> Void) {
-        let (m, c, taps) = (outChannels, inChannels, kernel * kernel)
-        for o in 0 ..< m {
-            for ch in 0 ..< c {
-                for t in 0 ..< taps { body((o * c + ch) * taps + t, (o * taps + t) * c + ch) }
+    /// Copies (or, with `accumulate`, adds) a weight [outChannels, inChannels, K, K] into the patch
+    /// rows' tap order, [outChannels, K*K*inChannels] with taps in (ky, kx, c) order; with
+    /// `fromPatchOrder`, back. Up to `threads` threads take whole output channels.
+    @_specialize(where T == Float)
+    func reorderTaps<T: TrainScalar>(_ source: [T], into destination: inout [T], fromPatchOrder: Bool, accumulate: Bool, threads: Int) {
+        let (c, taps) = (inChannels, kernel * kernel)
+        forEachRange(outChannels, threads: threads, reading: source, writing: &destination) { outputs, src, dst in
+            for o in outputs {
+                for ch in 0 ..< c {
+                    for t in 0 ..< taps {
+                        let (weight, patch) = ((o * c + ch) * taps + t, (o * taps + t) * c + ch)
+                        let (from, to) = fromPatchOrder ? (patch, weight) : (weight, patch)
+                        dst[to] = accumulate ? dst[to] + src[from] : src[from]
+                    }
+                }
             }
         }
     }
