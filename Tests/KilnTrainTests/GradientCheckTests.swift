@@ -69,7 +69,8 @@ final class GradientCheckTests: XCTestCase {
     }
 
     /// `backwardParameters` (no dL/d(input)) leaves the same parameter gradients as `backward`, bit
-    /// for bit: im2col and flipped convolutions, alone and as the first layer of a Sequential.
+    /// for bit: im2col and flipped convolutions, alone and as the first layer of a Sequential;
+    /// transposed convolutions in their dense, column and patch-rows forms, behind a Reshape.
     func testBackwardParametersMatchesBackward() {
         let net = Sequential<Double>([
             Conv2dLayer(name: "a", inChannels: 2, outChannels: 4, kernel: 4, stride: 2, padding: 1, bias: true, rng: &rng),
@@ -77,7 +78,20 @@ final class GradientCheckTests: XCTestCase {
             Conv2dLayer(name: "b", inChannels: 4, outChannels: 1, kernel: 3, padding: 1, bias: true, rng: &rng),
         ])
         let flippedFirst = Sequential<Double>([Conv2dLayer(name: "f", inChannels: 6, outChannels: 1, kernel: 4, padding: 1, bias: true, rng: &rng)])
-        for (layer, shape) in [(net, [3, 2, 9, 8]), (flippedFirst, [2, 6, 5, 4])] {
+        let generator = Sequential<Double>([
+            ReshapeLayer([5, 1, 1]),
+            ConvTranspose2dLayer(name: "g1", inChannels: 5, outChannels: 9, kernel: 3, bias: true, rng: &rng),
+            ActivationLayer(.relu),
+            ConvTranspose2dLayer(name: "g2", inChannels: 9, outChannels: 2, kernel: 4, stride: 2, padding: 1, bias: true, rng: &rng),
+        ])
+        let patchRowsFirst = Sequential<Double>([
+            ConvTranspose2dLayer(name: "p", inChannels: 3, outChannels: 8, kernel: 4, stride: 2, padding: 1, bias: true, rng: &rng),
+        ])
+        let columnsFirst = Sequential<Double>([
+            ConvTranspose2dLayer(name: "c", inChannels: 3, outChannels: 2, kernel: 4, stride: 2, padding: 1, bias: false, rng: &rng),
+        ])
+        for (layer, shape) in [(net, [3, 2, 9, 8]), (flippedFirst, [2, 6, 5, 4]), (generator, [2, 5]), (patchRowsFirst, [2, 3, 4, 5]),
+                               (columnsFirst, [2, 3, 4, 5])] {
             let x = randomTensor(shape)
             let r = randomTensor(layer.forward(x, training: true).shape)
             for p in layer.parameters { p.zeroGrad() }

@@ -39,9 +39,8 @@ public final class Generator<T: TrainScalar> {
     /// Backpropagates dL/d(images) into the parameters' gradients.
     @_specialize(where T == Float)
     public func backward(_ dy: Tensor<T>) {
-        let dx = body.backward(dy)
-        guard let embedding else { return }
-        _ = embedding.backward(splitFeatures(dx, first: latentDim).1)
+        guard let embedding else { return body.backwardParameters(dy) }  // z needs no gradient
+        _ = embedding.backward(splitFeatures(body.backward(dy), first: latentDim).1)
     }
 }
 

@@ -79,34 +79,46 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
     }
 
     @_specialize(where T == Float)
-    public func backward(_ dy: Tensor<T>) -> Tensor<T> {
+    public func backward(_ dy: Tensor<T>) -> Tensor<T> { gradients(dy, input: true)! }
+
+    /// dW and db without dx (a generator's first layer, whose input is the latent z).
+    @_specialize(where T == Float)
+    public func backwardParameters(_ dy: Tensor<T>) { _ = gradients(dy, input: false) }
+
+    /// Adds dW and db; returns dx when `input` asks for it.
+    @_specialize(where T == Float)
+    private func gradients(_ dy: Tensor<T>, input needsInput: Bool) -> Tensor<T>? {
         let s = shape
         let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
         let rows = s.outChannels * s.kernel * s.kernel, width = n * h * w
         if let bias {
             addChannelSums(dy.values, n: n, channels: s.outChannels, plane: dy.shape[2] * dy.shape[3], into: &bias.grad, threads: threads)
         }
-        if !isDense && s.outChannels >= 8 { return patchRowsBackward(dy) }
-        var dx: [T] = []
-        resizeUninitialized(&dx, to: s.inChannels * width)
+        if !isDense && s.outChannels >= 8 { return patchRowsBackward(dy, input: needsInput) }
         if isDense {
             T.gemm(transposeA: true, transposeB: false, m: s.inChannels, n: rows, k: n,
                    a: input, lda: s.inChannels, b: dy.values, ldb: rows, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
+        } else {
+            s.im2col(dy.values, into: &cols, channels: s.outChannels, n: n, h: dy.shape[2], w: dy.shape[3], oh: h, ow: w, threads: threads)
+            T.gemm(transposeA: false, transposeB: true, m: s.inChannels, n: rows, k: width,
+                   a: input, lda: width, b: cols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
+        }
+        guard needsInput else { return nil }
+        var dx: [T] = []
+        resizeUninitialized(&dx, to: s.inChannels * width)
+        if isDense {
             T.gemm(transposeA: false, transposeB: true, m: n, n: s.inChannels, k: rows,
                    a: dy.values, lda: rows, b: weight.value, ldb: rows, c: &dx, ldc: s.inChannels, accumulate: false, threads: threads)
             return Tensor(shape: inputShape, values: dx)
         }
-        s.im2col(dy.values, into: &cols, channels: s.outChannels, n: n, h: dy.shape[2], w: dy.shape[3], oh: h, ow: w, threads: threads)
-        T.gemm(transposeA: false, transposeB: true, m: s.inChannels, n: rows, k: width,
-               a: input, lda: width, b: cols, ldb: width, c: &weight.grad, ldc: rows, accumulate: true, threads: threads)
         T.gemm(transposeA: false, transposeB: false, m: s.inChannels, n: width, k: rows,
                a: weight.value, lda: rows, b: cols, ldb: width, c: &dx, ldc: width, accumulate: false, threads: threads)
         return Tensor(shape: inputShape, values: batchMajor(dx, n: n, c: s.inChannels, plane: h * w, threads: threads))
     }
 
-    /// Backward on dy's patch rows (see the type's comment); dW and dx as `backward`'s.
+    /// Backward on dy's patch rows (see the type's comment): dW, and dx when `input` asks for it.
     @_specialize(where T == Float)
-    private func patchRowsBackward(_ dy: Tensor<T>) -> Tensor<T> {
+    private func patchRowsBackward(_ dy: Tensor<T>, input needsInput: Bool) -> Tensor<T>? {
         let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
         let (oh, ow) = (dy.shape[2], dy.shape[3])
         let conv = ConvShape(inChannels: shape.outChannels, outChannels: shape.inChannels, kernel: shape.kernel,
@@ -118,8 +130,9 @@ public final class ConvTranspose2dLayer<T: TrainScalar>: Layer {
         resizeUninitialized(&dwp, to: c * taps)
         T.gemm(transposeA: false, transposeB: false, m: c, n: taps, k: width,
                a: input, lda: width, b: cols, ldb: taps, c: &dwp, ldc: taps, accumulate: false, threads: threads)
-        resizeUninitialized(&packedWeight, to: weight.value.count)
         conv.reorderTaps(dwp, into: &weight.grad, fromPatchOrder: true, accumulate: true, threads: threads)
+        guard needsInput else { return nil }
+        resizeUninitialized(&packedWeight, to: weight.value.count)
         conv.reorderTaps(weight.value, into: &packedWeight, fromPatchOrder: false, accumulate: false, threads: threads)
         var dxh: [T] = []
         resizeUninitialized(&dxh, to: width * c)

@@ -14,10 +14,11 @@ public final class Sequential<T: TrainScalar>: Layer {
         layers.reversed().reduce(dy) { $1.backward($0) }
     }
 
+    /// The layers before the first one with parameters (a Reshape, say) need no gradient at all.
     @_specialize(where T == Float)
     public func backwardParameters(_ dy: Tensor<T>) {
-        guard let first = layers.first else { return }
-        first.backwardParameters(layers.dropFirst().reversed().reduce(dy) { $1.backward($0) })
+        guard let first = layers.firstIndex(where: { !$0.parameters.isEmpty }) else { return }
+        layers[first].backwardParameters(layers[(first + 1)...].reversed().reduce(dy) { $1.backward($0) })
     }
 
     public var parameters: [Parameter<T>] { layers.flatMap { $0.parameters } }
