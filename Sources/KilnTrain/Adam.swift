@@ -30,7 +30,7 @@ public struct Adam: Sendable, Codable {
             p.m.withUnsafeMutableBufferPointer { mb in
                 p.v.withUnsafeMutableBufferPointer { vb in
                     let (m, v) = (SendableMutablePointer(mb.baseAddress!), SendableMutablePointer(vb.baseAddress!))
-                    forEachRange(p.value.count, threads: threads, grain: 1 << 14, reading: p.grad, writing: &p.value) { range, g, w in
+                    forEachRange(p.value.count, threads: threads, grain: elementwiseGrain, reading: p.grad, writing: &p.value) { range, g, w in
                         let (m, v) = (m.base, v.base)
                         var i = range.lowerBound
                         while i + 8 <= range.upperBound {  // the scalar loop's operations, 8 lanes at a time

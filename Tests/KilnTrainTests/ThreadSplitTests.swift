@@ -44,7 +44,7 @@ final class ThreadSplitTests: XCTestCase {
     }
 
     func testAdamIsTheSameOnAnyThreadCount() {
-        let count = 3 * (1 << 14) + 5
+        let count = 3 * elementwiseGrain + 5  // split at 2 and 3 threads
         var results: [[Float]] = []
         for threads in [1, 2, 3] {
             var rng = TrainRNG(seed: 7)

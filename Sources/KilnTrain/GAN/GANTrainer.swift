@@ -85,7 +85,7 @@ public final class GANTrainer {
 
         let decay = Float(min(config.emaDecay, Double(1 + step) / Double(10 + step)))
         for (e, p) in zip(ema.parameters, g.parameters) {
-            forEachRange(p.value.count, threads: threads, grain: 1 << 14, reading: p.value, writing: &e.value) { range, w, avg in
+            forEachRange(p.value.count, threads: threads, grain: elementwiseGrain, reading: p.value, writing: &e.value) { range, w, avg in
                 for i in range { avg[i] = decay * avg[i] + (1 - decay) * w[i] }
             }
         }

@@ -15,9 +15,6 @@ public final class ActivationLayer<T: TrainScalar>: Layer {
 
     public init(_ kind: Kind, threads: Int = 1) { (self.kind, self.threads) = (kind, threads) }
 
-    /// Elements per thread below which one thread does it all.
-    private static var grain: Int { 1 << 14 }
-
     /// One pass from x into a fresh output; the comparisons select between values already loaded
     /// rather than branch, so the loops vectorize (a NaN passes through, as it does in PyTorch).
     @_specialize(where T == Float)
@@ -25,7 +22,7 @@ public final class ActivationLayer<T: TrainScalar>: Layer {
         var y: [T] = []
         resizeUninitialized(&y, to: x.count)
         let kind = self.kind
-        forEachRange(x.count, threads: threads, grain: Self.grain, reading: x.values, writing: &y) { range, xs, ys in
+        forEachRange(x.count, threads: threads, grain: elementwiseGrain, reading: x.values, writing: &y) { range, xs, ys in
             switch kind {
             case .relu: for i in range { ys[i] = xs[i] < 0 ? 0 : xs[i] }
             case let .leakyReLU(a): let a = T(a); for i in range { ys[i] = xs[i] < 0 ? xs[i] * a : xs[i] }
@@ -44,7 +41,7 @@ public final class ActivationLayer<T: TrainScalar>: Layer {
         let kind = self.kind
         cache.withUnsafeBufferPointer { cached in
             let c = SendablePointer(cached.baseAddress!)
-            forEachRange(dy.count, threads: threads, grain: Self.grain, reading: dy.values, writing: &dx) { range, d, dx in
+            forEachRange(dy.count, threads: threads, grain: elementwiseGrain, reading: dy.values, writing: &dx) { range, d, dx in
                 switch kind {
                 case .relu: for i in range { let g = d[i]; dx[i] = c.base[i] < 0 ? 0 : g }
                 case let .leakyReLU(a): let a = T(a); for i in range { let g = d[i]; dx[i] = c.base[i] < 0 ? g * a : g }

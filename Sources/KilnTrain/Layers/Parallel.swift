@@ -10,6 +10,10 @@ func forEachRange(_ count: Int, threads: Int, grain: Int = 1, _ body: @Sendable 
     DispatchQueue.concurrentPerform(iterations: parts) { p in body(count * p / parts ..< count * (p + 1) / parts) }
 }
 
+/// Values per thread below which element-wise work (activations, Adam, the EMA) stays on one
+/// thread: smaller ranges cost more to hand over than to compute.
+let elementwiseGrain = 1 << 14
+
 /// Resizes `array` to `count` elements without initializing new ones (every caller overwrites
 /// them all); keeps the storage when the count is already right.
 func resizeUninitialized<T: TrainScalar>(_ array: inout [T], to count: Int) {
