@@ -54,7 +54,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Discriminator learning rate.") var lrD = GANConfig().learningRateD
     @Option(parsing: .unconditional, help: "Adam beta1.") var beta1 = GANConfig().beta1
     @Option(parsing: .unconditional, help: "Real-label smoothing: the target for real images is 1 minus this (0.1 gives 0.9).") var labelSmoothing = GANConfig().labelSmoothing
-    @Option(parsing: .unconditional, help: "EMA decay of the exported generator's weights.") var emaDecay = GANConfig().emaDecay
+    @Option(parsing: .unconditional, help: "EMA decay per step of the exported generator's weights (0.966: a half-life of 20 steps; 0: G's own weights).") var emaDecay = GANConfig().emaDecay
     @Option(parsing: .unconditional, help: "Seed of every random draw (weights, data order, noise).") var seed = GANConfig().seed
     @Option(parsing: .unconditional, help: "Threads (the weights come out the same for any number).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Folder for checkpoint, samples, losses.") var outDir = "runs/train"
