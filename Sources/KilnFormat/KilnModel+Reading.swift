@@ -17,8 +17,14 @@ extension KilnModel {
 
     /// Decodes and validates a model from bytes (copied into an owned, aligned buffer).
     public static func decode(_ bytes: [UInt8]) throws -> KilnModel {
+        try bytes.withUnsafeBytes { try decode(copying: $0) }
+    }
+
+    /// Decodes and validates a model from the bytes at `bytes`, copied first into an owned,
+    /// aligned buffer (the caller's memory is not used after the call).
+    public static func decode(copying bytes: UnsafeRawBufferPointer) throws -> KilnModel {
         let storage = AlignedStorage(byteCount: bytes.count)
-        bytes.withUnsafeBytes { if let b = $0.baseAddress { storage.pointer.copyMemory(from: b, byteCount: $0.count) } }
+        if let b = bytes.baseAddress { storage.pointer.copyMemory(from: b, byteCount: bytes.count) }
         return try decode(UnsafeRawBufferPointer(start: storage.pointer, count: bytes.count), owner: storage)
     }
 
@@ -72,6 +78,7 @@ extension KilnModel {
         guard r.remaining == 0 else { throw FormatError.invalid("\(r.remaining) unexpected bytes follow the graph in the tables") }
         var model = KilnModel(metadata: metadata, tensors: tensors, graph: graph)
         model.minorVersion = minor
+        model.fileBytes = file.count
         try model.validate()
         return model
     }

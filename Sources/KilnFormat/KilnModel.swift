@@ -10,6 +10,8 @@ public enum KilnFormatVersion {
 public struct KilnModel: @unchecked Sendable {
     /// Minor format version the file was written with (the major version is always 1 here).
     public var minorVersion: UInt16 = KilnFormatVersion.minor
+    /// Bytes of the file or buffer the model was read from; 0 for a model built in memory.
+    public internal(set) var fileBytes = 0
     /// Metadata entries in file order; keys are unique (see `Formats/SPEC.md` for the namespaces).
     public var metadata: [(String, MetadataValue)]
     public var tensors: [Tensor]

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Kiln: ParsableCommand {
+struct Kiln: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiln",
         abstract: "Train, quantize and run GAN generators deterministically on CPUs.",
@@ -11,6 +11,6 @@ struct Kiln: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [Inspect.self, Run.self, Generate.self, Bench.self, Train.self, TrainClassifier.self, Eval.self, Convert.self, Quantize.self, Verify.self,
-                      Sample.self, Interpolate.self, Arith.self, Find.self, Direction.self, Edges.self, Translate.self]
+                      Sample.self, Interpolate.self, Arith.self, Find.self, Direction.self, Edges.self, Translate.self, Serve.self]
     )
 }

@@ -10,6 +10,16 @@ final class PNGReadTests: XCTestCase {
         XCTAssertEqual(try Image.readPNG(bytes: try image.pngData(), channels: 1).pixels.count, 6)
     }
 
+    /// The uncompressed PNG of kiln-run decodes (by libpng) to its pixels: gray and RGB, one pixel,
+    /// and an image over one stored block (65,535 bytes) so that the blocks and Adler-32 chain.
+    func testStoredPNGDecodesToItsPixels() throws {
+        var rng = SystemRandomNumberGenerator()
+        for (w, h, c) in [(1, 1, 1), (1, 1, 3), (7, 5, 1), (3, 2, 3), (300, 250, 1), (200, 150, 3)] {
+            let image = Image(width: w, height: h, channels: c, pixels: (0 ..< w * h * c).map { _ in UInt8.random(in: 0 ... 255, using: &rng) })
+            XCTAssertEqual(try Image.readPNG(bytes: image.storedPNG(), channels: c), image, "\(w)x\(h)x\(c)")
+        }
+    }
+
     /// 65 bytes that claim 16384 x 16384 pixels (768 MB as RGB).
     func testHugeDimensionsAreRefusedFromTheHeader() {
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

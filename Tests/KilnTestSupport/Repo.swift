@@ -45,4 +45,29 @@ public enum Repo {
         XCTAssertEqual(p.terminationStatus, 0, "python3 \(args.joined(separator: " ")): \(String(decoding: errData, as: UTF8.self))", file: file, line: line)
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// Runs `executable` with `args` (in `directory`, with `environment` added to this process's)
+    /// and waits: its exit status and output.
+    public static func execute(_ executable: String, _ args: [String], in directory: String? = nil,
+                               environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    /// A path for `name` in a temporary folder of this test process.
+    public static func temporary(_ name: String) -> String {
+        let dir = NSTemporaryDirectory() + "kiln-tests-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir + "/" + name
+    }
 }
