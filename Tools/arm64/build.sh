@@ -3,7 +3,7 @@
 # Pi OS is based): the amd64 swiftlang of the Tools/swift60 chroot compiles, its lld links, against
 # a sysroot of trixie's arm64 packages. Needs root and the Debian mirror.
 #
-#   Tools/arm64/build.sh [--debug] [--no-tests]
+#   Tools/arm64/build.sh [--debug] [--no-tests] [--kiln-run]
 #
 # Made once and kept under ROOT (default /var/cache/kiln/trixie, KILN_TRIXIE to change): the chroot
 # (3.7 GB, shared with Tools/swift60/check.sh) and in it the sysroot /opt/aarch64-sysroot (arm64
@@ -12,17 +12,19 @@
 # repository's HEAD on every run so that its .build is reused. Products, in the chroot:
 # /root/kiln-arm64/.build/aarch64-unknown-linux-gnu/{release,debug}/kiln and, unless --no-tests,
 # the test bundle KilnPackageTests.xctest that Tools/arm64/check.sh runs (all in one build with
-# -enable-testing in release).
+# -enable-testing in release). --kiln-run builds only the deploy runner kiln-run, with the Swift
+# runtime linked in (--static-swift-stdlib), and prints its stripped size.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 root=${KILN_TRIXIE:-/var/cache/kiln/trixie}
-config=release tests=1
+config=release tests=1 runner=0
 for a in "$@"; do
   case $a in
     --debug) config=debug ;;
     --no-tests) tests=0 ;;
+    --kiln-run) runner=1 ;;
     -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown option '$a'; use --debug, --no-tests or --help" >&2; exit 2 ;;
+    *) echo "unknown option '$a'; use --debug, --no-tests, --kiln-run or --help" >&2; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || { echo "run as root (debootstrap, chroot and mount need it)" >&2; exit 2; }
@@ -81,6 +83,17 @@ build() {
     | grep -vE "Could not read SDKSettings.json|^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Wrapping|Merging|Planning)" || true
   echo "== $what built ($(seconds_since "$t"))"
 }
+out="$checkout/.build/aarch64-unknown-linux-gnu/$config"
+if [ "$runner" = 1 ]; then
+  # The destination's -resource-dir names the shared runtime; the static one is beside it.
+  build "kiln-run (static Swift runtime)" --product kiln-run --static-swift-stdlib \
+    -Xswiftc -resource-dir -Xswiftc "$sysroot/usr/libexec/swift/lib/swift_static"
+  [ -x "$out/kiln-run" ] || { echo "the aarch64 kiln-run did not build" >&2; exit 1; }
+  aarch64-linux-gnu-strip -o "$out/kiln-run.stripped" "$out/kiln-run"
+  file "$out/kiln-run.stripped" | cut -d, -f1-2
+  echo "kiln-run: $(stat -c %s "$out/kiln-run") bytes, stripped $(stat -c %s "$out/kiln-run.stripped") ($out/kiln-run.stripped)"
+  exit 0
+fi
 # With the tests, one build of everything with -enable-testing (a second build of kiln without it
 # would recompile every module).
 if [ "$tests" = 0 ]; then
@@ -90,7 +103,6 @@ elif [ "$config" = release ]; then
 else
   build "kiln and the tests" --build-tests
 fi
-out="$checkout/.build/aarch64-unknown-linux-gnu/$config"
 [ -x "$out/kiln" ] || { echo "the aarch64 kiln did not build" >&2; exit 1; }
 [ "$tests" = 0 ] || [ -e "$out/KilnPackageTests.xctest" ] || { echo "the aarch64 test bundle did not build" >&2; exit 1; }
 file "$out/kiln" | cut -d, -f1-2

@@ -13,7 +13,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 root=${1:-/var/cache/kiln/trixie}
 [ "$(id -u)" = 0 ] || { echo "run as root (chroot and mount need it)"; exit 2; }
 
-packages="swiftlang libpng-dev zlib1g-dev pkg-config python3-numpy git ca-certificates dataset-fashion-mnist"
+packages="swiftlang libpng-dev zlib1g-dev pkg-config python3-numpy python3-pip python3-setuptools git ca-certificates dataset-fashion-mnist gcc g++ binutils"
 source "$repo/Tools/swift60/chroot.sh"
 trixie_chroot "$root" $packages
 trixie_mount "$root"
