@@ -253,8 +253,8 @@ static void test_not_generator(const char *path) {
     EXPECT(kiln_model_release(m), KILN_OK);
 }
 
-/* Two threads on one session: each call either runs or is refused with KILN_E_BUSY, never both
- * at once; sessions of their own on one model never refuse. */
+/* Two threads on one session: each call either runs or is refused with KILN_E_BUSY (how many of
+ * each depends on the timing); sessions of their own on one model never refuse. */
 struct shared { kiln_session session; int busy, ok, other; };
 static void *hammer(void *arg) {
     struct shared *sh = arg;
@@ -281,7 +281,7 @@ static void test_threads(const char *path) {
     pthread_create(&t[2], NULL, hammer, &own[0]);
     pthread_create(&t[3], NULL, hammer, &own[1]);
     for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
-    CHECK(one.ok + one.busy == 400 && one.ok >= 200 && one.other == 0);
+    CHECK(one.ok + one.busy == 400 && one.ok > 0 && one.other == 0);
     CHECK(own[0].ok == 200 && own[1].ok == 200);
     EXPECT(kiln_session_release(one.session), KILN_OK);
     EXPECT(kiln_session_release(own[0].session), KILN_OK);
