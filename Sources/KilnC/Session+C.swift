@@ -71,16 +71,10 @@ public func kilnSessionGenerate(_ session: kiln_session, _ seed: UInt64, _ count
                 }
             }
             let perImage = try checkedOutput(s, count: count, capacity: capacity)
-            let batch = s.plan.batch
-            let z = s.inputs[spec.latentInput].baseAddress!.assumingMemoryBound(to: Float.self)
             var first = 0
             while first < Int(count) {
-                for i in 0 ..< batch { spec.sampler.sample(seed: seed &+ UInt64(first + i), into: z + i * spec.sampler.dimension) }
-                if let li = spec.labelInput {
-                    let labels = s.inputs[li].baseAddress!.assumingMemoryBound(to: Int32.self)
-                    for i in 0 ..< batch { labels[i] = classIndex >= 0 ? classIndex : Int32((first + i) % classes) }
-                }
-                let n = min(batch, Int(count) - first)
+                spec.fillInputs(of: s.plan, seed: seed, first: first, classIndex: classIndex >= 0 ? classIndex : nil)
+                let n = min(s.plan.batch, Int(count) - first)
                 try s.runBatch(count: n, into: out + first * perImage)
                 first += n
             }

@@ -24,11 +24,7 @@ func generate(_ model: KilnModel, _ o: Options) throws(RunError) {
     var images = [Float](repeating: 0, count: o.count * perImage)
     var first = 0
     while first < o.count {
-        spec.fillInputs(of: plan, seed: o.seed, first: first)
-        if let c = o.classIndex, let li = spec.labelInput {
-            let labels = plan.inputBuffer(li).bindMemory(to: Int32.self)
-            for i in labels.indices { labels[i] = Int32(c) }
-        }
+        spec.fillInputs(of: plan, seed: o.seed, first: first, classIndex: o.classIndex.map(Int32.init))
         do { try plan.run() } catch { throw RunError("\(o.model): \(error).") }
         let n = min(plan.batch, o.count - first)
         let y = plan.outputBuffer(0).bindMemory(to: Float.self)

@@ -62,14 +62,15 @@ public struct GeneratorSpec: Sendable {
 
 extension GeneratorSpec {
     /// Fills `plan`'s inputs for samples first ..< first + plan.batch: sample i gets the latent
-    /// vector of seed `seed + i` (mod 2^64) and, for a conditional model, class label i mod classes.
-    /// This is how `kiln generate`, `eval`, `verify` and the training grids number their images.
-    public func fillInputs(of plan: Plan, seed: UInt64, first: Int) {
+    /// vector of seed `seed + i` (mod 2^64) and, for a conditional model, class label `classIndex`
+    /// when given (0 ..< classes, checked by the caller), else i mod classes. This is how `kiln
+    /// generate`, `eval`, `verify`, `kiln-run`, the C API and the training grids number their images.
+    public func fillInputs(of plan: Plan, seed: UInt64, first: Int, classIndex: Int32? = nil) {
         let z = plan.inputBuffer(latentInput).bindMemory(to: Float.self)
         for i in 0 ..< plan.batch { sampler.sample(seed: seed &+ UInt64(first + i), into: z.baseAddress! + i * sampler.dimension) }
         if let li = labelInput {
             let labels = plan.inputBuffer(li).bindMemory(to: Int32.self)
-            for i in 0 ..< plan.batch { labels[i] = Int32((first + i) % classNames.count) }
+            for i in 0 ..< plan.batch { labels[i] = classIndex ?? Int32((first + i) % classNames.count) }
         }
     }
 }
